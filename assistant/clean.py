@@ -1,0 +1,97 @@
+"""Repair what PDF extraction broke, keeping each line's offsets into the raw text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+CJK = r"\u3400-\u9fff\uf900-\ufaff"
+CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef“”‘’…—·"
+TERMINAL = "。！？；!?;"
+CLOSERS = "”’」』）)》】"
+
+_NOISE = re.compile(r"[\ufffd\ufeff\u200b-\u200f\u2028\u2029\x00-\x08\x0b-\x1f\x7f]")
+_BOLD = re.compile(r"\*\*")
+# "$30\text{ m}^2/\text{户}$" -> "30 m²/户": the county plan was run through a math-aware OCR.
+_LATEX_TEXT = re.compile(r"\\text\{([^}]*)\}")
+_LATEX_DOLLAR = re.compile(r"\$([^$\n]{1,80})\$")
+# Spaces PDF extraction puts inside CJK words ("养老机构 护理型床 位占比", "6 月 16 日").
+_SPACE_IN_CJK = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[ \u3000\u00a0]+(?=[{CJK}{CJK_PUNCT}0-9%])"
+                           rf"|(?<=[0-9%])[ \u3000\u00a0]+(?=[{CJK}{CJK_PUNCT}])")
+# Page furniture and distribution notes printed on government documents.
+_FURNITURE = re.compile(
+    r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|[-—–\s]{3,}"
+    r"|抄送[:：].*|公开属性[:：].*|共印\s*\d+\s*份|目\s*录|录)$"
+)
+# A digest section marker glued to the next item: "★★★社会事务★★★● 北京朝阳 …".
+_GLUED_MARKER = re.compile(r"(★{2,}[^★]{1,20}★{2,})(?!★)\s*(?=\S)")
+# A run-on line (a page that lost its newlines) with "一、" style headings inside.
+_INLINE_HEADING = re.compile(r"(?<=[。；:：])\s*(?=[一二三四五六七八九十]{1,3}、)")
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    start: int  # offsets into the raw document text
+    end: int
+
+
+def repair(text: str) -> str:
+    """One line's characters repaired; never changes the words, only extraction debris."""
+    text = _NOISE.sub("", text)
+    text = _BOLD.sub("", text)
+    text = _LATEX_DOLLAR.sub(lambda m: _LATEX_TEXT.sub(r"\1", m.group(1)).replace("^2", "²"), text)
+    return text
+
+
+def join_cjk(text: str) -> str:
+    """Remove spaces that split CJK words; spaces between Latin words stay."""
+    return _SPACE_IN_CJK.sub("", text).strip()
+
+
+def clean_lines(raw: str) -> list[Line]:
+    """Cleaned non-empty lines with raw offsets; tab-separated table lines keep their tabs."""
+    lines, offset = [], 0
+    for piece in raw.splitlines(keepends=True):
+        start, offset = offset, offset + len(piece)
+        text = repair(piece.rstrip("\r\n"))
+        for part in _split_run_on(text):
+            cells = part.split("\t")
+            part = "\t".join(join_cjk(c) for c in cells) if len(cells) > 1 else join_cjk(part)
+            if part.strip("\t ") and not _FURNITURE.match(part.strip()):
+                lines.append(Line(part, start, start + len(piece.rstrip("\r\n"))))
+    return lines
+
+
+def _split_run_on(text: str) -> list[str]:
+    text = _GLUED_MARKER.sub(r"\1\n", text)
+    if len(text) > 300:
+        text = _INLINE_HEADING.sub("\n", text)
+    return text.split("\n")
+
+
+def ends_sentence(text: str) -> bool:
+    return text.rstrip(CLOSERS + " ")[-1:] in TERMINAL + "：:" if text else True
+
+
+def join_broken(lines: list[Line], keep: list[bool]) -> list[Line]:
+    """Rejoin prose lines that a page or column break cut mid-sentence.
+
+    `keep[i]` marks a line that must stay on its own (a heading, a table row).
+    """
+    out: list[Line] = []
+    previous_kept = True
+    for line, kept in zip(lines, keep):
+        if out and not kept and not previous_kept and not ends_sentence(out[-1].text):
+            last = out[-1]
+            out[-1] = replace(last, text=join_cjk(last.text + " " + line.text), end=line.end)
+        else:
+            out.append(line)
+        previous_kept = kept
+    return out
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split on Chinese sentence ends (。！？；), keeping closing quotes with their sentence."""
+    parts = re.findall(rf"[^{TERMINAL}]+(?:[{TERMINAL}]+[{CLOSERS}]*|$)", text)
+    return [p.strip() for p in parts if p.strip()]

@@ -1,0 +1,73 @@
+"""Jieba tokenization with a civil-affairs dictionary, and the BM25 keyword index over it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+# Function words and question words carry no topic; a user's "请问……是多少呢" must not
+# match every passage that happens to contain 多少.
+STOPWORDS = frozenset(
+    "的 了 和 与 及 或 是 在 对 等 为 把 被 将 从 向 于 以 由 也 都 而 并 其 之 这 那 这个 那个 "
+    "我 你 他 她 我们 你们 他们 咱 俺 请问 请 问 一下 吗 呢 吧 啊 呀 嘛 么 哪些 哪个 什么 怎么 "
+    "怎样 如何 多少 几 是否 能否 能不能 可以 可不可以 有没有 有 没有 要 会 能 想 还 就 又 再 "
+    "吗？ 啥 咋 么样 关于 规定 政策 方面 情况 问题 相关 具体 一个 一些 哪里 哪儿 谁".split()
+)
+_KEEP = re.compile(r"[\u3400-\u9fffA-Za-z0-9≥≤%]")
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    with resources.as_file(resources.files("assistant") / "data" / "userdict.txt") as path:
+        jieba.load_userdict(str(path))
+    return jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """Search-mode tokens (long words and their parts), lower-cased, stopwords dropped."""
+    tokens = _jieba().lcut_for_search(text)
+    return [t.lower() for t in tokens if _KEEP.search(t) and t not in STOPWORDS]
+
+
+class KeywordIndex:
+    """BM25 over jieba tokens (bm25s), keyed by chunk id."""
+
+    def __init__(self, ids: list[str], bm25) -> None:
+        self.ids = ids
+        self._bm25 = bm25
+
+    @classmethod
+    def build(cls, ids: list[str], tokens: list[list[str]]) -> KeywordIndex:
+        import bm25s
+
+        bm25 = bm25s.BM25()
+        # An empty token list would make bm25s drop the row; keep rows aligned with ids.
+        bm25.index([t or ["∅"] for t in tokens], show_progress=False)
+        return cls(list(ids), bm25)
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        """BM25 score of every chunk, aligned with `ids`."""
+        if not tokens or not self.ids:
+            return np.zeros(len(self.ids))
+        return np.asarray(self._bm25.get_scores(tokens), dtype=float)
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self._bm25.save(str(folder), show_progress=False)
+        (folder / "ids.json").write_text(json.dumps(self.ids), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex:
+        import bm25s
+
+        bm25 = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
+        return cls(json.loads((folder / "ids.json").read_text(encoding="utf-8")), bm25)

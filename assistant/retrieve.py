@@ -1,0 +1,148 @@
+"""Hybrid retrieval: dense (Chroma) and jieba BM25 fused by reciprocal rank, with boosts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document as LCDocument
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from .index import Index
+from .keyword import tokenize
+from .schema import Hit
+
+RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al.); robust across corpora
+CANDIDATES = 40
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_COUNTY = re.compile(r"民乐|张掖|县里|我县|咱县|本县|县级|县上|全县|县的|县城")
+_DISTRICT = re.compile(r"区里|我区|本区|区级|全区|区的")
+
+
+@dataclass(frozen=True)
+class Query:
+    question: str
+    text: str  # the question with policy terms for its colloquial words appended
+    added: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    text = (resources.files("assistant") / "data" / "synonyms.tsv").read_text(encoding="utf-8")
+    pairs = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            phrase, _, terms = line.partition("\t")
+            pairs.append((phrase.strip(), tuple(terms.split())))
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def expand(question: str) -> Query:
+    """Append the policy terms of every colloquial phrase in the question."""
+    added: list[str] = []
+    for phrase, terms in synonyms():
+        if phrase in question:
+            added += [t for t in terms if t not in question and t not in added]
+    return Query(question, f"{question} {' '.join(added)}".strip(), tuple(added))
+
+
+def search(index: Index, question: str, *, k: int = 10, where: dict | None = None) -> list[Hit]:
+    """The `k` best chunks for `question`, best first; `where` filters on doc/level/region."""
+    query = expand(question)
+    vector = index.store.embeddings.embed_query(query.text)
+    dense = index.store.search(vector, CANDIDATES, where=_chroma_where(where))
+    keyword = _keyword_hits(index, query.text, where)
+    fused = fuse([dense, keyword])
+    boosted = [replace(h, score=h.score * boost(question, h)) for h in fused]
+    return sorted(boosted, key=lambda h: -h.score)[:k]
+
+
+def _keyword_hits(index: Index, text: str, where: dict | None) -> list[Hit]:
+    scores = index.keyword.scores(tokenize(text))
+    order = np.argsort(-scores)
+    hits = []
+    for i in order:
+        if scores[i] <= 0 or len(hits) >= CANDIDATES:
+            break
+        chunk = index.chunks[index.keyword.ids[i]]
+        citation = index.citations.get(chunk.doc, {})
+        if where and any(str(citation.get(key, chunk.doc if key == "doc" else "")) != str(value)
+                         for key, value in where.items()):
+            continue
+        hits.append(Hit(chunk=chunk, score=float(scores[i]), title=citation.get("title", ""),
+                        level=citation.get("level", ""), date=citation.get("date", ""),
+                        region=citation.get("region", ""), scores={"bm25": float(scores[i])}))
+    return hits
+
+
+def _chroma_where(where: dict | None) -> dict | None:
+    if not where:
+        return None
+    clauses = [{key: value} for key, value in where.items()]
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def fuse(rankings: list[list[Hit]], *, weights: tuple[float, ...] = (1.0, 1.0)) -> list[Hit]:
+    """Reciprocal rank fusion; each hit keeps every ranker's raw score in `scores`."""
+    fused: dict[str, Hit] = {}
+    for ranking, weight in zip(rankings, weights):
+        for rank, hit in enumerate(ranking):
+            rrf = weight / (RRF_K + rank + 1)
+            old = fused.get(hit.chunk.id)
+            if old is None:
+                fused[hit.chunk.id] = replace(hit, score=rrf, scores=dict(hit.scores))
+            else:
+                fused[hit.chunk.id] = replace(old, score=old.score + rrf,
+                                              scores={**old.scores, **hit.scores})
+    return sorted(fused.values(), key=lambda h: -h.score)
+
+
+def boost(question: str, hit: Hit) -> float:
+    """Exact numbers and the asked-about place lift a passage; national documents win ties."""
+    factor = 1.0
+    compact = re.sub(r"\s", "", hit.chunk.text)
+    numbers = [n for n in _NUMBER.findall(question) if len(n) >= 2 or "." in n]
+    factor += 0.15 * sum(1 for n in numbers if n in compact)
+    if hit.chunk.kind == "table_row" and _names_indicator(question, hit.chunk.text):
+        factor += 0.3
+    if _COUNTY.search(question):
+        factor += 0.4 if hit.level == "县" else 0.0
+    elif _DISTRICT.search(question):
+        factor += 0.4 if hit.level == "区" else 0.0
+    elif hit.level == "国家":
+        factor += 0.1
+    return factor
+
+
+def _names_indicator(question: str, row_text: str) -> bool:
+    """Does the question name this row's indicator (most of its character bigrams present)?"""
+    name = row_text.split("：", 1)[-1].split("——", 1)[0]
+    grams = {name[i:i + 2] for i in range(len(name) - 1)}
+    return bool(grams) and sum(g in question for g in grams) / len(grams) >= 0.5
+
+
+class HybridRetriever(BaseRetriever):
+    """langchain retriever over an opened index; metadata carries the citation fields."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    index: Index
+    k: int = 10
+    where: dict | None = None
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+                                ) -> list[LCDocument]:
+        return [to_langchain(hit) for hit in search(self.index, query, k=self.k, where=self.where)]
+
+
+def to_langchain(hit: Hit) -> LCDocument:
+    return LCDocument(
+        id=hit.chunk.id, page_content=hit.chunk.text,
+        metadata={"doc": hit.chunk.doc, "title": hit.title, "section": hit.chunk.section_path,
+                  "level": hit.level, "date": hit.date, "region": hit.region,
+                  "kind": hit.chunk.kind, "score": hit.score},
+    )

