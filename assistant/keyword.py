@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -41,9 +43,14 @@ def tokenize(text: str) -> list[str]:
 class KeywordIndex:
     """BM25 over jieba tokens (bm25s), keyed by chunk id."""
 
-    def __init__(self, ids: list[str], bm25) -> None:
+    def __init__(self, ids: list[str], bm25, df: dict[str, int]) -> None:
         self.ids = ids
         self._bm25 = bm25
+        self.df = df  # in how many chunks each token occurs
+
+    def idf(self, token: str) -> float:
+        """Rarity of a token; one the corpus never uses is rarest of all."""
+        return math.log(1 + (len(self.ids) + 1) / (self.df.get(token, 0) + 0.5))
 
     @classmethod
     def build(cls, ids: list[str], tokens: list[list[str]]) -> KeywordIndex:
@@ -52,7 +59,7 @@ class KeywordIndex:
         bm25 = bm25s.BM25()
         # An empty token list would make bm25s drop the row; keep rows aligned with ids.
         bm25.index([t or ["∅"] for t in tokens], show_progress=False)
-        return cls(list(ids), bm25)
+        return cls(list(ids), bm25, dict(Counter(t for doc in tokens for t in set(doc))))
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every chunk, aligned with `ids`."""
@@ -64,10 +71,14 @@ class KeywordIndex:
         folder.mkdir(parents=True, exist_ok=True)
         self._bm25.save(str(folder), show_progress=False)
         (folder / "ids.json").write_text(json.dumps(self.ids), encoding="utf-8")
+        (folder / "df.json").write_text(json.dumps(self.df, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex:
         import bm25s
 
         bm25 = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
-        return cls(json.loads((folder / "ids.json").read_text(encoding="utf-8")), bm25)
+        def read(name: str):
+            return json.loads((folder / name).read_text(encoding="utf-8"))
+
+        return cls(read("ids.json"), bm25, read("df.json"))

@@ -76,7 +76,8 @@ def _keyword_hits(index: Index, text: str, where: dict | None) -> list[Hit]:
             continue
         hits.append(Hit(chunk=chunk, score=float(scores[i]), title=citation.get("title", ""),
                         level=citation.get("level", ""), date=citation.get("date", ""),
-                        region=citation.get("region", ""), scores={"bm25": float(scores[i])}))
+                        region=citation.get("region", ""), doc_kind=citation.get("kind", ""),
+                        scores={"bm25": float(scores[i])}))
     return hits
 
 
@@ -116,6 +117,8 @@ def boost(question: str, hit: Hit) -> float:
         factor += 0.4 if hit.level == "区" else 0.0
     elif hit.level == "国家":
         factor += 0.1
+    if hit.doc_kind == "规划":  # the plan itself outranks a digest quoting it
+        factor += 0.05
     return factor
 
 

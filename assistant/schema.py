@@ -65,6 +65,7 @@ class Hit:
     level: str = ""
     date: str = ""
     region: str = ""
+    doc_kind: str = ""  # 规划 / 报告 / 工作动态
     scores: dict[str, float] = field(default_factory=dict, compare=False)
 
 

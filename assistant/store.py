@@ -88,6 +88,7 @@ def metadata(chunk: Chunk, citation: dict) -> dict:
         "doc": chunk.doc, "text": chunk.text, "section": chunk.section_path, "kind": chunk.kind,
         "start": chunk.start, "end": chunk.end,
         **{k: citation.get(k, "") for k in ("title", "level", "date", "region")},
+        "doc_kind": citation.get("kind", ""),
     }
 
 
@@ -96,4 +97,5 @@ def _hit(chunk_id: str, meta: dict, score: float) -> Hit:
                   section=tuple(meta["section"].split(" > ")), kind=meta["kind"],
                   start=int(meta["start"]), end=int(meta["end"]))
     return Hit(chunk=chunk, score=score, title=meta.get("title", ""), level=meta.get("level", ""),
-               date=meta.get("date", ""), region=meta.get("region", ""), scores={"dense": score})
+               date=meta.get("date", ""), region=meta.get("region", ""),
+               doc_kind=meta.get("doc_kind", ""), scores={"dense": score})

@@ -1,0 +1,44 @@
+# `make run` and `make test` do all set-up on a fresh machine (see README).
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install run index test test-fast eval bench browser clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	# torch first and pinned: the CPU build lies on this machine's disk; a bare `torch` is CUDA.
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+index/CURRENT: | $(STAMP)
+	$(VENV)/bin/assistant index
+
+index: $(STAMP)
+	$(VENV)/bin/assistant index
+
+run: $(STAMP) index/CURRENT
+	$(VENV)/bin/assistant serve
+
+# Debian's Chromium for the browser test; skipped (with its reason) where apt cannot install it.
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || echo "chromium could not be installed; the browser test will be skipped"
+
+test: $(STAMP) browser
+	$(PY) -m pytest -q
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not slow"
+
+eval: $(STAMP) index/CURRENT
+	$(PY) eval/run.py --baselines
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf index/builds index/CURRENT index/targets.json

@@ -1,0 +1,253 @@
+"""Compose a cited answer from retrieved passages, or refuse when they do not hold one."""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+
+from .keyword import tokenize
+from .retrieve import expand
+from .schema import Answer, Citation, Hit
+
+MAX_QUESTION = 300
+OFFICE = "建议咨询当地民政部门（县/区民政局或乡镇（街道）社会救助窗口），或拨打 12345 政务服务热线。"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_NOW = re.compile(r"今年|明年|去年|最新|目前|现在|当前")
+_AMOUNT = re.compile(r"多少钱|几块|多少元|金额|标准是多少|发多少|领多少|补多少|给多少")
+_TARGET = re.compile(r"目标|指标|占比|覆盖率|比例|增速|实际值|属性|约束性|预期性|总量|数量|面积|多少")
+_BARE_NUMBER = re.compile(r"[≥≤><]?\s*[\d.]+")
+_FOLLOWUP = re.compile(r"^(?:那|那么|还有|另外|再问|再说)|[呢吗]？?$")
+_PLACE_WORDS = re.compile(r"民乐|县里|我县|县级|全国|国家|区里|我区|城市|农村|城乡|省|市上|市里")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a passage does or does not answer: what of the question it covers."""
+
+    coverage: float  # share of the question's content terms (by length) found in the passage
+    dense: float  # cosine similarity of the best passage
+    missing_place: str  # a place the question names that no passage mentions
+    missing_year: str  # a year the question names that no passage mentions
+
+
+def sanitize(question: str) -> str:
+    """Printable text only: control characters, lone surrogates and runs of spaces removed."""
+    question = question.encode("utf-8", "replace").decode("utf-8")
+    question = "".join(c for c in question if unicodedata.category(c)[0] != "C" or c in "\t\n")
+    return re.sub(r"\s+", " ", question).strip()[:MAX_QUESTION]
+
+
+def resolve_followup(question: str, history: list[str]) -> str:
+    """"那农村的呢？" after a question about cities is asked as that question plus this one."""
+    if not history or len(question) > 16 or not _FOLLOWUP.search(question):
+        return question
+    return f"{history[-1]} {question}"
+
+
+def content_terms(text: str) -> list[str]:
+    """Distinct query terms that say what the question is about."""
+    terms = []
+    for token in tokenize(text):
+        if token not in terms and not re.fullmatch(r"\d|年|月|日|个|元|县|区|市|省", token):
+            terms.append(token)
+    return terms
+
+
+def evidence(question: str, hits: list[Hit], idf) -> Evidence:
+    """`idf(token)` weighs each question term by its rarity in the corpus."""
+    terms = content_terms(question)
+    alternatives = {t: _alternatives(t) for t in terms}
+    best = max((_coverage(alternatives, idf, h.chunk.text + h.chunk.section_path) for h in hits[:3]),
+               default=0.0)
+    joined = "".join(h.chunk.text + h.chunk.section_path + h.region + h.title for h in hits[:5])
+    return Evidence(
+        coverage=best,
+        dense=max((h.scores.get("dense", 0.0) for h in hits[:5]), default=0.0),
+        missing_place=next((p for p in places(question) if p not in joined), ""),
+        missing_year=next((y for y in _YEAR.findall(question) if y not in joined), ""),
+    )
+
+
+def _alternatives(term: str) -> tuple[str, ...]:
+    """The term, and the policy terms of the colloquial phrases it belongs to."""
+    from .retrieve import synonyms
+
+    found = [term]
+    for phrase, mapped in synonyms():
+        if phrase == term or (len(term) >= 2 and (term in phrase or phrase in term)):
+            found += mapped
+    return tuple(found)
+
+
+def _coverage(alternatives: dict[str, tuple[str, ...]], idf, text: str) -> float:
+    """Rarity-weighted share of the question's terms the passage contains (or paraphrases)."""
+    weights = {t: idf(t) for t in alternatives}
+    total = sum(weights.values())
+    found = sum(w for t, w in weights.items() if any(a in text for a in alternatives[t]))
+    return found / total if total else 0.0
+
+
+def places(question: str) -> list[str]:
+    """Place names in the question (jieba's ns tag), besides the generic 城市/农村/县里 words."""
+    from .keyword import _jieba
+
+    _jieba()
+    import jieba.posseg as posseg
+
+    return [w for w, flag in posseg.lcut(question)
+            if flag == "ns" and len(w) >= 2 and not _PLACE_WORDS.fullmatch(w)]
+
+
+def refusal(question: str, reason: str = "") -> str:
+    why = f"（{reason}）" if reason else ""
+    return (f"抱歉，现有政策文件中没有找到能回答“{question[:60]}”的内容{why}，为避免误导，不作推测。"
+            f"{OFFICE}")
+
+
+def ask(index, question: str, *, history: list[str] | None = None, k: int = 10,
+        thresholds: dict | None = None) -> Answer:
+    """The answer to `question` over an opened index; never raises on bad input."""
+    from .retrieve import search
+
+    started = time.perf_counter()
+    asked = sanitize(question)
+    if not asked:
+        return _done(Answer(question, "请输入您想咨询的民政政策问题，例如：“特困人员怎么认定？”",
+                            abstained=True), started)
+    if not _CJK.search(asked):
+        return _done(Answer(question, "目前只能回答中文的民政政策问题，请用中文提问。"
+                            "Please ask in Chinese about civil-affairs policy.", abstained=True),
+                     started)
+    resolved = resolve_followup(asked, history or [])
+    hits = search(index, resolved, k=max(k, 10))
+    judged = evidence(resolved, hits, index.keyword.idf)
+    limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+    reason = refusal_reason(resolved, judged, limits)
+    if reason is not None:
+        return _done(Answer(question, refusal(asked, reason), abstained=True, retrieved=tuple(hits)),
+                     started)
+    text, citations = compose(resolved, hits)
+    return _done(Answer(question, text, abstained=False, citations=citations,
+                        retrieved=tuple(hits)), started)
+
+
+# Calibrated on eval/dev.jsonl with eval/run.py --questions eval/dev.jsonl (see README).
+DEFAULT_THRESHOLDS = {"coverage": 0.5, "dense": 0.80}
+
+
+def refusal_reason(question: str, judged: Evidence, limits: dict) -> str | None:
+    if judged.missing_place:
+        return f"文件中没有关于“{judged.missing_place}”的内容"
+    if judged.missing_year:
+        return f"文件中没有{judged.missing_year}年的相关内容"
+    if _NOW.search(question) and _AMOUNT.search(question):
+        return "文件为2021—2022年的规划和动态，不含当前的发放标准"
+    if judged.coverage < limits["coverage"] or judged.dense < limits["dense"]:
+        return ""
+    return None
+
+
+def _done(answer: Answer, started: float) -> Answer:
+    from dataclasses import replace
+
+    return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 1))
+
+
+def compose(question: str, hits: list[Hit]) -> tuple[str, tuple[Citation, ...]]:
+    """Quote the sentences (or table rows) that answer, each with a numbered citation."""
+    rows = target_rows(question, hits)
+    if rows:
+        return _compose_targets(question, rows)
+    picked = pick_sentences(question, hits)
+    citations: list[Citation] = []
+    for hit, quote in picked:
+        existing = next((c for c in citations if c.hit.chunk.id == hit.chunk.id), None)
+        if existing:
+            citations[citations.index(existing)] = Citation(existing.n, hit, existing.quote + quote)
+        else:
+            citations.append(Citation(len(citations) + 1, hit, quote))
+    lines = [f"根据{_source(c.hit)}：“{c.quote}”[{c.n}]" for c in citations]
+    return "\n".join(lines + _notes(citations)), tuple(citations)
+
+
+def target_rows(question: str, hits: list[Hit]) -> list[Hit]:
+    """Indicator-table rows the question asks for: the top hit must be a row naming it.
+
+    One row, at the level the question asks about; both levels when it compares them."""
+    from .retrieve import _COUNTY, _names_indicator
+
+    if not _TARGET.search(question) or not hits or hits[0].chunk.kind != "table_row":
+        return []
+    rows = [h for h in hits[:6] if h.chunk.kind == "table_row" and "指标" in h.chunk.section_path
+            and _names_indicator(question, h.chunk.text)]
+    if not rows:
+        return []
+    by_level: dict[str, Hit] = {}
+    for hit in rows:
+        by_level.setdefault(hit.level, hit)
+    first = by_level.get(hits[0].level, rows[0])
+    compares = _COUNTY.search(question) and re.search(r"国家|全国|中央", question)
+    return [first] + [h for lvl, h in by_level.items() if compares and lvl != first.level]
+
+
+def _compose_targets(question: str, rows: list[Hit]) -> tuple[str, tuple[Citation, ...]]:
+    citations = tuple(Citation(n, hit, hit.chunk.text.split("\n")[0])
+                      for n, hit in enumerate(rows, start=1))
+    lines = [f"{row_summary(c.quote)} [{c.n}]（{_source(c.hit)}指标表）" for c in citations]
+    return "\n".join(lines + _notes(citations)), citations
+
+
+def row_summary(row_sentence: str) -> str:
+    """"养老机构护理型床位占比：2025年目标值 ≥55%，属性 约束性" from a described table row."""
+    body = row_sentence.split("）：", 1)[-1].rstrip("。")
+    name, _, fields = body.partition("——")
+    cells = [f.split("：", 1) for f in fields.split("；") if "：" in f]
+    unit = next((v for h, v in cells if h == "单位"), "")
+    shown = [f"{h} {v}{unit if _BARE_NUMBER.fullmatch(v) else ''}" for h, v in cells if h != "单位"]
+    return f"{name}：{'，'.join(shown)}"
+
+
+def pick_sentences(question: str, hits: list[Hit], *, passages: int = 4, most: int = 3
+                   ) -> list[tuple[Hit, str]]:
+    """The best-matching sentences of the top passages, best first, at most `most`."""
+    from .clean import split_sentences
+
+    query = expand(question)
+    terms = content_terms(query.text)
+    scored = []
+    for rank, hit in enumerate(hits[:passages]):
+        sentences = [hit.chunk.text] if hit.chunk.kind == "table_row" else split_sentences(hit.chunk.text)
+        for position, sentence in enumerate(sentences):
+            overlap = sum(min(len(t), 4) for t in terms if t in sentence)
+            scored.append((overlap / (1 + 0.35 * rank), rank, position, hit, sentence, sentences))
+    if not scored:
+        return []
+    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    best = scored[0][0]
+    picked = []
+    for score, _, position, hit, sentence, sentences in scored:
+        if len(picked) >= most or score < 0.6 * best:
+            break
+        if len(sentence) < 30 and position + 1 < len(sentences):  # a lead-in needs what follows
+            sentence += sentences[position + 1]
+        if all(sentence not in quote and quote not in sentence for _, quote in picked):
+            picked.append((hit, sentence))
+    return picked
+
+
+def _source(hit: Hit) -> str:
+    level = f"{hit.level}级" if hit.level else ""
+    bits = "，".join(b for b in (level, hit.date) if b)
+    return f"《{hit.title}》（{bits}）" if bits else f"《{hit.title}》"
+
+
+def _notes(citations) -> list[str]:
+    notes = []
+    if any("2025" in c.quote for c in citations):
+        notes.append("注：“十四五”时期（2021—2025年）已经结束，以上是规划中的目标，"
+                     "实际完成情况和现行标准请向当地民政部门核实。")
+    notes.append("以上内容摘自原文件，具体办理以当地民政部门的解释为准。")
+    return notes

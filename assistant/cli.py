@@ -1,0 +1,135 @@
+"""Command line: verbs follow the pipeline (index, chunks, targets, ask, serve)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .settings import Settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="assistant", description="民政政策问答助手")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    build = verbs.add_parser("index", help="构建或增量更新索引")
+    build.add_argument("--rebuild", action="store_true", help="丢弃现有索引，用当前模型重建")
+    show = verbs.add_parser("chunks", help="列出索引中的文本块及其标题路径")
+    show.add_argument("--doc", help="只看这个文档（文件名或其中一部分）")
+    targets = verbs.add_parser("targets", help="列出指标表中的所有行")
+    targets.add_argument("filter", nargs="?", default="", help="只看指标名包含该词的行")
+    question = verbs.add_parser("ask", help="提问；不带问题则进入交互模式")
+    question.add_argument("question", nargs="?")
+    question.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+    verbs.add_parser("serve", help="启动网页界面")
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        return COMMANDS[args.verb](args, settings)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0
+    except (ValueError, FileNotFoundError) as error:  # user errors: one clear line
+        print(f"错误：{error}", file=sys.stderr)
+        return 2
+    except Exception as error:
+        from .index import IndexProblem
+
+        if isinstance(error, IndexProblem):
+            print(f"错误：{error}", file=sys.stderr)
+            return 2
+        raise
+
+
+def run_index(args, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from .embed import get_embeddings
+    from .index import build_index
+
+    embeddings = get_embeddings(settings.embeddings)
+    with tqdm(desc="嵌入文本块", unit="块") as bar:
+        report = build_index(settings.corpus_dir, settings.index_dir, embeddings,
+                             model=settings.embeddings, chroma_url=settings.chroma_url,
+                             rebuild=args.rebuild, progress=bar.update)
+    for name, count in report.per_doc.items():
+        print(f"  {name}: {count} 块")
+    for skipped in report.skipped:
+        print(f"  跳过 {skipped.name}: {skipped.reason}")
+    if report.removed_docs:
+        print(f"  已移除: {', '.join(report.removed_docs)}")
+    print(f"索引完成：{report.chunks} 块，新嵌入 {report.embedded} 块，用时 {report.seconds:.1f} 秒")
+    return 0
+
+
+def run_chunks(args, settings: Settings) -> int:
+    from .chunk import chunk_document
+    from .load import load_corpus
+
+    documents, _ = load_corpus(settings.corpus_dir)
+    chosen = [d for d in documents if not args.doc or args.doc in d.name or args.doc in d.title]
+    if not chosen:
+        raise ValueError(f"没有名称包含 {args.doc!r} 的文档")
+    for document in chosen:
+        chunks, _ = chunk_document(document)
+        print(f"# {document.name} 《{document.title}》 {len(chunks)} 块")
+        for chunk in chunks:
+            print(f"\n[{chunk.kind}] {chunk.section_path}\n{chunk.text}")
+    return 0
+
+
+def run_targets(args, settings: Settings) -> int:
+    path = settings.index_dir / "targets.json"
+    if not path.exists():
+        raise FileNotFoundError(f"{path} 不存在，请先运行 `assistant index`")
+    for row in json.loads(path.read_text(encoding="utf-8")):
+        cells = row["cells"]
+        name = cells.get("指标") or cells.get("项目名称", "")
+        if args.filter in name:
+            values = "；".join(f"{h}：{v}" for h, v in cells.items() if h not in ("序号",))
+            print(f"[{row['level']}] 《{row['title']}》 {values}")
+    return 0
+
+
+def open_assistant(settings: Settings):
+    from .embed import get_embeddings
+    from .index import open_index
+
+    return open_index(settings.index_dir, get_embeddings(settings.embeddings),
+                      model=settings.embeddings, chroma_url=settings.chroma_url)
+
+
+def run_ask(args, settings: Settings) -> int:
+    from .answer import ask
+    from .present import to_json, to_text
+
+    index = open_assistant(settings)
+    if args.question is not None:
+        answer = ask(index, args.question, k=settings.top_k)
+        print(json.dumps(to_json(answer), ensure_ascii=False) if args.json else to_text(answer))
+        return 0
+    history: list[str] = []
+    print("民政政策问答助手：请输入问题，空行或 Ctrl-D 退出。")
+    for line in sys.stdin:
+        if not line.strip():
+            break
+        answer = ask(index, line, history=history, k=settings.top_k)
+        history.append(line.strip())
+        print(to_text(answer) + "\n")
+    return 0
+
+
+def run_serve(args, settings: Settings) -> int:
+    from .web import serve
+
+    serve(settings)
+    return 0
+
+
+COMMANDS = {"index": run_index, "chunks": run_chunks, "targets": run_targets, "ask": run_ask,
+            "serve": run_serve}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""Answers as the stable JSON contract (`assistant ask --json`, the eval script) and as text."""
+
+from __future__ import annotations
+
+from .schema import Answer, Hit
+
+
+def to_json(answer: Answer) -> dict:
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "citations": [
+            {"n": c.n, **_passage(c.hit), "quote": c.quote} for c in answer.citations
+        ],
+        "retrieved": [_passage(h) for h in answer.retrieved],
+        "latency_ms": answer.latency_ms,
+    }
+
+
+def _passage(hit: Hit) -> dict:
+    return {"doc": hit.chunk.doc, "title": hit.title, "section": hit.chunk.section_path,
+            "level": hit.level, "date": hit.date, "text": hit.chunk.text,
+            "score": round(hit.score, 6)}
+
+
+def to_text(answer: Answer) -> str:
+    """Readable in a terminal: the answer, then each cited source with its passage."""
+    lines = [answer.text]
+    if answer.citations:
+        lines.append("\n来源：")
+        for c in answer.citations:
+            lines.append(f"[{c.n}] 《{c.hit.title}》（{c.hit.level}级，{c.hit.date}）"
+                         f" {c.hit.chunk.section_path}")
+            lines.append(f"    {c.hit.chunk.text}".replace("\n", "\n    "))
+    return "\n".join(lines)
