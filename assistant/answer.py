@@ -15,7 +15,7 @@ MAX_QUESTION = 300
 OFFICE = "建议咨询当地民政部门（县/区民政局或乡镇（街道）社会救助窗口），或拨打 12345 政务服务热线。"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_NOW = re.compile(r"今年|明年|去年|最新|目前|现在|当前")
+_NOW = re.compile(r"今年|明年|去年")
 _AMOUNT = re.compile(r"多少钱|几块|多少元|金额|标准是多少|发多少|领多少|补多少|给多少")
 _TARGET = re.compile(r"目标|指标|占比|覆盖率|比例|增速|实际值|属性|约束性|预期性|总量|数量|面积|多少")
 _BARE_NUMBER = re.compile(r"[≥≤><]?\s*[\d.]+")
@@ -51,7 +51,7 @@ def resolve_followup(question: str, history: list[str]) -> str:
     """"那农村的呢？" after a question about cities is asked as that question plus this one."""
     if not history or len(question) > 16 or not _FOLLOWUP.search(question):
         return question
-    return f"{history[-1]} {question}"
+    return f"{history[-1].rstrip('？?。! ')}，{question}"
 
 
 def content_terms(text: str) -> list[str]:
@@ -73,10 +73,16 @@ def evidence(question: str, hits: list[Hit], idf) -> Evidence:
     return Evidence(
         coverage=max(best, COMBINED_DISCOUNT * pair),
         dense=max((h.scores.get("dense", 0.0) for h in hits[:5]), default=0.0),
-        missing_place=next((p for p in places(question) if p not in nearby), ""),
+        missing_place=_missing_place(question, nearby),
         missing_year=next((y for y in _YEAR.findall(question)
                            if y not in "".join(_about(h) for h in hits[:2])), ""),
     )
+
+
+def _missing_place(question: str, text: str) -> str:
+    """The place the question names when the text mentions none of the places it names."""
+    named = places(question)
+    return "" if not named or any(p in text for p in named) else named[0]
 
 
 # A question that two passages answer together (national vs county) is covered by both, but
@@ -178,10 +184,57 @@ def _answer_part(index, question: str, before: list[str], k: int, limits: dict):
     if reason is not None:
         return reason, "", (), hits
     text, citations = compose(question, hits, index.keyword.idf)
-    missing = missing_quantity(question, [c.quote for c in citations])
-    if missing or not citations:
-        return f"文件中没有给出具体的{missing}" if missing else "", "", (), hits
+    reason = unsupported(question, citations, index)
+    if reason is not None:
+        return reason, "", (), hits
     return None, text, citations, hits
+
+
+def unsupported(question: str, citations, index) -> str | None:
+    """Why the passages chosen to quote do not answer what was asked, if they do not."""
+    if not citations:
+        return ""
+    cited = "".join(c.hit.chunk.text + c.hit.chunk.section_path + c.hit.region for c in citations)
+    place = _missing_place(question, cited)
+    if place:
+        return f"文件中没有关于“{place}”的这方面内容"
+    unknown = unknown_term(question, index)
+    if unknown:
+        return f"文件中没有提到“{unknown}”"
+    prose = [c.hit.chunk.text for c in citations if c.hit.chunk.kind == "text"]
+    if prose and len(prose) == len(citations):
+        missing = missing_quantity(question, prose)
+        if missing:
+            return f"文件中没有给出具体的{missing}"
+        if _ASKS_DATE.search(question) and not any(_DATE.search(p) for p in prose):
+            return "文件中没有给出具体的时间"
+    return None
+
+
+# A benefit, fee or document the question names by a compound such as 高龄津贴 or 住院报销 must
+# appear in the corpus as written; its head word alone (津贴) matching proves nothing.
+HEADS = ("津贴", "补贴", "补助", "保险", "报销", "公积金", "冷静期", "地址", "电话", "工资",
+         "养老金", "退休金", "手续费", "材料", "户口", "证件")
+
+
+def unknown_term(question: str, index) -> str:
+    """A term of the question that the corpus never uses and no synonym explains."""
+    from .keyword import _jieba
+
+    words = [w for w in _jieba().lcut(question) if _CJK.search(w)]
+    corpus = index.corpus_text
+    for before, word in zip([""] + words, words):
+        compound = before + word if any(word.endswith(h) for h in HEADS) and len(before) >= 2 else ""
+        if compound and compound not in corpus and before not in STOP_BEFORE_HEAD:
+            return compound
+        if (len(word) >= 3 and word[-1] in ENTITY_ENDINGS and word not in corpus
+                and _alternatives(word) == (word,)):
+            return word
+    return ""
+
+
+ENTITY_ENDINGS = "期费金证本险"  # 冷静期 护理费 公积金 身份证 户口本 医疗险: concrete things
+STOP_BEFORE_HEAD = {"什么", "哪些", "这个", "那个", "这种", "每月", "每年", "一个", "多少"}
 
 
 def _interleave(rankings: list[list[Hit]], k: int) -> tuple[Hit, ...]:

@@ -18,7 +18,9 @@ import json
 import os
 import shutil
 import time
+import uuid
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
@@ -68,7 +70,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         if not documents:
             raise IndexProblem(f"{corpus_dir} 中没有可索引的文档（支持 .txt .md .docx .pdf）")
         chunks, rows = _chunk_all(documents, max_chars)
-        name = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
+        name = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         build = index_dir / "builds" / name
         build.mkdir(parents=True)
         citations = {d.name: citation_fields(d) for d in documents}
@@ -84,6 +86,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         meta = {"model": model, "collection": f"chunks-{name}", "built_at": _now(),
                 "max_chars": max_chars}
         store = open_store(build, meta, embeddings, chroma_url)
+        reused = len(reuse)
         store.add(chunks, citations, reuse, progress=progress)
         tokens = [old_tokens.get(c.id) or tokenize(indexed_text_for_keywords(c)) for c in chunks]
         KeywordIndex.build([c.id for c in chunks], tokens).save(build / "keyword")
@@ -102,7 +105,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         removed = tuple(sorted(set(old_meta.get("documents", {})) - set(per_doc)))
         _drop_old_builds(index_dir, keep={build.name, previous.name if previous else ""},
                          chroma_url=chroma_url)
-        return BuildReport(build=name, chunks=len(chunks), embedded=len(chunks) - len(reuse),
+        return BuildReport(build=name, chunks=len(chunks), embedded=len(chunks) - reused,
                            removed_docs=removed, skipped=tuple(skipped),
                            seconds=time.perf_counter() - started, per_doc=per_doc)
 
@@ -224,6 +227,11 @@ class Index:
     @property
     def citations(self) -> dict[str, dict]:
         return self.meta.get("documents", {})
+
+    @cached_property
+    def corpus_text(self) -> str:
+        """All passages as one string, for "does the corpus ever say X" checks."""
+        return "\n".join(c.text for c in self.chunks.values())
 
 
 def open_index(index_dir: Path, embeddings: Embeddings, *, model: str, chroma_url: str = "") -> Index:

@@ -56,7 +56,7 @@ def make_document(name: str, text: str, entry: dict) -> Document:
 def derive_title(text: str, name: str) -> str:
     """The first short line that reads like a title, else the file name without its suffix."""
     for line in text.splitlines():
-        line = re.sub(r"[*#\s\ufffd]+", "", line)
+        line = re.sub(r"[*#★●|｜\s\ufffd]+", "", line)
         if 4 <= len(line) <= 60 and re.search(r"[\u4e00-\u9fff]", line):
             return line
     return Path(name).stem

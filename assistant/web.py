@@ -1,0 +1,368 @@
+"""The web UI: cited chat answers, the indicator table for staff, the sources, and feedback.
+
+Rendering (answers and table rows to HTML) is pure functions; `build_app` wires them to Gradio.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import threading
+import time
+import unicodedata
+
+import gradio as gr
+import pandas as pd
+
+from .answer import MAX_QUESTION, ask, sanitize
+from .clean import split_sentences
+from .feedback import record_feedback
+from .present import to_json
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+TITLE = "民政政策问答助手"
+EXAMPLES = [
+    "三级精神残疾人能认定为特困人员吗？",
+    "养老机构护理型床位占比2025年目标是多少？",
+    "我奶奶瘫痪在床，家里困难，能领什么补贴？",
+    "民乐县2020年护理型床位占比是多少？",
+]
+COLUMNS = ["文档", "级别", "指标", "单位", "2020年实际值", "2025年目标值（本级）",
+           "市级2025年目标", "省级2025年目标", "国家2025年目标", "属性"]
+SOURCE_COLUMNS = ["标题", "发文单位", "日期", "级别", "地区", "类型", "文本块数"]
+CONCURRENCY = 4  # answers are CPU-bound; more parallel work than cores only adds latency
+STREAM_STEPS = 10  # an answer appears in this many growing pieces
+STREAM_PAUSE = 0.03  # seconds between pieces, so the text visibly streams in
+PENDING = '<div class="pending">正在查找相关政策文件……</div>'
+SYSTEM_ERROR = "系统暂时出错，请稍后再试。如问题紧急，请咨询当地民政部门或拨打 12345 政务服务热线。"
+CSS = """
+.gradio-container {max-width: 1100px !important; margin: 0 auto;}
+.answer p {margin: 0 0 .45em;}
+.answer .note {color: var(--body-text-color-subdued); font-size: .88em;}
+.answer sup {color: var(--color-accent); font-weight: 600;}
+.refusal {border-left: 4px solid #d97706; background: rgba(245, 158, 11, .12);
+          padding: .5em .8em; border-radius: 6px;}
+.refusal .tag {color: #b45309; font-weight: 700; margin-right: .3em;}
+.pending {color: var(--body-text-color-subdued); font-style: italic;}
+.sources {margin-top: .6em;}
+.sources .head {font-size: .85em; color: var(--body-text-color-subdued); margin-bottom: .2em;}
+.sources details {border: 1px solid var(--border-color-primary); border-radius: 6px;
+                  margin: .3em 0; padding: .3em .6em; background: var(--background-fill-secondary);}
+.sources summary {cursor: pointer; font-weight: 600;}
+.sources .where {font-size: .85em; color: var(--body-text-color-subdued); margin: .3em 0;}
+.sources .passage {margin: .3em 0; padding-left: .6em; border-left: 3px solid #93c5fd;}
+mark {background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px;}
+.target-source table {border-collapse: collapse; margin-top: .4em;}
+.target-source td, .target-source th {border: 1px solid var(--border-color-primary);
+                                      padding: .25em .6em; text-align: left;}
+.truncated {font-size: .85em; color: var(--body-text-color-subdued);}
+@media (max-width: 600px) {
+  .gradio-container {padding: 4px !important;}
+  .tab-nav button {padding: 6px 8px !important;}
+}
+"""
+FONTS = ["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "sans-serif"]
+
+
+# ---------- answers ----------
+
+def highlight(text: str, quote: str) -> str:
+    """Escaped passage with the quoted answering sentence(s) wrapped in <mark>."""
+    spans: list[tuple[int, int]] = []
+    for piece in [quote] if quote in text else split_sentences(quote):
+        at = text.find(piece) if piece.strip() else -1
+        if at >= 0 and all(at >= end or at + len(piece) <= start for start, end in spans):
+            spans.append((at, at + len(piece)))
+    out, position = [], 0
+    for start, end in sorted(spans):
+        out += [html.escape(text[position:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
+        position = end
+    out.append(html.escape(text[position:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+def render_citation(citation: dict) -> str:
+    """One numbered source as a collapsible panel."""
+    facts = " · ".join(f for f in (f"{citation['level']}级" if citation.get("level") else "",
+                                   citation.get("date", "")) if f)
+    return (f'<details class="citation"><summary>[{citation["n"]}] 《{html.escape(citation["title"])}》'
+            f'{" · " + html.escape(facts) if facts else ""}</summary>'
+            f'<div class="where">位置：{html.escape(citation.get("section", ""))}</div>'
+            f'<div class="passage">{highlight(citation.get("text", ""), citation.get("quote", ""))}'
+            "</div></details>")
+
+
+def render_text(text: str) -> str:
+    """Answer lines as paragraphs; [n] markers as superscripts; the closing notes muted."""
+    paragraphs = []
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        body = re.sub(r"\[(\d+)\]", r"<sup>[\1]</sup>", html.escape(line))
+        note = line.startswith(("注：", "以上内容摘自"))
+        paragraphs.append(f'<p class="note">{body}</p>' if note else f"<p>{body}</p>")
+    return "".join(paragraphs)
+
+
+def render_answer(answer: dict) -> str:
+    """A chat message: the answer (a refusal marked as such) and its source panels."""
+    if answer["abstained"]:
+        return (f'<div class="answer refusal"><span class="tag">⚠ 无法作答</span>'
+                f'{html.escape(answer["answer"])}</div>')
+    sources = "".join(render_citation(c) for c in answer["citations"])
+    if sources:
+        sources = f'<div class="sources"><div class="head">来源（点击展开原文）</div>{sources}</div>'
+    return f'<div class="answer">{render_text(answer["answer"])}{sources}</div>'
+
+
+def render_question(question: str, truncated: bool) -> str:
+    shown = html.escape(question)
+    note = f'<div class="truncated">（问题较长，只按前 {MAX_QUESTION} 字作答）</div>' if truncated else ""
+    return shown + note
+
+
+def stream_pieces(text: str, steps: int = STREAM_STEPS) -> list[str]:
+    """Growing prefixes of `text`, the last one the whole text."""
+    size = max(1, -(-len(text) // steps))
+    return [text[:end] for end in range(size, len(text), size)] + [text]
+
+
+def messages(turns: list[dict]) -> list[dict]:
+    """Chatbot messages (user, assistant, user, …) for the finished turns."""
+    shown = []
+    for turn in turns:
+        shown.append({"role": "user", "content": render_question(turn["question"], turn["truncated"])})
+        shown.append({"role": "assistant", "content": render_answer(turn["answer"])})
+    return shown
+
+
+# ---------- indicator targets ----------
+
+def _column(header: str) -> str | None:
+    """The table column a target row's cell goes to (national and county tables differ)."""
+    if header in ("指标", "单位", "属性"):
+        return header
+    if "实际" in header:
+        return "2020年实际值"
+    for prefix, column in (("市", "市级2025年目标"), ("省", "省级2025年目标"),
+                           ("国家", "国家2025年目标")):
+        if header.startswith(prefix):
+            return column
+    return "2025年目标值（本级）" if "目标" in header else None
+
+
+def indicator_rows(targets: list[dict]) -> list[list[str]]:
+    """Every indicator row (rows with an 指标 cell) in COLUMNS order."""
+    rows = []
+    for record in targets:
+        if "指标" not in record["cells"]:
+            continue
+        row = dict.fromkeys(COLUMNS, "")
+        row.update(文档=record["title"], 级别=record["level"])
+        for header, value in record["cells"].items():
+            column = _column(header)
+            if column:
+                row[column] = value
+        rows.append([row[c] for c in COLUMNS])
+    return rows
+
+
+def _fold(text: str) -> str:
+    """Full-width and half-width forms alike, so "乡镇(街道)" finds "乡镇（街道）"."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def filter_rows(rows: list[list[str]], query: str) -> pd.DataFrame:
+    """Rows whose document, level, indicator or attribute contain every word of `query`."""
+    words = _fold(query).split()
+    kept = [r for r in rows if all(w in _fold(" ".join((r[0], r[1], r[2], r[9]))) for w in words)]
+    return pd.DataFrame(kept, columns=COLUMNS)
+
+
+def find_target(targets: list[dict], row: list) -> dict | None:
+    """The target record a displayed table row came from (document title + indicator)."""
+    if not row or len(row) < 3:
+        return None
+    return next((t for t in targets if t["title"] == row[0] and t["cells"].get("指标") == row[2]),
+                None)
+
+
+def render_target(record: dict | None) -> str:
+    if record is None:
+        return "<p>点击表格中的一行，在这里查看它的出处。</p>"
+    facts = "，".join(f for f in (f"{record['level']}级" if record["level"] else "", record["date"]) if f)
+    cells = "".join(f"<tr><th>{html.escape(h)}</th><td>{html.escape(v)}</td></tr>"
+                    for h, v in record["cells"].items())
+    return (f'<div class="target-source"><h4>{html.escape(record["cells"].get("指标", ""))}</h4>'
+            f"<p>出处：《{html.escape(record['title'])}》（{html.escape(facts)}）</p>"
+            f"<p>位置：{html.escape(record['section'])}</p>"
+            f"<p>表格：{html.escape(record['table'] or '（无标题）')}</p><table>{cells}</table></div>")
+
+
+# ---------- sources ----------
+
+def source_rows(meta: dict) -> list[list]:
+    return [[d.get("title", name), d.get("issuer", ""), d.get("date", ""), d.get("level", ""),
+             d.get("region", ""), d.get("kind", ""), d.get("chunks", 0)]
+            for name, d in meta.get("documents", {}).items()]
+
+
+def index_summary(meta: dict, indicators: int) -> str:
+    documents = meta.get("documents", {})
+    chunks = sum(d.get("chunks", 0) for d in documents.values())
+    skipped = "".join(f"\n- 未收录 {s['name']}：{s['reason']}" for s in meta.get("skipped", []))
+    return (f"索引构建于 **{meta.get('built_at', '未知')}**，嵌入模型 **{meta.get('model', '未知')}**；"
+            f"共 {len(documents)} 份文件、{chunks} 个文本块、{indicators} 项指标。{skipped}")
+
+
+# ---------- the app ----------
+
+class Handlers:
+    """The event handlers, bound to one opened index; plain methods so tests can call them."""
+
+    def __init__(self, index, settings: Settings) -> None:
+        self.index = index
+        self.settings = settings
+        self.rows = indicator_rows(index.targets)
+        self._warm = threading.Event()
+        self._warming = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Load jieba's dictionaries once, before answering (they must not load concurrently)."""
+        with self._warming:
+            if not self._warm.is_set():
+                ask(self.index, "特困人员怎么认定？")
+                self._warm.set()
+
+    def answer(self, question: str, history: list[str] | None = None) -> dict:
+        """The JSON answer (`assistant.present.to_json`) for a question and earlier questions."""
+        if not self._warm.is_set():
+            self.warm_up()
+        history = [str(h) for h in history or []]
+        return to_json(ask(self.index, str(question or ""), history=history, k=self.settings.top_k))
+
+    def respond(self, message: str, turns: list[dict]):
+        """Chat turn: show the question, then stream the answer in, then its source panels."""
+        question = sanitize(message or "")
+        if not question:
+            yield "", messages(turns), turns
+            return
+        turn = {"question": question, "truncated": len(message.strip()) > MAX_QUESTION}
+        shown = messages(turns) + [{"role": "user", "content": render_question(question,
+                                                                               turn["truncated"])}]
+        yield "", shown + [{"role": "assistant", "content": PENDING}], turns
+        try:
+            turn["answer"] = self.answer(question, [t["question"] for t in turns])
+        except Exception:  # the UI must never show a traceback; the log keeps it
+            log.exception("answering %r failed", question)
+            yield "", shown + [{"role": "assistant", "content": render_answer(
+                {"answer": SYSTEM_ERROR, "abstained": True})}], turns
+            return
+        for piece in stream_pieces(turn["answer"]["answer"])[:-1]:
+            yield "", shown + [{"role": "assistant", "content": render_text(piece)}], turns
+            time.sleep(STREAM_PAUSE)
+        turns = turns + [turn]
+        yield "", messages(turns), turns
+
+    def vote(self, turns: list[dict], reason: str, like: gr.LikeData) -> tuple[str, str]:
+        """Record a 👍/👎 on an answer with the optional reason; returns (status, reason box)."""
+        position = like.index[0] if isinstance(like.index, (list, tuple)) else like.index
+        if position // 2 >= len(turns):  # messages alternate user, assistant
+            return "请等回答完成后再评价。", reason
+        if like.liked not in (True, False):
+            return "已取消评价。", reason
+        turn = turns[position // 2]
+        vote = "up" if like.liked else "down"
+        record_feedback(self.settings.feedback_file, turn["question"], turn["answer"], vote,
+                        reason or "")
+        return f"已记录您的{'好评' if vote == 'up' else '差评'}，谢谢反馈！", ""
+
+    def filter(self, query: str) -> tuple[pd.DataFrame, str]:
+        found = filter_rows(self.rows, query or "")
+        what = f"包含“{query.strip()}”的" if (query or "").strip() else ""
+        return found, f"共 {len(found)} 项{what}指标。点击一行查看出处。"
+
+    def select(self, select: gr.SelectData) -> str:
+        return render_target(find_target(self.index.targets, select.row_value))
+
+
+def _example_text(select: gr.SelectData) -> str:
+    return select.value["text"]
+
+
+def _theme():
+    return gr.themes.Default(primary_hue="blue", font=FONTS,
+                             font_mono=["ui-monospace", "Consolas", "monospace"])
+
+
+def build_app(index, settings: Settings) -> gr.Blocks:
+    """The Blocks app over an opened index; launch it with `launch`."""
+    return blocks(Handlers(index, settings))
+
+
+def blocks(handlers: Handlers) -> gr.Blocks:
+    index = handlers.index
+    private = {"api_visibility": "private"}
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
+        gr.Markdown(f"## {TITLE}\n依据已收录的民政政策文件作答，每条回答都附原文出处；"
+                    "文件中没有依据的问题会明确告知，不作推测。")
+        with gr.Tabs():
+            with gr.Tab("政策问答", id="chat"):
+                turns = gr.State([])
+                chat = gr.Chatbot(
+                    label="对话", height="62vh", min_height=360, elem_id="chat",
+                    placeholder="**您好！** 请输入您想了解的民政政策问题，或点下面的示例。",
+                    examples=[{"text": q} for q in EXAMPLES], buttons=["copy"])
+                with gr.Row(equal_height=True):
+                    box = gr.Textbox(show_label=False, placeholder="请输入问题，按回车发送",
+                                     scale=8, min_width=200, elem_id="question", autofocus=True)
+                    send = gr.Button("发送", variant="primary", scale=1, min_width=70)
+                with gr.Row(equal_height=True):
+                    reason = gr.Textbox(show_label=False, scale=8, min_width=200,
+                                        placeholder="对回答不满意？可先写下原因（选填），再点回答下方的 👍 或 👎",
+                                        elem_id="reason")
+                    clear = gr.Button("清空对话", scale=1, min_width=70)
+                status = gr.Markdown(elem_id="feedback-status")
+            with gr.Tab("指标查询", id="targets"):
+                query = gr.Textbox(label="搜索指标", placeholder="输入关键词，如：养老、低保、民乐",
+                                   elem_id="target-search")
+                count = gr.Markdown(handlers.filter("")[1])
+                table = gr.Dataframe(filter_rows(handlers.rows, ""), interactive=False, wrap=True,
+                                     max_height=520, elem_id="targets", label="“十四五”主要发展指标")
+                detail = gr.HTML(render_target(None), elem_id="target-source")
+            with gr.Tab("文件来源", id="sources"):
+                gr.Markdown(index_summary(index.meta, len(handlers.rows)))
+                gr.Dataframe(pd.DataFrame(source_rows(index.meta), columns=SOURCE_COLUMNS),
+                             interactive=False, wrap=True, label="已收录的文件")
+
+        chat_io = {"inputs": [box, turns], "outputs": [box, chat, turns], **private}
+        gr.on([box.submit, send.click], handlers.respond, **chat_io)
+        chat.example_select(_example_text, None, box, **private).then(handlers.respond, **chat_io)
+        clear.click(lambda: ("", [], [], ""), None, [box, chat, turns, status], **private)
+        chat.like(handlers.vote, [turns, reason], [status, reason], **private)
+        query.input(handlers.filter, query, [table, count], trigger_mode="always_last", **private)
+        table.select(handlers.select, None, detail, **private)
+        gr.api(handlers.answer, api_name="ask",
+               api_description="提问并返回带出处的 JSON 回答；history 为本次对话中此前的问题")
+    app.queue(default_concurrency_limit=CONCURRENCY)
+    return app
+
+
+def launch(app: gr.Blocks, host: str, port: int, **options):
+    """Launch with the UI's theme and CSS; no extra file paths are served."""
+    return app.launch(server_name=host, server_port=port, theme=_theme(), css=CSS,
+                      show_error=False, **options)
+
+
+def serve(settings: Settings) -> None:
+    from .cli import open_assistant
+
+    handlers = Handlers(open_assistant(settings), settings)
+    app = blocks(handlers)
+    print(f"{TITLE}：http://{settings.host}:{settings.port}/  用户反馈写入 {settings.feedback_file}")
+    launch(app, settings.host, settings.port, prevent_thread_lock=True)
+    handlers.warm_up()  # after the page is up: startup stays short, the first answer fast
+    app.block_thread()

@@ -1,0 +1,70 @@
+from pathlib import Path
+
+from assistant.chunk import chunk_document
+from assistant.clean import CLOSERS, TERMINAL, split_sentences
+from assistant.load import load_corpus
+
+REAL_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def chunks_of(folder: Path):
+    documents, _ = load_corpus(folder)
+    return {d.name: chunk_document(d) for d in documents}
+
+
+def test_table_flattened_one_cell_per_line_becomes_self_contained_rows(corpus):
+    chunks, rows = chunks_of(corpus)["national.txt"]
+    row = next(c for c in chunks if c.kind == "table_row" and "护理型床位" in c.text)
+    assert "2025年目标值：≥55" in row.text and "约束性" in row.text
+    assert "“十四五”民政事业发展规划" in row.text and "国家级" in row.text
+    assert len(rows) == 2
+
+
+def test_tab_table_with_broken_words_carries_every_column_header(corpus):
+    chunks, _ = chunks_of(corpus)["county.txt"]
+    row = next(c for c in chunks if c.kind == "table_row")
+    assert "养老机构护理型床位占比" in row.text
+    assert "我县2020年实际值：3.8" in row.text and "我县2025年目标值：≥55" in row.text
+    assert "属性：约束性" in row.text
+
+
+def test_heading_paths_and_digest_items_stay_apart(corpus):
+    chunks, _ = chunks_of(corpus)["digest.txt"]
+    assert [c.section[1:] for c in chunks] == [
+        ("社会救助", "民政部适当放宽特困人员认定标准"),
+        ("社会救助", "江苏扬州因病支出型贫困家庭低保救助最高可享30个月"),
+    ]
+    assert chunks[0].section[0] == "社会救助"  # no manifest entry: the title comes from the text
+
+
+def test_broken_lines_are_rejoined_inside_a_sentence(corpus):
+    chunks, _ = chunks_of(corpus)["national.txt"]
+    box = next(c for c in chunks if "专栏10" in c.section_path)
+    assert "增加护理型床位,提升失能照护能力。" in box.text
+
+
+def test_real_corpus_chunks_are_clean_whole_sentences_with_heading_paths():
+    for name, (chunks, _) in chunks_of(REAL_CORPUS).items():
+        text_chunks = [c for c in chunks if c.kind == "text"]
+        for chunk, following in zip(text_chunks, text_chunks[1:] + [None]):
+            assert "\ufffd" not in chunk.text, name
+            assert chunk.section and chunk.section[0], name
+            if following is not None and following.section == chunk.section:
+                # a chunk is only ever cut after a sentence end, or after an unpunctuated
+                # short line that ends a paragraph (a signature, a date)
+                last = split_sentences(chunk.text)[-1]
+                assert last.rstrip(CLOSERS + " ")[-1] in TERMINAL or len(last) <= 40, (name, last)
+
+
+def test_every_indicator_row_of_the_three_real_tables_reads_on_its_own():
+    tables = {"000_7a1c3741144be74a.txt": 15, "002_5366459dd2a9c16e.txt": 15,
+              "004_bcb06eedc5e15154.txt": 13}
+    documents = chunks_of(REAL_CORPUS)
+    for name, count in tables.items():
+        rows = [c for c in documents[name][0] if c.kind == "table_row" and "指标" in c.section_path]
+        assert len(rows) == count, name
+        for row in rows:
+            assert "目标值：" in row.text and "属性：" in row.text, row.text
+    county = [c for c in documents["004_bcb06eedc5e15154.txt"][0] if "护理型床位占比" in c.text
+              and c.kind == "table_row"][0]
+    assert "我县2020年实际值：3.8" in county.text and "我县2025年目标值：≥55" in county.text

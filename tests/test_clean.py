@@ -1,0 +1,22 @@
+from assistant.clean import clean_lines, join_cjk, repair, split_sentences
+
+
+def test_spaces_inside_chinese_words_are_removed_but_latin_spacing_stays():
+    assert join_cjk("养老机构 护理型床 位占比") == "养老机构护理型床位占比"
+    assert join_cjk("6 月 16 日 Hello world") == "6月16日 Hello world"
+
+
+def test_extraction_debris_is_removed():
+    assert repair("增长38%。\ufffd**加粗**") == "增长38%。加粗"
+    assert repair("不低于 $30\\text{ m}^2/\\text{户}$ ，") == "不低于 30 m²/户 ，"
+
+
+def test_sentences_keep_their_closing_quotes():
+    assert split_sentences("他说：“好的。”然后走了；再见！") == ["他说：“好的。”", "然后走了；", "再见！"]
+
+
+def test_lines_keep_offsets_into_the_raw_text():
+    raw = "第一行\n\n养老 服务\n"
+    lines = clean_lines(raw)
+    assert [line.text for line in lines] == ["第一行", "养老服务"]
+    assert raw[lines[1].start:lines[1].end] == "养老 服务"
