@@ -137,9 +137,10 @@ class HybridRetriever(BaseRetriever):
     k: int = 10
     where: dict | None = None
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-                                ) -> list[LCDocument]:
-        return [to_langchain(hit) for hit in search(self.index, query, k=self.k, where=self.where)]
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+                                k: int | None = None) -> list[LCDocument]:
+        hits = search(self.index, query, k=k or self.k, where=self.where)
+        return [to_langchain(hit) for hit in hits]
 
 
 def to_langchain(hit: Hit) -> LCDocument:
