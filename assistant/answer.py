@@ -18,6 +18,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _NOW = re.compile(r"今年|明年|去年")
 _AMOUNT = re.compile(r"多少钱|几块|多少元|金额|标准是多少|发多少|领多少|补多少|给多少")
 _TARGET = re.compile(r"目标|指标|占比|覆盖率|比例|增速|实际值|属性|约束性|预期性|总量|数量|面积|多少")
+_ASKS = re.compile(r"多少|什么|哪|几|吗|呢|怎么|如何|是否|能不能|有没有|多久|多大")
 _BARE_NUMBER = re.compile(r"[≥≤><]?\s*[\d.]+")
 _PLACE_SUFFIX = re.compile(r"..(?:省|市|县|区|州|盟|旗|镇|乡|街道)$")
 PROVINCES = set(
@@ -167,9 +168,17 @@ def ask(index, question: str, *, history: list[str] | None = None, k: int = 10,
 
 
 def split_questions(question: str) -> list[str]:
-    """The separate questions in one message; a short follow-up part keeps the one before it."""
-    parts = [p.strip() for p in re.split(r"[？?；;]+", question)]
-    parts = [p for p in parts if len(_CJK.findall(p)) >= 4]
+    """The separate questions in one message; a short follow-up part keeps the one before it.
+
+    "…有多少张，其中护理型床位占比是多少" is two questions too: clauses that each ask."""
+    parts = []
+    for sentence in re.split(r"[？?；;]+", question):
+        clauses = [c for c in re.split(r"[，,]", sentence) if c.strip()]
+        if len(clauses) > 1 and sum(1 for c in clauses if _ASKS.search(c)) == len(clauses):
+            parts += clauses
+        else:
+            parts.append(sentence)
+    parts = [p.strip() for p in parts if len(_CJK.findall(p)) >= 4]
     if len(parts) < 2:
         return [question]
     return [resolve_followup(p, parts[:n]) for n, p in enumerate(parts)]
@@ -285,6 +294,8 @@ QUANTITY_UNITS = {"钱": "元", "块": "元", "块钱": "元", "元": "元", "�
 _QUANTITY = re.compile(r"(?:多少|几)(块钱|钱|块|元|人|名|户|个|家|张|所)|(?:费|价|资|金|补贴|津贴)\w{0,3}多少()")
 _ASKS_NUMBER = re.compile(r"多少|几[个人户家张所年月天岁]|比例|百分|占比|多大")
 _ASKS_DATE = re.compile(r"哪天|哪一天|什么时候|何时|哪年|哪一年|几月|几号")
+_ASKS_DURATION = re.compile(r"多久|多长时间|几个月|几年|多少天|多少年|多少个月")
+_DURATION = re.compile(r"\d+\s*(?:个月|年|天|周|日)")
 _DATE = re.compile(r"\d{1,4}\s*[年月]\s*\d{0,2}\s*日?")
 
 
@@ -362,7 +373,7 @@ def pick_sentences(question: str, hits: list[Hit], idf, *, passages: int = 4, mo
     best = scored[0][0]
     picked = []
     for score, _, position, hit, sentence, sentences in scored:
-        if len(picked) >= most or score < 0.6 * best:
+        if len(picked) >= most or score < 0.45 * best:
             break
         if len(sentence) < 30 and position + 1 < len(sentences):  # a lead-in needs what follows
             sentence += sentences[position + 1]
@@ -375,6 +386,8 @@ def answer_type_bonus(question: str, sentence: str) -> float:
     """A sentence of the kind asked for (a number, a date) beats one that only shares words."""
     if _QUANTITY.search(question) and not missing_quantity(question, [sentence]):
         return 1.6
+    if _ASKS_DURATION.search(question):
+        return 1.6 if _DURATION.search(sentence) else 1.0
     if _ASKS_DATE.search(question):
         return 1.4 if _DATE.search(sentence) else 1.0
     if _ASKS_NUMBER.search(question):

@@ -20,7 +20,7 @@ from .schema import Hit
 RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al.); robust across corpora
 CANDIDATES = 40
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_COUNTY = re.compile(r"民乐|张掖|县里|我县|咱县|本县|县级|县上|全县")
+_COUNTY = re.compile(r"民乐|张掖|县里|我县|咱县|本县|县上|全县")  # not 县级: an indicator says 县级
 _DISTRICT = re.compile(r"区里|我区|本区|区级|全区|我们区|咱区|那个区|这个区|区报告")
 
 
