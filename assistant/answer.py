@@ -75,8 +75,7 @@ def evidence(question: str, hits: list[Hit], idf) -> Evidence:
         coverage=max(best, COMBINED_DISCOUNT * pair),
         dense=max((h.scores.get("dense", 0.0) for h in hits[:5]), default=0.0),
         missing_place=_missing_place(question, nearby),
-        missing_year=next((y for y in _YEAR.findall(question)
-                           if y not in "".join(_about(h) for h in hits[:2])), ""),
+        missing_year=_missing_year(question, "".join(_about(h) for h in hits[:2])),
     )
 
 
@@ -84,6 +83,17 @@ def _missing_place(question: str, text: str) -> str:
     """The place the question names when the text mentions none of the places it names."""
     named = places(question)
     return "" if not named or any(p in text for p in named) else named[0]
+
+
+# The plans speak of the end of a five-year period rather than its year.
+YEAR_ALIASES = {"2020": ("十三五",), "2025": ("十四五",)}
+
+
+def _missing_year(question: str, text: str) -> str:
+    for year in _YEAR.findall(question):
+        if year not in text and not any(a in text for a in YEAR_ALIASES.get(year, ())):
+            return year
+    return ""
 
 
 # A question that two passages answer together (national vs county) is covered by both, but
@@ -210,20 +220,19 @@ def unsupported(question: str, citations, index) -> str | None:
     unknown = unknown_term(question, index)
     if unknown:
         return f"文件中没有提到“{unknown}”"
-    prose = [c.hit.chunk.text for c in citations if c.hit.chunk.kind == "text"]
-    if prose and len(prose) == len(citations):
-        missing = missing_quantity(question, prose)
-        if missing:
-            return f"文件中没有给出具体的{missing}"
-        if _ASKS_DATE.search(question) and not any(_DATE.search(p) for p in prose):
-            return "文件中没有给出具体的时间"
+    passages = [c.hit.chunk.text for c in citations]
+    missing = missing_quantity(question, passages)
+    if missing:
+        return f"文件中没有给出具体的{missing}"
+    if _ASKS_DATE.search(question) and not any(_DATE.search(p) for p in passages):
+        return "文件中没有给出具体的时间"
     return None
 
 
 # A benefit, fee or document the question names by a compound such as 高龄津贴 or 住院报销 must
 # appear in the corpus as written; its head word alone (津贴) matching proves nothing.
-HEADS = ("津贴", "补贴", "补助", "保险", "报销", "公积金", "冷静期", "地址", "电话", "工资",
-         "养老金", "退休金", "手续费", "材料", "户口", "证件")
+HEADS = ("津贴", "保险", "报销", "公积金", "冷静期", "地址", "电话", "工资", "养老金", "退休金",
+         "手续费")
 
 
 def unknown_term(question: str, index) -> str:
@@ -233,7 +242,8 @@ def unknown_term(question: str, index) -> str:
     words = [w for w in _jieba().lcut(question) if _CJK.search(w)]
     corpus = index.corpus_text
     for before, word in zip([""] + words, words):
-        compound = before + word if any(word.endswith(h) for h in HEADS) and len(before) >= 2 else ""
+        heads = word in HEADS or (word not in corpus and any(word.endswith(h) for h in HEADS))
+        compound = before + word if heads and len(before) >= 2 else ""
         if compound and compound not in corpus and before not in STOP_BEFORE_HEAD:
             return compound
         if (len(word) >= 3 and word[-1] in ENTITY_ENDINGS and word not in corpus
@@ -285,7 +295,7 @@ def missing_quantity(question: str, quotes: list[str]) -> str:
         return ""
     unit = asked.group(1) or "元"
     units = QUANTITY_UNITS.get(unit, unit)
-    stated = re.compile(rf"\d[\d.,，万亿千百]*\s*(?:{units})")
+    stated = re.compile(rf"\d[\d.,，万亿千百]*\s*(?:{units})|单位：[^；]*(?:{units})")
     return "" if any(stated.search(q) for q in quotes) else f"数额（{unit}）"
 
 
@@ -304,7 +314,9 @@ def compose(question: str, hits: list[Hit], idf) -> tuple[str, tuple[Citation, .
     rows = target_rows(question, hits)
     if rows:
         return _compose_targets(question, rows)
-    picked = pick_sentences(question, hits, idf)
+    named = places(question)
+    local = [h for h in hits[:6] if any(p in _about(h) + h.region for p in named)]
+    picked = pick_sentences(question, local or hits, idf)
     citations: list[Citation] = []
     for hit, quote in picked:
         existing = next((c for c in citations if c.hit.chunk.id == hit.chunk.id), None)
