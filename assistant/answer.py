@@ -143,7 +143,7 @@ def refusal(question: str, reason: str = "") -> str:
 
 
 def ask(index, question: str, *, history: list[str] | None = None, k: int = 10,
-        thresholds: dict | None = None) -> Answer:
+        thresholds: dict | None = None, chat_model=None) -> Answer:
     """The answer to `question` over an opened index; never raises on bad input.
 
     A question that asks two things ("县里多少？国家呢？") is answered part by part."""
@@ -158,7 +158,7 @@ def ask(index, question: str, *, history: list[str] | None = None, k: int = 10,
                      started)
     limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
     parts = split_questions(resolve_followup(asked, history or []))
-    results = [_answer_part(index, part, parts[:n], k, limits) for n, part in enumerate(parts)]
+    results = [_answer_part(index, part, k, limits, chat_model) for part in parts]
     retrieved = _interleave([hits for _, _, _, hits in results], max(k, 10))
     answered = [r for r in results if r[0] is None]
     if not answered:
@@ -194,8 +194,10 @@ def split_questions(question: str) -> list[str]:
     return [resolve_followup(p, parts[:n]) for n, p in enumerate(parts)]
 
 
-def _answer_part(index, question: str, before: list[str], k: int, limits: dict):
-    """(refusal reason or None, answer text, citations, hits) for one question."""
+def _answer_part(index, question: str, k: int, limits: dict, chat_model=None):
+    """(refusal reason or None, answer text, citations, hits) for one question.
+
+    With a chat model, its answer replaces the extractive one when it is grounded."""
     from .retrieve import search
 
     hits = search(index, question, k=max(k, 10))
@@ -206,6 +208,14 @@ def _answer_part(index, question: str, before: list[str], k: int, limits: dict):
     reason = unsupported(question, citations, index)
     if reason is not None:
         return reason, "", (), hits
+    if chat_model is not None:
+        from .llm import llm_answer
+
+        first = [c.hit for c in citations]  # what the extractive composer found most relevant
+        written = llm_answer(chat_model, question,
+                             first + [h for h in hits if h.chunk.id not in {f.chunk.id for f in first}])
+        if written is not None:
+            return (None, *written, hits)
     return None, text, citations, hits
 
 

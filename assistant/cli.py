@@ -106,8 +106,13 @@ def run_ask(args, settings: Settings) -> int:
     from .present import to_json, to_text
 
     index = open_assistant(settings)
+    chat = None
+    if settings.llm_base_url:
+        from .llm import chat_model
+
+        chat = chat_model(settings.llm_base_url, settings.llm_model, settings.llm_api_key)
     if args.question is not None:
-        answer = ask(index, args.question, k=settings.top_k)
+        answer = ask(index, args.question, k=settings.top_k, chat_model=chat)
         print(json.dumps(to_json(answer), ensure_ascii=False) if args.json else to_text(answer))
         return 0
     history: list[str] = []
@@ -115,7 +120,7 @@ def run_ask(args, settings: Settings) -> int:
     for line in sys.stdin:
         if not line.strip():
             break
-        answer = ask(index, line, history=history, k=settings.top_k)
+        answer = ask(index, line, history=history, k=settings.top_k, chat_model=chat)
         history.append(line.strip())
         print(to_text(answer) + "\n")
     return 0
