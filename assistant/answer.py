@@ -19,6 +19,15 @@ _NOW = re.compile(r"今年|明年|去年")
 _AMOUNT = re.compile(r"多少钱|几块|多少元|金额|标准是多少|发多少|领多少|补多少|给多少")
 _TARGET = re.compile(r"目标|指标|占比|覆盖率|比例|增速|实际值|属性|约束性|预期性|总量|数量|面积|多少")
 _ASKS = re.compile(r"多少|什么|哪|几|吗|呢|怎么|如何|是否|能不能|有没有|多久|多大")
+# What kind of answer a question asks for; a passage that lacks it does not answer.
+QUANTITY_UNITS = {"钱": "元", "块": "元", "块钱": "元", "元": "元", "人": "人|名|万人", "名": "人|名",
+                  "户": "户", "个": "个|家|所", "家": "家|个", "张": "张", "所": "所|个"}
+_QUANTITY = re.compile(r"(?:多少|几)(块钱|钱|块|元|人|名|户|个|家|张|所)|(?:费|价|资|金|补贴|津贴)\w{0,3}多少()")
+_ASKS_NUMBER = re.compile(r"多少|几[个人户家张所年月天岁]|比例|百分|占比|多大")
+_ASKS_DATE = re.compile(r"哪天|哪一天|什么时候|何时|哪年|哪一年|几月|几号")
+_ASKS_DURATION = re.compile(r"多久|多长时间|几个月|几年|多少天|多少年|多少个月")
+_DURATION = re.compile(r"\d+\s*(?:个月|年|天|周|日)")
+_DATE = re.compile(r"\d{1,4}\s*[年月]\s*\d{0,2}\s*日?")
 _BARE_NUMBER = re.compile(r"[≥≤><]?\s*[\d.]+")
 _PLACE_SUFFIX = re.compile(r"..(?:省|市|县|区|州|盟|旗|镇|乡|街道)$")
 PROVINCES = set(
@@ -308,16 +317,6 @@ def missing_quantity(question: str, quotes: list[str]) -> str:
     units = QUANTITY_UNITS.get(unit, unit)
     stated = re.compile(rf"\d[\d.,，万亿千百]*\s*(?:{units})|单位：[^；]*(?:{units})")
     return "" if any(stated.search(q) for q in quotes) else f"数额（{unit}）"
-
-
-QUANTITY_UNITS = {"钱": "元", "块": "元", "块钱": "元", "元": "元", "人": "人|名|万人", "名": "人|名",
-                  "户": "户", "个": "个|家|所", "家": "家|个", "张": "张", "所": "所|个"}
-_QUANTITY = re.compile(r"(?:多少|几)(块钱|钱|块|元|人|名|户|个|家|张|所)|(?:费|价|资|金|补贴|津贴)\w{0,3}多少()")
-_ASKS_NUMBER = re.compile(r"多少|几[个人户家张所年月天岁]|比例|百分|占比|多大")
-_ASKS_DATE = re.compile(r"哪天|哪一天|什么时候|何时|哪年|哪一年|几月|几号")
-_ASKS_DURATION = re.compile(r"多久|多长时间|几个月|几年|多少天|多少年|多少个月")
-_DURATION = re.compile(r"\d+\s*(?:个月|年|天|周|日)")
-_DATE = re.compile(r"\d{1,4}\s*[年月]\s*\d{0,2}\s*日?")
 
 
 def compose(question: str, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]]:
