@@ -331,7 +331,8 @@ def compose(question: str, hits: list[Hit], idf) -> tuple[str, tuple[Citation, .
     for hit, quote in picked:
         existing = next((c for c in citations if c.hit.chunk.id == hit.chunk.id), None)
         if existing:
-            citations[citations.index(existing)] = Citation(existing.n, hit, existing.quote + quote)
+            ordered = sorted((existing.quote, quote), key=hit.chunk.text.find)  # document order
+            citations[citations.index(existing)] = Citation(existing.n, hit, "".join(ordered))
         else:
             citations.append(Citation(len(citations) + 1, hit, quote))
     lines = [f"根据{_source(c.hit)}：“{c.quote}”[{c.n}]" for c in citations]
