@@ -51,3 +51,12 @@ def test_bad_input_gets_a_polite_reply_not_a_traceback(index, question):
     answer = ask(index, question)
     assert answer.text
     assert answer.abstained or answer.citations
+
+
+def test_retrieval_can_be_filtered_by_document_or_level(index):
+    from assistant.retrieve import search
+
+    county = search(index, "养老机构护理型床位占比", k=5, where={"level": "县"})
+    assert county and {h.chunk.doc for h in county} == {"county.txt"}
+    digest = search(index, "特困人员", k=5, where={"doc": "digest.txt"})
+    assert digest and {h.chunk.doc for h in digest} == {"digest.txt"}

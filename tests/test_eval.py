@@ -57,6 +57,8 @@ def test_gate_names_each_metric_that_fell_short():
     assert any(f.startswith("correct") for f in failures)
     assert any(f.startswith("hit@5") for f in failures)
     assert any(f.startswith("false_refusal") for f in failures)
+    timing = {"max": {"latency_p50_ms": 500}}
+    assert gate({"latency_p50_ms": 120}, timing, {"latency_p50_ms": 40}, 0.03) == []
 
 
 def test_first_hit_rank_is_none_when_no_passage_holds_a_quote():
