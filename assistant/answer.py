@@ -135,9 +135,9 @@ def _coverage(alternatives: dict[str, tuple[str, ...]], idf, text: str) -> float
 
 def places(question: str) -> list[str]:
     """Place names in the question (jieba's ns tag), besides the generic 城市/农村/县里 words."""
-    from .keyword import _jieba
+    from .keyword import segmenter
 
-    _jieba()
+    segmenter()
     import jieba.posseg as posseg
 
     return [w for w, flag in posseg.lcut(question)
@@ -257,9 +257,9 @@ HEADS = ("津贴", "保险", "报销", "公积金", "冷静期", "地址", "电�
 
 def unknown_term(question: str, index) -> str:
     """A term of the question that the corpus never uses and no synonym explains."""
-    from .keyword import _jieba
+    from .keyword import segmenter
 
-    words = [w for w in _jieba().lcut(question) if _CJK.search(w)]
+    words = [w for w in segmenter().lcut(question) if _CJK.search(w)]
     corpus = index.corpus_text
     for before, word in zip([""] + words, words):
         heads = word in HEADS or (word not in corpus and any(word.endswith(h) for h in HEADS))
@@ -343,19 +343,19 @@ def target_rows(question: str, hits: list[Hit]) -> list[Hit]:
     """Indicator-table rows the question asks for: the top hit must be a row naming it.
 
     One row, at the level the question asks about; both levels when it compares them."""
-    from .retrieve import _COUNTY, _names_indicator
+    from .retrieve import COUNTY, names_indicator
 
     if not _TARGET.search(question) or not hits or hits[0].chunk.kind != "table_row":
         return []
     rows = [h for h in hits[:6] if h.chunk.kind == "table_row" and "指标" in h.chunk.section_path
-            and _names_indicator(question, h.chunk.text)]
+            and names_indicator(question, h.chunk.text)]
     if not rows:
         return []
     by_level: dict[str, Hit] = {}
     for hit in rows:
         by_level.setdefault(hit.level, hit)
     first = by_level.get(hits[0].level, rows[0])
-    compares = _COUNTY.search(question) and re.search(r"国家|全国|中央", question)
+    compares = COUNTY.search(question) and re.search(r"国家|全国|中央", question)
     return [first] + [h for lvl, h in by_level.items() if compares and lvl != first.level]
 
 

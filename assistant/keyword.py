@@ -25,7 +25,8 @@ _KEEP = re.compile(r"[\u3400-\u9fffA-Za-z0-9≥≤%]")
 
 
 @lru_cache(maxsize=1)
-def _jieba():
+def segmenter():
+    """jieba, loaded once with the civil-affairs user dictionary."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -36,7 +37,7 @@ def _jieba():
 
 def tokenize(text: str) -> list[str]:
     """Search-mode tokens (long words and their parts), lower-cased, stopwords dropped."""
-    tokens = _jieba().lcut_for_search(text)
+    tokens = segmenter().lcut_for_search(text)
     return [t.lower() for t in tokens if _KEEP.search(t) and t not in STOPWORDS]
 
 

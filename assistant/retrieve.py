@@ -20,7 +20,7 @@ from .schema import Hit
 RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al.); robust across corpora
 CANDIDATES = 40
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_COUNTY = re.compile(r"民乐|张掖|县里|我县|咱县|本县|县上|全县")  # not 县级: an indicator says 县级
+COUNTY = re.compile(r"民乐|张掖|县里|我县|咱县|本县|县上|全县")  # not 县级: an indicator says 县级
 _DISTRICT = re.compile(r"区里|我区|本区|区级|全区|我们区|咱区|那个区|这个区|区报告")
 
 
@@ -109,9 +109,9 @@ def boost(question: str, hit: Hit) -> float:
     compact = re.sub(r"\s", "", hit.chunk.text)
     numbers = [n for n in _NUMBER.findall(question) if len(n) >= 2 or "." in n]
     factor += 0.15 * sum(1 for n in numbers if n in compact)
-    if hit.chunk.kind == "table_row" and _names_indicator(question, hit.chunk.text):
+    if hit.chunk.kind == "table_row" and names_indicator(question, hit.chunk.text):
         factor += 0.3
-    if _COUNTY.search(question):
+    if COUNTY.search(question):
         factor += 0.4 if hit.level == "县" else 0.0
     elif _DISTRICT.search(question):
         factor += 0.4 if hit.level == "区" else 0.0
@@ -122,7 +122,7 @@ def boost(question: str, hit: Hit) -> float:
     return factor
 
 
-def _names_indicator(question: str, row_text: str) -> bool:
+def names_indicator(question: str, row_text: str) -> bool:
     """Does the question name this row's indicator (most of its character bigrams present)?"""
     name = row_text.split("：", 1)[-1].split("——", 1)[0]
     grams = {name[i:i + 2] for i in range(len(name) - 1)}
