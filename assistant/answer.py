@@ -6,6 +6,7 @@ import re
 import time
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .keyword import tokenize
 from .retrieve import expand
@@ -44,7 +45,7 @@ _PLACE_WORDS = re.compile(r"民乐|县里|我县|县级|全国|国家|区里|我
 class Evidence:
     """Why a passage does or does not answer: what of the question it covers."""
 
-    coverage: float  # share of the question's content terms (by length) found in the passage
+    coverage: float  # share of the question's content terms (weighted by rarity) a passage holds
     dense: float  # cosine similarity of the best passage
     missing_place: str  # a place the question names that no passage mentions
     missing_year: str  # a year the question names that no passage mentions
@@ -133,16 +134,19 @@ def _coverage(alternatives: dict[str, tuple[str, ...]], idf, text: str) -> float
     return found / total if total else 0.0
 
 
-def places(question: str) -> list[str]:
-    """Place names in the question (jieba's ns tag), besides the generic 城市/农村/县里 words."""
+@lru_cache(maxsize=256)
+def places(question: str) -> tuple[str, ...]:
+    """Place names in the question (jieba's ns tag), besides the generic 城市/农村/县里 words.
+
+    Cached: refusal checks and sentence picking all ask it of the same question."""
     from .keyword import segmenter
 
     segmenter()
     import jieba.posseg as posseg
 
-    return [w for w, flag in posseg.lcut(question)
-            if flag == "ns" and not _PLACE_WORDS.fullmatch(w)
-            and (_PLACE_SUFFIX.search(w) or w in PROVINCES)]
+    return tuple(w for w, flag in posseg.lcut(question)
+                 if flag == "ns" and not _PLACE_WORDS.fullmatch(w)
+                 and (_PLACE_SUFFIX.search(w) or w in PROVINCES))
 
 
 def refusal(question: str, reason: str = "") -> str:
@@ -222,8 +226,8 @@ def _answer_part(index, question: str, k: int, limits: dict, chat_model=None):
         from .llm import llm_answer
 
         first = [c.hit for c in citations]  # what the extractive composer found most relevant
-        written = llm_answer(chat_model, question,
-                             first + [h for h in hits if h.chunk.id not in {f.chunk.id for f in first}])
+        quoted = {h.chunk.id for h in first}
+        written = llm_answer(chat_model, question, first + [h for h in hits if h.chunk.id not in quoted])
         if written is not None:
             return (None, *written, hits)
     return None, text, citations, hits
@@ -286,7 +290,8 @@ def _interleave(rankings: list[list[Hit]], k: int) -> tuple[Hit, ...]:
     return tuple(merged[:k])
 
 
-# Calibrated on eval/dev.jsonl with eval/run.py --questions eval/dev.jsonl (see README).
+# Chosen on eval/dev.jsonl (eval/run.py --questions eval/dev.jsonl): coverage 0.35 refused more
+# out-of-scope questions there but did not carry over to eval/questions.jsonl.
 DEFAULT_THRESHOLDS = {"coverage": 0.3, "dense": 0.86}
 
 
@@ -323,7 +328,7 @@ def compose(question: str, hits: list[Hit], idf) -> tuple[str, tuple[Citation, .
     """Quote the sentences (or table rows) that answer, each with a numbered citation."""
     rows = target_rows(question, hits)
     if rows:
-        return _compose_targets(question, rows)
+        return _compose_targets(rows)
     named = places(question)
     local = [h for h in hits[:6] if any(p in _about(h) + h.region for p in named)]
     picked = pick_sentences(question, local or hits, idf)
@@ -359,7 +364,7 @@ def target_rows(question: str, hits: list[Hit]) -> list[Hit]:
     return [first] + [h for lvl, h in by_level.items() if compares and lvl != first.level]
 
 
-def _compose_targets(question: str, rows: list[Hit]) -> tuple[str, tuple[Citation, ...]]:
+def _compose_targets(rows: list[Hit]) -> tuple[str, tuple[Citation, ...]]:
     citations = tuple(Citation(n, hit, hit.chunk.text.split("\n")[0])
                       for n, hit in enumerate(rows, start=1))
     lines = [f"{row_summary(c.quote)} [{c.n}]（{_source(c.hit)}指标表）" for c in citations]

@@ -31,16 +31,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # output piped into `head` and the like
         return 0
-    except (ValueError, FileNotFoundError) as error:  # user errors: one clear line
+    except (ValueError, FileNotFoundError) as error:  # user errors (IndexProblem too): one line
         print(f"错误：{error}", file=sys.stderr)
         return 2
-    except Exception as error:
-        from .index import IndexProblem
-
-        if isinstance(error, IndexProblem):
-            print(f"错误：{error}", file=sys.stderr)
-            return 2
-        raise
 
 
 def run_index(args, settings: Settings) -> int:

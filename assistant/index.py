@@ -32,7 +32,7 @@ from .schema import Chunk, Document, TableRow
 from .store import ChunkStore, chroma_client
 
 
-class IndexProblem(Exception):
+class IndexProblem(ValueError):
     """A problem the user can act on; the message says how."""
 
 
