@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run index test test-fast eval load browser clean
+.PHONY: install run index test test-fast eval load bench browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -40,6 +40,12 @@ eval: $(STAMP) index/CURRENT
 # 20 concurrent conversations x 25 questions through the Gradio API of a running `make run`.
 load: $(STAMP)
 	$(PY) bench/load.py --url http://$${ASSISTANT_HOST:-127.0.0.1}:$${ASSISTANT_PORT:-7860}/
+
+# Build time, memory, cold start and ask latency at 1x, 10x and 50x the corpus (over an hour
+# at 50x on 2 cores); writes docs/benchmark.{md,png,json}. BENCH_SIZES="1 10" for a shorter run.
+bench: $(STAMP)
+	$(PY) -m pip install -q -e '.[bench]'
+	$(PY) bench/scale.py --sizes $${BENCH_SIZES:-1 10 50}
 
 clean:
 	rm -rf index/builds index/CURRENT index/targets.json

@@ -6,7 +6,8 @@ Layout of the index folder:
     targets.json         every table row as a structured record, for exact lookup
 A build writes a new folder and only then points CURRENT at it, so a build that fails or is
 killed leaves the previous index in use. Unchanged chunks keep their vectors (ids are content
-hashes), so only new or changed text is embedded.
+hashes), so only new or changed text is embedded; vectors a killed build had already stored are
+picked up by the next build, which therefore resumes rather than starts over.
 """
 
 from __future__ import annotations
@@ -75,16 +76,17 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         build.mkdir(parents=True)
         citations = {d.name: citation_fields(d) for d in documents}
 
-        reuse: dict[str, list[float]] = {}
-        old_tokens: dict[str, list[str]] = {}
-        if previous and not rebuild:
-            old_store = open_store(previous, old_meta, embeddings, chroma_url)
-            stored = old_store.ids()
-            reuse = old_store.vectors([c.id for c in chunks if c.id in stored])
-            old_tokens = {c["id"]: c["tokens"] for c in _read_jsonl(previous / "chunks.jsonl")}
-
         meta = {"model": model, "collection": f"chunks-{name}", "built_at": _now(),
                 "max_chars": max_chars}
+        _write_json(build / "started.json", meta)
+        reuse: dict[str, list[float]] = {}
+        old_tokens: dict[str, list[str]] = {}
+        if not rebuild:
+            reuse = _computed_vectors(index_dir, [c.id for c in chunks], embeddings,
+                                      model=model, chroma_url=chroma_url, exclude=build)
+            if previous:
+                old_tokens = {c["id"]: c["tokens"] for c in _read_jsonl(previous / "chunks.jsonl")}
+
         store = open_store(build, meta, embeddings, chroma_url)
         reused = len(reuse)
         store.add(chunks, citations, reuse, progress=progress)
@@ -108,6 +110,25 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         return BuildReport(build=name, chunks=len(chunks), embedded=len(chunks) - reused,
                            removed_docs=removed, skipped=tuple(skipped),
                            seconds=time.perf_counter() - started, per_doc=per_doc)
+
+
+def _computed_vectors(index_dir: Path, ids: list[str], embeddings: Embeddings, *, model: str,
+                      chroma_url: str, exclude: Path) -> dict[str, list[float]]:
+    """Vectors for `ids` that earlier builds already computed: the build in use, and builds that
+    were killed before finishing (so a long build resumes instead of starting over)."""
+    previous = current_build(index_dir)
+    earlier = sorted((index_dir / "builds").iterdir(), key=lambda b: b != previous)
+    found: dict[str, list[float]] = {}
+    for folder in earlier:
+        started = _read_json(folder / "started.json") or _read_json(folder / "meta.json")
+        missing = [i for i in ids if i not in found]
+        if folder == exclude or started.get("model") != model or not missing:
+            continue
+        try:
+            found.update(open_store(folder, started, embeddings, chroma_url).vectors(missing))
+        except Exception:  # a killed build's store may be unreadable; it is only a cache
+            continue
+    return found
 
 
 def _chunk_all(documents: list[Document], max_chars: int) -> tuple[list[Chunk], list[TableRow]]:

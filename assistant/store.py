@@ -38,9 +38,6 @@ class ChunkStore:
                                   embedding_function=embeddings, collection_metadata=SPACE)
         self.embeddings = embeddings
 
-    def ids(self) -> set[str]:
-        return set(self.collection.get(include=[])["ids"])
-
     def vectors(self, ids: list[str]) -> dict[str, list[float]]:
         found: dict[str, list[float]] = {}
         for start in range(0, len(ids), 1000):

@@ -104,23 +104,13 @@ def evaluate(questions: list[dict], records: list[dict]) -> dict:
 
 
 def tutorial_records(questions: list[dict], index, settings) -> list[dict]:
-    """The pipeline of langchain's RAG tutorial: 500-character splits of the raw files, the
-    same embedder, Chroma similarity top-k, the top passage as the answer."""
-    from langchain_chroma import Chroma
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
+    """The langchain-tutorial baseline (eval/tutorial.py), cached per corpus and model."""
+    from tutorial import corpus_files, tutorial_store
 
-    from assistant.store import chroma_client
-
-    files = sorted(p for p in settings.corpus_dir.iterdir() if p.suffix in (".txt", ".md"))
+    files = corpus_files(settings.corpus_dir)
     key = hashlib.sha1("".join(p.read_text(encoding="utf-8") for p in files).encode()).hexdigest()
     folder = settings.index_dir / "baselines" / f"tutorial-{settings.embeddings}-{key[:12]}"
-    store = Chroma(client=chroma_client(folder), collection_name="tutorial",
-                   embedding_function=index.store.embeddings)
-    if not store.get(limit=1)["ids"]:
-        splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)
-        for path in files:
-            pieces = splitter.split_text(path.read_text(encoding="utf-8"))
-            store.add_texts(pieces, metadatas=[{"doc": path.name}] * len(pieces))
+    store = tutorial_store(settings.corpus_dir, folder, index.store.embeddings)
     records = []
     for q in questions:
         started = time.perf_counter()
