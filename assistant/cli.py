@@ -46,7 +46,8 @@ def run_index(args, settings: Settings) -> int:
     with tqdm(desc="嵌入文本块", unit="块") as bar:
         report = build_index(settings.corpus_dir, settings.index_dir, embeddings,
                              model=settings.embeddings, chroma_url=settings.chroma_url,
-                             rebuild=args.rebuild, progress=bar.update)
+                             rebuild=args.rebuild, progress=bar.update,
+                             max_file_mb=settings.max_file_mb)
     for name, count in report.per_doc.items():
         print(f"  {name}: {count} 块")
     for skipped in report.skipped:
@@ -61,7 +62,7 @@ def run_chunks(args, settings: Settings) -> int:
     from .chunk import chunk_document
     from .load import load_corpus
 
-    documents, _ = load_corpus(settings.corpus_dir)
+    documents, _ = load_corpus(settings.corpus_dir, settings.max_file_mb)
     chosen = [d for d in documents if not args.doc or args.doc in d.name or args.doc in d.title]
     if not chosen:
         raise ValueError(f"没有名称包含 {args.doc!r} 的文档")

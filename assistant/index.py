@@ -55,7 +55,7 @@ def citation_fields(document: Document) -> dict:
 
 def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, model: str,
                 chroma_url: str = "", rebuild: bool = False, progress=None,
-                max_chars: int = 300) -> BuildReport:
+                max_chars: int = 300, max_file_mb: float = 20) -> BuildReport:
     """Index every document in `corpus_dir`; refuses to mix embedding models unless `rebuild`."""
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -67,7 +67,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
                 f"现有索引由 {old_meta.get('model')} 构建，当前设置为 {model}；两种向量不能混用。"
                 "请运行 `assistant index --rebuild` 重新构建。"
             )
-        documents, skipped = load_corpus(corpus_dir)
+        documents, skipped = load_corpus(corpus_dir, max_file_mb)
         if not documents:
             raise IndexProblem(f"{corpus_dir} 中没有可索引的文档（支持 .txt .md .docx .pdf）")
         chunks, rows = _chunk_all(documents, max_chars)

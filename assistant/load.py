@@ -19,8 +19,12 @@ class Skipped:
     reason: str
 
 
-def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[Skipped]]:
-    """Every readable document in `corpus_dir`, and a one-line reason for each one skipped."""
+def load_corpus(corpus_dir: Path, max_mb: float = 20) -> tuple[list[Document], list[Skipped]]:
+    """Every readable document in `corpus_dir`, and a one-line reason for each one skipped.
+
+    A file over `max_mb` is skipped: 20 MB of text is some 25 000 passages, most of an hour of
+    embedding on a small CPU, and in a policy corpus more likely an export gone wrong.
+    """
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.is_dir():
         raise FileNotFoundError(f"语料目录不存在: {corpus_dir}")
@@ -28,6 +32,11 @@ def load_corpus(corpus_dir: Path) -> tuple[list[Document], list[Skipped]]:
     documents, skipped = [], []
     for path in sorted(corpus_dir.iterdir()):
         if path.suffix.lower() not in SUFFIXES or path.name.startswith("."):
+            continue
+        size_mb = path.stat().st_size / 1e6
+        if size_mb > max_mb:
+            skipped.append(Skipped(path.name, f"文件过大（{size_mb:.0f} MB，上限 {max_mb:g} MB）："
+                                              "请拆分后再放入，或调高 ASSISTANT_MAX_FILE_MB"))
             continue
         try:
             text = read_text(path)
@@ -56,6 +65,8 @@ def make_document(name: str, text: str, entry: dict) -> Document:
 def derive_title(text: str, name: str) -> str:
     """The first short line that reads like a title, else the file name without its suffix."""
     for line in text.splitlines():
+        if "\t" in line or line.strip() == "序号":  # a table before any title line
+            break
         line = re.sub(r"[*#★●|｜\s\ufffd]+", "", line)
         if 4 <= len(line) <= 60 and re.search(r"[\u4e00-\u9fff]", line):
             return line

