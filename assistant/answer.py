@@ -170,7 +170,7 @@ def ask(index, question: str, *, history: list[str] | None = None, k: int = 10,
                             "Please ask in Chinese about civil-affairs policy.", abstained=True),
                      started)
     limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
-    resolved = resolve_followup(asked, history or [])
+    resolved = resolve_followup(asked, [sanitize(str(h)) for h in history or []])
     parts = [resolved] if resolved != asked else split_questions(asked)
     results = [_answer_part(index, part, k, limits, chat_model) for part in parts]
     retrieved = _interleave([hits for _, _, _, hits in results], max(k, 10))

@@ -10,6 +10,7 @@ import logging
 import re
 import threading
 import time
+import traceback
 import unicodedata
 
 import gradio as gr
@@ -17,11 +18,25 @@ import pandas as pd
 
 from .answer import MAX_QUESTION, ask, sanitize
 from .clean import split_sentences
-from .feedback import record_feedback
+from .feedback import mask, record_feedback
 from .present import to_json
 from .settings import Settings
 
+
+
+class _MaskPersonalNumbers(logging.Filter):
+    """ID-card and phone numbers in questions never reach the log, tracebacks included."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = mask(record.getMessage()), ()
+        if record.exc_info:
+            record.exc_text = mask("".join(traceback.format_exception(*record.exc_info)).rstrip())
+            record.exc_info = None
+        return True
+
+
 log = logging.getLogger(__name__)
+log.addFilter(_MaskPersonalNumbers())
 
 TITLE = "民政政策问答助手"
 EXAMPLES = [
@@ -361,10 +376,13 @@ def blocks(handlers: Handlers) -> gr.Blocks:
     return app
 
 
-def launch(app: gr.Blocks, host: str, port: int, **options):
-    """Launch with the UI's theme and CSS; no extra file paths are served."""
-    return app.launch(server_name=host, server_port=port, theme=_theme(), css=CSS,
-                      show_error=False, **options)
+def launch(app: gr.Blocks, settings: Settings, **options):
+    """Launch with the UI's theme and CSS. The app needs no files of its own served: none are
+    allowed, and the index (feedback log included) and corpus folders are blocked outright."""
+    private = [settings.index_dir, settings.corpus_dir, settings.feedback_file]
+    return app.launch(server_name=settings.host, server_port=settings.port, theme=_theme(),
+                      css=CSS, show_error=False, allowed_paths=[],
+                      blocked_paths=[str(p.resolve()) for p in private], **options)
 
 
 def serve(settings: Settings) -> None:
@@ -373,6 +391,6 @@ def serve(settings: Settings) -> None:
     handlers = Handlers(open_assistant(settings), settings)
     app = blocks(handlers)
     print(f"{TITLE}：http://{settings.host}:{settings.port}/  用户反馈写入 {settings.feedback_file}")
-    launch(app, settings.host, settings.port, prevent_thread_lock=True)
+    launch(app, settings, prevent_thread_lock=True)
     handlers.warm_up()  # after the page is up: startup stays short, the first answer fast
     app.block_thread()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,9 @@ def server(tmp_path_factory):
 
     settings = build_small_index(tmp_path_factory.mktemp("browser"))
     app = web.build_app(open_assistant(settings), settings)
-    port = free_port()
-    web.launch(app, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
-    yield f"http://127.0.0.1:{port}/", settings
+    settings = replace(settings, port=free_port())
+    web.launch(app, settings, prevent_thread_lock=True, quiet=True)
+    yield f"http://127.0.0.1:{settings.port}/", settings
     app.close()
 
 
