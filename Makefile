@@ -48,4 +48,4 @@ bench: $(STAMP)
 	$(PY) bench/scale.py --sizes $${BENCH_SIZES:-1 10 50}
 
 clean:
-	rm -rf index/builds index/CURRENT index/targets.json
+	rm -rf index/builds index/CURRENT

@@ -75,10 +75,12 @@ def run_chunks(args, settings: Settings) -> int:
 
 
 def run_targets(args, settings: Settings) -> int:
-    path = settings.index_dir / "targets.json"
-    if not path.exists():
-        raise FileNotFoundError(f"{path} 不存在，请先运行 `assistant index`")
-    for row in json.loads(path.read_text(encoding="utf-8")):
+    from .index import IndexProblem, current_build
+
+    build = current_build(settings.index_dir)
+    if build is None:
+        raise IndexProblem(f"{settings.index_dir} 下还没有索引，请先运行 `assistant index`")
+    for row in json.loads((build / "targets.json").read_text(encoding="utf-8")):
         cells = row["cells"]
         name = cells.get("指标") or cells.get("项目名称", "")
         if args.filter in name:

@@ -2,8 +2,8 @@
 
 Layout of the index folder:
     CURRENT              name of the build in use; replaced atomically when a build finishes
-    builds/<name>/       chroma/ (vectors), keyword/ (BM25), chunks.jsonl, meta.json
-    targets.json         every table row as a structured record, for exact lookup
+    builds/<name>/       chroma/ (vectors), keyword/ (BM25), chunks.jsonl, meta.json, and
+                         targets.json (every table row as a structured record, for exact lookup)
 A build writes a new folder and only then points CURRENT at it, so a build that fails or is
 killed leaves the previous index in use. Unchanged chunks keep their vectors (ids are content
 hashes), so only new or changed text is embedded; vectors a killed build had already stored are
@@ -189,8 +189,6 @@ def _switch(index_dir: Path, build: Path) -> None:
     tmp = index_dir / "CURRENT.tmp"
     tmp.write_text(build.name, encoding="utf-8")
     os.replace(tmp, index_dir / "CURRENT")
-    shutil.copyfile(build / "targets.json", index_dir / "targets.json.tmp")
-    os.replace(index_dir / "targets.json.tmp", index_dir / "targets.json")
 
 
 def _drop_old_builds(index_dir: Path, keep: set[str], chroma_url: str) -> None:
