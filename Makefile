@@ -41,8 +41,8 @@ eval: $(STAMP) index/CURRENT
 load: $(STAMP)
 	$(PY) bench/load.py --url http://$${ASSISTANT_HOST:-127.0.0.1}:$${ASSISTANT_PORT:-7860}/
 
-# Build time, memory, cold start and ask latency at 1x, 10x and 50x the corpus (over an hour
-# at 50x on 2 cores); writes docs/benchmark.{md,png,json}. BENCH_SIZES="1 10" for a shorter run.
+# Build time, memory, cold start and ask latency at 1x, 10x and 50x the corpus (over two hours
+# on 2 cores); writes docs/benchmark.{md,png,json}. BENCH_SIZES="1 10" for a shorter run.
 bench: $(STAMP)
 	$(PY) -m pip install -q -e '.[bench]'
 	$(PY) bench/scale.py --sizes $${BENCH_SIZES:-1 10 50}

@@ -10,8 +10,9 @@ from pathlib import Path
 
 MAX_TEXT = 2000  # a pasted document in the question or reason must not bloat the log
 # \d also matches full-width digits, so "１３８…" is masked like "138…".
-# People type ID numbers in groups too ("110105 19900101 123X"): one space or dash may separate.
-_ID_CARD = re.compile(r"(?<!\d)(\d{3})(?:[ -]?\d){13}[ -]?(\d[ -]?[\dXxＸｘ])(?![ -]?[\dXxＸｘ])")
+# People type ID numbers in groups too ("110105 19900101 123X", full-width spaces and dashes).
+_SEP = r"[\s\-－—]{0,2}"
+_ID_CARD = re.compile(rf"(?<!\d)(\d{{3}})(?:{_SEP}\d){{13}}{_SEP}(\d{_SEP}[\dXxＸｘ])(?![\dXxＸｘ])")
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[-\s]?)?([1１][3-9３-９]\d)[-\s]?\d{4}[-\s]?(\d{4})(?!\d)")
 
 

@@ -78,7 +78,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
 
         meta = {"model": model, "collection": f"chunks-{name}", "built_at": _now(),
                 "max_chars": max_chars}
-        _write_json(build / "started.json", meta)
+        _write_json(build / "started.json", meta)  # marks whose vectors a killed build holds
         reuse: dict[str, list[float]] = {}
         old_tokens: dict[str, list[str]] = {}
         if not rebuild:
@@ -120,14 +120,17 @@ def _computed_vectors(index_dir: Path, ids: list[str], embeddings: Embeddings, *
     earlier = sorted((index_dir / "builds").iterdir(), key=lambda b: b != previous)
     found: dict[str, list[float]] = {}
     for folder in earlier:
-        started = _read_json(folder / "started.json") or _read_json(folder / "meta.json")
         missing = [i for i in ids if i not in found]
-        if folder == exclude or started.get("model") != model or not missing:
+        if folder == exclude or not missing:
             continue
         try:
-            found.update(open_store(folder, started, embeddings, chroma_url).vectors(missing))
-        except Exception:  # a killed build's store may be unreadable; it is only a cache
-            continue
+            started = _read_json(folder / "started.json") or _read_json(folder / "meta.json")
+            if started.get("model") == model:
+                found.update(open_store(folder, started, embeddings, chroma_url).vectors(missing))
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # noqa: BLE001  a killed build's store is only a cache; Chroma's
+            continue           # Rust core reports a damaged one as a panic, not an Exception
     return found
 
 
@@ -217,7 +220,10 @@ def _read_json(path: Path) -> dict:
 
 
 def _write_json(path: Path, data) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    """Written whole or not at all: a kill never leaves half a file."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _read_jsonl(path: Path) -> list[dict]:

@@ -68,7 +68,9 @@ def _tab_table(block: list[list[str]], lines: list[Line], i: int, j: int, doc: s
         else:
             start_row = n if start_row is None else start_row
             data.append((cells, lines[i + n]))
-    if len(header_rows) > 1 and not data:  # no serial column: the first row heads the rest
+    widths = {len(cells) for cells in header_rows}
+    if len(header_rows) > 1 and not data and len(widths) == 1 and widths.pop() > 1:
+        # no serial column, but a regular grid: the first row heads the rest
         first_header = block.index(header_rows[0])
         data = [(cells, lines[i + n]) for n, cells in enumerate(block) if n > first_header]
         header_rows = header_rows[:1]

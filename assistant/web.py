@@ -28,7 +28,13 @@ class _MaskPersonalNumbers(logging.Filter):
     """ID-card and phone numbers in questions never reach the log, tracebacks included."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.msg, record.args = mask(record.getMessage()), ()
+        try:
+            message = record.getMessage()
+        except Exception:  # bad %-arguments: keep the template, never the arguments
+            message = str(record.msg)
+        record.msg, record.args = mask(message), ()
+        if record.stack_info:
+            record.stack_info = mask(record.stack_info)
         if record.exc_info:
             record.exc_text = mask("".join(traceback.format_exception(*record.exc_info)).rstrip())
             record.exc_info = None

@@ -23,9 +23,12 @@ def tutorial_store(corpus_dir: Path, folder: Path, embeddings: Embeddings) -> Ch
     """The tutorial's Chroma store persisted in `folder`, built from `corpus_dir` on first use."""
     store = Chroma(client=chroma_client(folder), collection_name="tutorial",
                    embedding_function=embeddings)
-    if not store.get(limit=1)["ids"]:
+    complete = Path(folder) / "COMPLETE"  # a build killed halfway is not reused
+    if not complete.exists():
+        store.reset_collection()
         splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)
         for path in corpus_files(corpus_dir):
             pieces = splitter.split_text(path.read_text(encoding="utf-8"))
             store.add_texts(pieces, metadatas=[{"doc": path.name}] * len(pieces))
+        complete.touch()
     return store

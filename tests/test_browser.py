@@ -26,8 +26,6 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The app over the fixture index, served on a free loopback port."""
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium 不存在：请先 `apt-get install -y chromium`（make browser）")
     from assistant import web
     from assistant.cli import open_assistant
 
@@ -41,6 +39,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(server):
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium 不存在：请先 `apt-get install -y chromium`（make browser）")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -39,7 +39,10 @@ def chroma_url(tmp_path):
         yield url
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def test_index_and_ask_through_a_chroma_server(corpus, tmp_path, embeddings, chroma_url):

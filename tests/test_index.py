@@ -86,7 +86,7 @@ def test_bad_documents_are_indexed_or_skipped_with_a_reason(corpus, tmp_path, em
     reasons = {s.name: s.reason for s in report.skipped}
     assert set(reasons) == {"empty.txt", "fake.pdf", "huge.txt"}
     assert all(len(r.splitlines()) == 1 for r in reasons.values())
-    assert "50 MB" in reasons["huge.txt"] and "ASSISTANT_MAX_FILE_MB" in reasons["huge.txt"]
+    assert "50.0 MB" in reasons["huge.txt"] and "ASSISTANT_MAX_FILE_MB" in reasons["huge.txt"]
     assert report.per_doc["gbk.txt"] == 1 and report.per_doc["national.txt"] > 1
     assert report.per_doc["only_table.txt"] == 2  # one passage per table row
 
