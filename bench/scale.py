@@ -179,7 +179,8 @@ def render(results: list[dict]) -> str:
                              f"{m['chunks']:,} | {m['build_s']} | {m['build_peak_mb']} | "
                              f"{m['cold_start_s']} | {m['serving_peak_mb']} | {m['ask_p50_ms']} | "
                              f"{m['ask_p95_ms']} |")
-    return "\n".join(lines) + "\n"
+    notes = [f"- {r['size']}×：{r['note']}" for r in results if r.get("note")]  # added by hand
+    return "\n".join(lines + (["", "注：", *notes] if notes else [])) + "\n"
 
 
 def plot(results: list[dict], path: Path) -> None:
@@ -189,13 +190,15 @@ def plot(results: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     figure, (build, latency) = plt.subplots(1, 2, figsize=(10, 4))
-    for pipeline, style in zip(PIPELINES, ("o-", "s--")):
+    for pipeline, style, color in zip(PIPELINES, ("o-", "s--"), ("tab:blue", "tab:orange")):
         done = [r for r in results if pipeline in r]
         sizes = [r["size"] for r in done]
-        build.plot(sizes, [r[pipeline]["build_s"] / 60 for r in done], style, label=pipeline)
-        latency.plot(sizes, [r[pipeline]["ask_p50_ms"] for r in done], style, label=f"{pipeline} p50")
-        latency.plot(sizes, [r[pipeline]["ask_p95_ms"] for r in done], style, alpha=0.5,
-                     label=f"{pipeline} p95")
+        build.plot(sizes, [r[pipeline]["build_s"] / 60 for r in done], style, color=color,
+                   label=pipeline)
+        latency.plot(sizes, [r[pipeline]["ask_p50_ms"] for r in done], style, color=color,
+                     label=f"{pipeline} p50")
+        latency.plot(sizes, [r[pipeline]["ask_p95_ms"] for r in done], style, color=color,
+                     alpha=0.4, label=f"{pipeline} p95")
     build.set(title="index build time", xlabel="corpus size (× the real corpus)", ylabel="minutes")
     latency.set(title="ask latency, warm", xlabel="corpus size (× the real corpus)", ylabel="ms",
                 yscale="log")
