@@ -82,7 +82,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         reuse: dict[str, list[float]] = {}
         old_tokens: dict[str, list[str]] = {}
         if not rebuild:
-            reuse = _computed_vectors(index_dir, [c.id for c in chunks], embeddings,
+            reuse = _computed_vectors(index_dir, previous, [c.id for c in chunks], embeddings,
                                       model=model, chroma_url=chroma_url, exclude=build)
             if previous:
                 old_tokens = {c["id"]: c["tokens"] for c in _read_jsonl(previous / "chunks.jsonl")}
@@ -112,11 +112,11 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
                            seconds=time.perf_counter() - started, per_doc=per_doc)
 
 
-def _computed_vectors(index_dir: Path, ids: list[str], embeddings: Embeddings, *, model: str,
-                      chroma_url: str, exclude: Path) -> dict[str, list[float]]:
-    """Vectors for `ids` that earlier builds already computed: the build in use, and builds that
-    were killed before finishing (so a long build resumes instead of starting over)."""
-    previous = current_build(index_dir)
+def _computed_vectors(index_dir: Path, previous: Path | None, ids: list[str],
+                      embeddings: Embeddings, *, model: str, chroma_url: str,
+                      exclude: Path) -> dict[str, list[float]]:
+    """Vectors for `ids` that earlier builds already computed: the build in use (`previous`), and
+    builds that were killed before finishing (so a long build resumes instead of starting over)."""
     earlier = sorted((index_dir / "builds").iterdir(), key=lambda b: b != previous)
     found: dict[str, list[float]] = {}
     for folder in earlier:

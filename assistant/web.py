@@ -267,7 +267,6 @@ class Handlers:
         """The JSON answer (`assistant.present.to_json`) for a question and earlier questions."""
         if not self._warm.is_set():
             self.warm_up()
-        history = [str(h) for h in history or []]
         return to_json(ask(self.index, str(question or ""), history=history, k=self.settings.top_k))
 
     def respond(self, message: str, turns: list[dict]):

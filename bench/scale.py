@@ -19,7 +19,6 @@ import json
 import os
 import platform
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "eval")]
+
+from assistant.evaluate import percentile  # noqa: E402
 
 DOCS = ROOT / "docs"
 RESULTS = DOCS / "benchmark.json"
@@ -93,8 +94,8 @@ def measure(pipeline: str, corpus: Path, index_dir: Path) -> dict:
     return {"build_s": round(seconds, 1), "build_peak_mb": peak, "chunks": probe["chunks"],
             "cold_start_s": round(probe["first_answer_at"] - started, 2),
             "serving_peak_mb": serving_peak,
-            "ask_p50_ms": _percentile(probe["latencies_ms"], 50),
-            "ask_p95_ms": _percentile(probe["latencies_ms"], 95)}
+            "ask_p50_ms": percentile(probe["latencies_ms"], 50),
+            "ask_p95_ms": percentile(probe["latencies_ms"], 95)}
 
 
 def run_child(args: list[str], corpus: Path, index_dir: Path) -> tuple[float, int, str]:
@@ -144,16 +145,12 @@ def open_pipeline(pipeline: str, settings):
         from tutorial import tutorial_store
 
         store = tutorial_store(settings.corpus_dir, settings.index_dir, embeddings)
-        return (lambda q: store.similarity_search(q, k=10)), store._collection.count()
+        return (lambda q: store.similarity_search(q, k=10)), len(store.get(include=[])["ids"])
     from assistant.answer import ask
     from assistant.index import open_index
 
     index = open_index(settings.index_dir, embeddings, model=settings.embeddings)
     return (lambda q: ask(index, q, k=settings.top_k)), len(index.chunks)
-
-
-def _percentile(values: list[float], p: int) -> float:
-    return round(statistics.quantiles(values, n=100, method="inclusive")[p - 1], 1)
 
 
 def save(results: list[dict]) -> None:

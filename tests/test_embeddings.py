@@ -7,7 +7,9 @@ from langchain_tests.unit_tests import EmbeddingsUnitTests
 from assistant.embed import E5Embeddings, get_embeddings
 
 
-class TestE5EmbeddingsUnit(EmbeddingsUnitTests):
+class E5Suite:
+    """What langchain's standard suites need to know: the class and its parameters."""
+
     @property
     def embeddings_class(self):
         return E5Embeddings
@@ -17,14 +19,12 @@ class TestE5EmbeddingsUnit(EmbeddingsUnitTests):
         return {}
 
 
-class TestE5EmbeddingsIntegration(EmbeddingsIntegrationTests):
-    @property
-    def embeddings_class(self):
-        return E5Embeddings
+class TestE5EmbeddingsUnit(E5Suite, EmbeddingsUnitTests):
+    pass
 
-    @property
-    def embedding_model_params(self):
-        return {}
+
+class TestE5EmbeddingsIntegration(E5Suite, EmbeddingsIntegrationTests):
+    pass
 
 
 def test_e5_ranks_the_related_passage_first():
