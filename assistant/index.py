@@ -28,7 +28,7 @@ from langchain_core.embeddings import Embeddings
 
 from .chunk import chunk_document
 from .keyword import KeywordIndex, tokenize
-from .load import Skipped, load_corpus
+from .load import MAX_FILE_MB, Skipped, load_corpus
 from .schema import Chunk, Document, TableRow
 from .store import ChunkStore, chroma_client
 
@@ -55,7 +55,7 @@ def citation_fields(document: Document) -> dict:
 
 def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, model: str,
                 chroma_url: str = "", rebuild: bool = False, progress=None,
-                max_chars: int = 300, max_file_mb: float = 20) -> BuildReport:
+                max_chars: int = 300, max_file_mb: float = MAX_FILE_MB) -> BuildReport:
     """Index every document in `corpus_dir`; refuses to mix embedding models unless `rebuild`."""
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -189,9 +189,7 @@ class _lock:
 
 
 def _switch(index_dir: Path, build: Path) -> None:
-    tmp = index_dir / "CURRENT.tmp"
-    tmp.write_text(build.name, encoding="utf-8")
-    os.replace(tmp, index_dir / "CURRENT")
+    _write_whole(index_dir / "CURRENT", build.name)
 
 
 def _drop_old_builds(index_dir: Path, keep: set[str], chroma_url: str) -> None:
@@ -220,9 +218,13 @@ def _read_json(path: Path) -> dict:
 
 
 def _write_json(path: Path, data) -> None:
+    _write_whole(path, json.dumps(data, ensure_ascii=False, indent=1))
+
+
+def _write_whole(path: Path, text: str) -> None:
     """Written whole or not at all: a kill never leaves half a file."""
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
 
 

@@ -11,6 +11,7 @@ from .schema import Document
 
 SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 MANIFEST = "manifest.toml"
+MAX_FILE_MB = 20  # default of ASSISTANT_MAX_FILE_MB; see load_corpus
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,8 @@ class Skipped:
     reason: str
 
 
-def load_corpus(corpus_dir: Path, max_mb: float = 20) -> tuple[list[Document], list[Skipped]]:
+def load_corpus(corpus_dir: Path,
+                max_mb: float = MAX_FILE_MB) -> tuple[list[Document], list[Skipped]]:
     """Every readable document in `corpus_dir`, and a one-line reason for each one skipped.
 
     A file over `max_mb` is skipped: 20 MB of Chinese text is some 35 000 passages, hours of

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .load import MAX_FILE_MB
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -20,7 +22,7 @@ class Settings:
     llm_api_key: str = ""
     feedback_path: Path | None = None  # default: <index_dir>/feedback.jsonl
     chroma_url: str = ""  # http://host:port to use a Chroma server instead of the embedded store
-    max_file_mb: float = 20  # larger corpus files are skipped with a reason
+    max_file_mb: float = MAX_FILE_MB  # larger corpus files are skipped with a reason
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -42,7 +44,8 @@ class Settings:
             llm_api_key=get("LLM_API_KEY", ""),
             feedback_path=Path(feedback) if feedback else None,
             chroma_url=get("CHROMA_URL", ""),
-            max_file_mb=_parse(get("MAX_FILE_MB", "20"), "ASSISTANT_MAX_FILE_MB", float),
+            max_file_mb=_parse(get("MAX_FILE_MB", str(MAX_FILE_MB)), "ASSISTANT_MAX_FILE_MB",
+                               float),
         )
 
     @property

@@ -23,7 +23,6 @@ from .present import to_json
 from .settings import Settings
 
 
-
 class _MaskPersonalNumbers(logging.Filter):
     """ID-card and phone numbers in questions never reach the log, tracebacks included."""
 
