@@ -155,7 +155,7 @@ def open_pipeline(pipeline: str, settings):
 
 def save(results: list[dict]) -> None:
     DOCS.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (DOCS / "benchmark.md").write_text(render(results), encoding="utf-8")
     plot(results, DOCS / "benchmark.png")
 
@@ -176,8 +176,7 @@ def render(results: list[dict]) -> str:
                              f"{m['chunks']:,} | {m['build_s']} | {m['build_peak_mb']} | "
                              f"{m['cold_start_s']} | {m['serving_peak_mb']} | {m['ask_p50_ms']} | "
                              f"{m['ask_p95_ms']} |")
-    notes = [f"- {r['size']}×：{r['note']}" for r in results if r.get("note")]  # added by hand
-    return "\n".join(lines + (["", "注：", *notes] if notes else [])) + "\n"
+    return "\n".join(lines) + "\n"
 
 
 def plot(results: list[dict], path: Path) -> None:
@@ -216,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         child(*args.child)
         return 0
-    results = {r["size"]: r for r in json.loads(RESULTS.read_text())} if RESULTS.exists() else {}
+    results = {r["size"]: r for r in json.loads(RESULTS.read_text(encoding="utf-8"))} if RESULTS.exists() else {}
     for size in args.sizes:
         result = results.setdefault(size, {"size": size})
         todo = [p for p in PIPELINES if args.again or p not in result]
