@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from .chunk import chunk_document
+from .embed import vector_space
 from .keyword import KeywordIndex, tokenize
 from .load import MAX_FILE_MB, Skipped, load_corpus
 from .schema import Chunk, Document, TableRow
@@ -62,7 +64,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
     with _lock(index_dir):
         previous = current_build(index_dir)
         old_meta = _read_json(previous / "meta.json") if previous else {}
-        if old_meta and old_meta.get("model") != model and not rebuild:
+        if old_meta and vector_space(old_meta.get("model", "")) != vector_space(model) \
+                and not rebuild:
             raise IndexProblem(
                 f"现有索引由 {old_meta.get('model')} 构建，当前设置为 {model}；两种向量不能混用。"
                 "请运行 `assistant index --rebuild` 重新构建。"
@@ -76,21 +79,18 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         build.mkdir(parents=True)
         citations = {d.name: citation_fields(d) for d in documents}
 
-        meta = {"model": model, "collection": f"chunks-{name}", "built_at": _now(),
-                "max_chars": max_chars}
+        meta = {"model": model, "engine": getattr(embeddings, "engine", model),
+                "collection": f"chunks-{name}", "built_at": _now(), "max_chars": max_chars}
         _write_json(build / "started.json", meta)  # marks whose vectors a killed build holds
-        reuse: dict[str, list[float]] = {}
-        old_tokens: dict[str, list[str]] = {}
-        if not rebuild:
-            reuse = _computed_vectors(index_dir, previous, [c.id for c in chunks], embeddings,
-                                      model=model, chroma_url=chroma_url, exclude=build)
-            if previous:
-                old_tokens = {c["id"]: c["tokens"] for c in _read_jsonl(previous / "chunks.jsonl")}
+        known = (lambda ids: {}) if rebuild else _computed_vectors(
+            index_dir, previous, embeddings, model=model, chroma_url=chroma_url, exclude=build)
+        old_tokens = {} if rebuild or not previous else _read_tokens(previous / "chunks.jsonl")
 
         store = open_store(build, meta, embeddings, chroma_url)
-        reused = len(reuse)
-        store.add(chunks, citations, reuse, progress=progress)
-        tokens = [old_tokens.get(c.id) or tokenize(indexed_text_for_keywords(c)) for c in chunks]
+        embedded = store.add(chunks, citations, known, progress=progress)
+        tokens = [old_tokens.get(c.id) or _interned(tokenize(indexed_text_for_keywords(c)))
+                  for c in chunks]
+        del old_tokens
         KeywordIndex.build([c.id for c in chunks], tokens).save(build / "keyword")
         _write_jsonl(build / "chunks.jsonl",
                      [dict(dataclasses.asdict(c), tokens=t) for c, t in zip(chunks, tokens)])
@@ -107,31 +107,59 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         removed = tuple(sorted(set(old_meta.get("documents", {})) - set(per_doc)))
         _drop_old_builds(index_dir, keep={build.name, previous.name if previous else ""},
                          chroma_url=chroma_url)
-        return BuildReport(build=name, chunks=len(chunks), embedded=len(chunks) - reused,
+        return BuildReport(build=name, chunks=len(chunks), embedded=embedded,
                            removed_docs=removed, skipped=tuple(skipped),
                            seconds=time.perf_counter() - started, per_doc=per_doc)
 
 
-def _computed_vectors(index_dir: Path, previous: Path | None, ids: list[str],
-                      embeddings: Embeddings, *, model: str, chroma_url: str,
-                      exclude: Path) -> dict[str, list[float]]:
-    """Vectors for `ids` that earlier builds already computed: the build in use (`previous`), and
-    builds that were killed before finishing (so a long build resumes instead of starting over)."""
-    earlier = sorted((index_dir / "builds").iterdir(), key=lambda b: b != previous)
-    found: dict[str, list[float]] = {}
-    for folder in earlier:
-        missing = [i for i in ids if i not in found]
-        if folder == exclude or not missing:
+def _computed_vectors(index_dir: Path, previous: Path | None, embeddings: Embeddings, *,
+                      model: str, chroma_url: str, exclude: Path):
+    """A lookup of vectors earlier builds already computed: the build in use (`previous`), and
+    builds that were killed before finishing (so a long build resumes instead of starting
+    over). Asked one batch of ids at a time, so their vectors are never all in memory."""
+    stores = []
+    for folder in sorted((index_dir / "builds").iterdir(), key=lambda b: b != previous):
+        if folder == exclude:
             continue
         try:
             started = _read_json(folder / "started.json") or _read_json(folder / "meta.json")
-            if started.get("model") == model:
-                found.update(open_store(folder, started, embeddings, chroma_url).vectors(missing))
+            if vector_space(started.get("model", "")) == vector_space(model):
+                stores.append(open_store(folder, started, embeddings, chroma_url))
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException:  # noqa: BLE001  a killed build's store is only a cache; Chroma's
             continue           # Rust core reports a damaged one as a panic, not an Exception
-    return found
+
+    def known(ids: list[str]) -> dict[str, list[float]]:
+        found: dict[str, list[float]] = {}
+        for store in stores:
+            missing = [i for i in ids if i not in found]
+            if not missing:
+                break
+            try:
+                found.update(store.vectors(missing))
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException:  # noqa: BLE001  as above
+                continue
+        return found
+
+    return known
+
+
+def _read_tokens(path: Path) -> dict[str, list[str]]:
+    """The keyword tokens a build stored per chunk, interned (see `_interned`)."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as lines:
+        records = (json.loads(line) for line in lines if line.strip())
+        return {record["id"]: _interned(record["tokens"]) for record in records}
+
+
+def _interned(tokens: list[str]) -> list[str]:
+    """One string object per distinct token: at 50× the corpus, 19 000 chunks hold some 3
+    million tokens but only tens of thousands of distinct ones."""
+    return [sys.intern(t) for t in tokens]
 
 
 def _chunk_all(documents: list[Document], max_chars: int) -> tuple[list[Chunk], list[TableRow]]:
@@ -266,9 +294,10 @@ def open_index(index_dir: Path, embeddings: Embeddings, *, model: str, chroma_ur
     if build is None:
         raise IndexProblem(f"{index_dir} 下还没有索引。请先运行 `assistant index`（或 `make run`）。")
     meta = _read_json(build / "meta.json")
-    if meta.get("model") != model:
+    if vector_space(meta.get("model", "")) != vector_space(model):
         raise IndexProblem(
-            f"索引由 {meta.get('model')} 构建，当前设置为 {model}；请改回该模型，"
+            f"索引由 {meta.get('model')}（{meta.get('engine', meta.get('model'))}）构建，"
+            f"当前设置为 {model}；两者的向量不可比。请改回该模型，"
             "或运行 `assistant index --rebuild` 用新模型重建。"
         )
     chunks = {}
