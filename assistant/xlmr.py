@@ -17,19 +17,29 @@ transformers would drop the tail instead).
 from __future__ import annotations
 
 import json
+import os
 import re
 import struct
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import torch
-import torch.nn.functional as F
+
+# oneDNN keeps every matmul kernel it compiled, one per input shape, and batches of texts have
+# many shapes: over 100 MB by the end of an index build. One forward pass uses four shapes (the
+# query-key-value, output, up and down projections, repeated over the 12 layers), so a small
+# cache still hits; without any cache a query takes 12 ms more CPU. Read when oneDNN first
+# runs, so this works even if torch is already imported.
+os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "8")
+
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 PRECISIONS = ("bf16", "fp32")
 # Padded tokens per forward pass. Larger batches stop paying off past a few thousand tokens on
 # 2 cores (bench/agreement.py --budget); this keeps the activations of one pass near 40 MB.
-TOKEN_BUDGET = 4096
+TOKEN_BUDGET = 2048
 
 
 @dataclass(frozen=True)
@@ -48,31 +58,80 @@ class Layer:
     output_norm: tuple[torch.Tensor, torch.Tensor]
 
 
-def read_safetensors(path: Path, *, mapped: tuple[str, ...] = ()) -> dict[str, torch.Tensor]:
-    """The float32 tensors of a .safetensors file; those named in `mapped` memory-mapped.
+def safetensors_header(path: Path) -> tuple[dict, int]:
+    """The JSON header of a .safetensors file and where its data starts.
 
-    The format is an 8-byte header length, a JSON header (name → dtype, shape, byte range) and
-    the data. Mapped tensors cost memory only for the pages read; the others are read into
-    ordinary memory, so that casting them to bf16 leaves no float32 copy resident.
+    The format: an 8-byte header length, the header (name → dtype, shape, byte range), the data.
     """
     with path.open("rb") as file:
         (length,) = struct.unpack("<Q", file.read(8))
         header = json.loads(file.read(length))
-        tensors = {}
+    for name, info in header.items():
+        if name != "__metadata__" and info["dtype"] != "F32":
+            raise ValueError(f"{path}: {name} is {info['dtype']}, expected F32")
+    return header, 8 + length
+
+
+def read_safetensors(path: Path, *, skip: tuple[str, ...] = ()) -> dict[str, torch.Tensor]:
+    """The float32 tensors of a .safetensors file but those in `skip`, in ordinary memory (so
+    that casting one to bf16 leaves no float32 copy behind)."""
+    header, start = safetensors_header(path)
+    tensors = {}
+    with path.open("rb") as file:
         for name, info in header.items():
-            if name == "__metadata__":
+            if name == "__metadata__" or name in skip:
                 continue
-            if info["dtype"] != "F32":
-                raise ValueError(f"{path}: {name} is {info['dtype']}, expected F32")
             begin, end = info["data_offsets"]
-            shape = tuple(info["shape"])
-            if name in mapped:  # copy-on-write: never written, and torch wants a writable array
-                array = np.memmap(path, np.float32, "c", 8 + length + begin, shape)
-            else:
-                file.seek(8 + length + begin)
-                array = np.fromfile(file, np.float32, (end - begin) // 4).reshape(shape)
-            tensors[name] = torch.from_numpy(array)
+            file.seek(start + begin)
+            array = np.fromfile(file, np.float32, (end - begin) // 4)
+            tensors[name] = torch.from_numpy(array.reshape(info["shape"]))
     return tensors
+
+
+class WordRows:
+    """The word embedding, read a row at a time the first time a token is seen.
+
+    All 250 037 rows are 384 MB; a corpus uses a few tens of thousands. Memory-mapping would
+    not help: the kernel maps 64 KB around every row read (fault-around), so 8 000 scattered
+    rows already cost 300 MB. Read with pread into a compact table, they cost 1.5 KB each.
+    """
+
+    def __init__(self, path: Path, name: str) -> None:
+        header, start = safetensors_header(path)
+        info = header[name]
+        self.rows, self.hidden = info["shape"]
+        self.start = start + info["data_offsets"][0]
+        self.file = path.open("rb")
+        self.slot = np.full(self.rows, -1, np.int64)  # token id → row of `table`, -1: not read
+        self.table = np.zeros((1024, self.hidden), np.float32)
+        self.filled = 0
+        self.lock = threading.Lock()  # the web app embeds queries from several threads
+
+    def __call__(self, ids: torch.Tensor) -> torch.Tensor:
+        """[...] token ids → [..., hidden] float32 rows."""
+        wanted = ids.numpy()
+        with self.lock:
+            new = np.unique(wanted[self.slot[wanted] < 0])
+            if new.size:
+                self._read(new)
+            return torch.from_numpy(self.table[self.slot[wanted]])
+
+    def _read(self, ids: np.ndarray) -> None:
+        if self.filled + ids.size > len(self.table):
+            grown = np.zeros((max(2 * len(self.table), self.filled + ids.size), self.hidden),
+                             np.float32)
+            grown[:self.filled] = self.table[:self.filled]
+            self.table = grown
+        width = 4 * self.hidden
+        for i, token in enumerate(ids, self.filled):
+            row = os.pread(self.file.fileno(), width, self.start + int(token) * width)
+            self.table[i] = np.frombuffer(row, np.float32)
+        self.slot[ids] = np.arange(self.filled, self.filled + ids.size)
+        self.filled += ids.size
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.rows, self.hidden
 
 
 class Encoder:
@@ -89,9 +148,9 @@ class Encoder:
         self.eps = config["layer_norm_eps"]
         # transformers numbers positions from pad_token_id + 1 (create_position_ids_from_input_ids)
         self.first_position = config["pad_token_id"] + 1
-        w = read_safetensors(folder / "model.safetensors",
-                             mapped=("embeddings.word_embeddings.weight",))
-        self.word = w["embeddings.word_embeddings.weight"]
+        word = "embeddings.word_embeddings.weight"
+        self.word = WordRows(folder / "model.safetensors", word)
+        w = read_safetensors(folder / "model.safetensors", skip=(word,))
         self.positions = w["embeddings.position_embeddings.weight"]
         self.token_type = w["embeddings.token_type_embeddings.weight"][0]
         self.embedding_norm = (w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
@@ -131,7 +190,7 @@ class Encoder:
         batch, length = ids.shape
         hidden, heads = self.hidden, self.heads
         start = self.first_position
-        x = self.word[ids] + self.positions[start:start + length] + self.token_type
+        x = self.word(ids) + self.positions[start:start + length] + self.token_type
         x = F.layer_norm(x, (hidden,), *self.embedding_norm, self.eps)
         attend = mask.bool()[:, None, None, :]  # keys that are real tokens, not padding
         for layer in self.layers:
