@@ -38,9 +38,10 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 PRECISIONS = ("bf16", "fp32")
-# Padded tokens per forward pass. Larger batches stop paying off past a few thousand tokens on
-# 2 cores (bench/agreement.py --budget); this keeps the activations of one pass near 40 MB.
-TOKEN_BUDGET = 2048
+# Padded tokens per forward pass, and two passes run at once. On 2 cores, 1 024 to 4 096 tokens
+# embed the seed passages equally fast; the build's peak memory grows with the size (590 MB at
+# 1 024 or 2 048 tokens in one pass, 690 MB at 4 096, 1× corpus).
+TOKEN_BUDGET = 1024
 
 
 @dataclass(frozen=True)
