@@ -16,6 +16,7 @@ transformers would drop the tail instead).
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import re
@@ -332,6 +333,28 @@ class SentenceEncoder:
             for row, i in enumerate(group):
                 sums[inputs[i].text] += inputs[i].weight * means[row]
                 totals[inputs[i].text] += inputs[i].weight
+        if len(groups) > 1:
+            _release_freed_memory()
         vectors = sums / totals[:, None]
         norms = np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         return (vectors / norms).astype(np.float32)
+
+
+def _release_freed_memory() -> None:
+    """Give the activations' freed memory back to the system (glibc's malloc_trim).
+
+    Each batch allocates buffers of other sizes; glibc keeps what they freed in its heap, which
+    fragments, and an index build grew by 150 MB between 1× and 10× the corpus for it alone.
+    Trimming after each call of passages costs a millisecond; elsewhere it is skipped.
+    """
+    global _trim
+    if _trim is None:
+        try:
+            _trim = ctypes.CDLL("libc.so.6").malloc_trim
+        except OSError:  # not glibc: nothing to do
+            _trim = False
+    if _trim:
+        _trim(0)
+
+
+_trim = None
