@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .metadata import derive
 from .schema import Document
+
+CITATION_FIELDS = ("issuer", "number", "date", "promulgated", "effective", "region", "level",
+                   "kind")
 
 SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 MANIFEST = "manifest.toml"
@@ -61,20 +64,11 @@ def read_manifest(path: Path) -> dict[str, dict]:
 
 
 def make_document(name: str, text: str, entry: dict) -> Document:
-    fields = {k: str(entry[k]) for k in ("issuer", "date", "region", "level", "kind") if k in entry}
-    return Document(name=name, text=text, title=str(entry.get("title") or derive_title(text, name)),
-                    **fields)
-
-
-def derive_title(text: str, name: str) -> str:
-    """The first short line that reads like a title, else the file name without its suffix."""
-    for line in text.splitlines():
-        if "\t" in line or line.strip() == "序号":  # a table before any title line
-            break
-        line = re.sub(r"[*#★●|｜\s\ufffd]+", "", line)
-        if 4 <= len(line) <= 60 and re.search(r"[\u4e00-\u9fff]", line):
-            return line
-    return Path(name).stem
+    """The document with its citation fields: the manifest's entry where it has one, else what
+    the text and file name themselves say (title, issuer, dates, level and region)."""
+    fields = {**derive(name, text), **{k: str(v) for k, v in entry.items() if v not in ("", None)}}
+    return Document(name=name, text=text, **{k: fields[k] for k in CITATION_FIELDS if k in fields},
+                    title=fields["title"])
 
 
 def read_text(path: Path) -> str:
