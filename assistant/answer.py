@@ -6,9 +6,9 @@ import re
 import time
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .keyword import tokenize
+from .places import asked_levels, named_places
 from .retrieve import expand
 from .schema import Answer, Citation, Hit
 
@@ -30,15 +30,7 @@ _ASKS_DURATION = re.compile(r"多久|多长时间|几个月|几年|多少天|多
 _DURATION = re.compile(r"\d+\s*(?:个月|年|天|周|日)")
 _DATE = re.compile(r"\d{1,4}\s*[年月]\s*\d{0,2}\s*日?")
 _BARE_NUMBER = re.compile(r"[≥≤><]?\s*[\d.]+")
-_PLACE_SUFFIX = re.compile(r"..(?:省|市|县|区|州|盟|旗|镇|乡|街道)$")
-PROVINCES = set(
-    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 "
-    "海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 深圳 广州 杭州 南京 "
-    "武汉 成都 西安 郑州 长沙 沈阳 哈尔滨 长春 济南 青岛 厦门 福州 合肥 南昌 昆明 贵阳 南宁 兰州 "
-    "西宁 银川 乌鲁木齐 拉萨 呼和浩特 石家庄 太原 苏州 无锡 宁波 温州 大连 张掖 酒泉 武威".split()
-)
 _FOLLOWUP = re.compile(r"^(?:那|那么|还有|另外|再问|再说)|[呢吗]？?$")
-_PLACE_WORDS = re.compile(r"民乐|县里|我县|县级|全国|国家|区里|我区|城市|农村|城乡|省|市上|市里")
 
 
 @dataclass(frozen=True)
@@ -74,8 +66,10 @@ def content_terms(text: str) -> list[str]:
     return terms
 
 
-def evidence(question: str, hits: list[Hit], idf) -> Evidence:
-    """`idf(token)` weighs each question term by its rarity in the corpus."""
+def evidence(question: str, hits: list[Hit], idf, known: frozenset[str] = frozenset()
+             ) -> Evidence:
+    """`idf(token)` weighs each question term by its rarity in the corpus; `known` are the
+    places the corpus's documents are of."""
     terms = content_terms(question)
     alternatives = {t: _alternatives(t) for t in terms}
     best = max((_coverage(alternatives, idf, _about(h)) for h in hits[:3]), default=0.0)
@@ -84,14 +78,14 @@ def evidence(question: str, hits: list[Hit], idf) -> Evidence:
     return Evidence(
         coverage=max(best, COMBINED_DISCOUNT * pair),
         dense=max((h.scores.get("dense", 0.0) for h in hits[:5]), default=0.0),
-        missing_place=_missing_place(question, nearby),
+        missing_place=_missing_place(question, nearby, known),
         missing_year=_missing_year(question, "".join(_about(h) for h in hits[:2])),
     )
 
 
-def _missing_place(question: str, text: str) -> str:
+def _missing_place(question: str, text: str, known: frozenset[str] = frozenset()) -> str:
     """The place the question names when the text mentions none of the places it names."""
-    named = places(question)
+    named = named_places(question, known)
     return "" if not named or any(p in text for p in named) else named[0]
 
 
@@ -132,21 +126,6 @@ def _coverage(alternatives: dict[str, tuple[str, ...]], idf, text: str) -> float
     total = sum(weights.values())
     found = sum(w for t, w in weights.items() if any(a in text for a in alternatives[t]))
     return found / total if total else 0.0
-
-
-@lru_cache(maxsize=256)
-def places(question: str) -> tuple[str, ...]:
-    """Place names in the question (jieba's ns tag), besides the generic 城市/农村/县里 words.
-
-    Cached: refusal checks and sentence picking all ask it of the same question."""
-    from .keyword import segmenter
-
-    segmenter()
-    import jieba.posseg as posseg
-
-    return tuple(w for w, flag in posseg.lcut(question)
-                 if flag == "ns" and not _PLACE_WORDS.fullmatch(w)
-                 and (_PLACE_SUFFIX.search(w) or w in PROVINCES))
 
 
 def refusal(question: str, reason: str = "") -> str:
@@ -215,10 +194,11 @@ def _answer_part(index, question: str, k: int, limits: dict, chat_model=None):
     from .retrieve import search
 
     hits = search(index, question, k=max(k, 10))
-    reason = refusal_reason(question, evidence(question, hits, index.keyword.idf), limits)
+    reason = refusal_reason(question, evidence(question, hits, index.keyword.idf, index.places),
+                            limits, index.date_span)
     if reason is not None:
         return reason, "", (), hits
-    text, citations = compose(question, hits, index.keyword.idf)
+    text, citations = compose(question, hits, index.keyword.idf, index.places)
     reason = unsupported(question, citations, index)
     if reason is not None:
         return reason, "", (), hits
@@ -238,7 +218,7 @@ def unsupported(question: str, citations, index) -> str | None:
     if not citations:
         return ""
     cited = "".join(c.hit.chunk.text + c.hit.chunk.section_path + c.hit.region for c in citations)
-    place = _missing_place(question, cited)
+    place = _missing_place(question, cited, index.places)
     if place:
         return f"文件中没有关于“{place}”的这方面内容"
     unknown = unknown_term(question, index)
@@ -295,13 +275,14 @@ def _interleave(rankings: list[list[Hit]], k: int) -> tuple[Hit, ...]:
 DEFAULT_THRESHOLDS = {"coverage": 0.3, "dense": 0.86}
 
 
-def refusal_reason(question: str, judged: Evidence, limits: dict) -> str | None:
+def refusal_reason(question: str, judged: Evidence, limits: dict, date_span: str = ""
+                   ) -> str | None:
     if judged.missing_place:
         return f"文件中没有关于“{judged.missing_place}”的内容"
     if judged.missing_year:
         return f"文件中没有{judged.missing_year}年的相关内容"
     if _NOW.search(question) and _AMOUNT.search(question):
-        return "文件为2021—2022年的规划和动态，不含当前的发放标准"
+        return f"现有文件的日期为{date_span}，不含当前的发放标准" if date_span else "现有文件不含当前的发放标准"
     if judged.coverage < limits["coverage"] or judged.dense < limits["dense"]:
         return ""
     return None
@@ -324,12 +305,13 @@ def missing_quantity(question: str, quotes: list[str]) -> str:
     return "" if any(stated.search(q) for q in quotes) else f"数额（{unit}）"
 
 
-def compose(question: str, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]]:
+def compose(question: str, hits: list[Hit], idf, known: frozenset[str] = frozenset()
+            ) -> tuple[str, tuple[Citation, ...]]:
     """Quote the sentences (or table rows) that answer, each with a numbered citation."""
-    rows = target_rows(question, hits)
+    rows = target_rows(question, hits, known)
     if rows:
         return _compose_targets(rows)
-    named = places(question)
+    named = named_places(question, known)
     local = [h for h in hits[:6] if any(p in _about(h) + h.region for p in named)]
     picked = pick_sentences(question, local or hits, idf)
     citations: list[Citation] = []
@@ -337,18 +319,19 @@ def compose(question: str, hits: list[Hit], idf) -> tuple[str, tuple[Citation, .
         existing = next((c for c in citations if c.hit.chunk.id == hit.chunk.id), None)
         if existing:
             ordered = sorted((existing.quote, quote), key=hit.chunk.text.find)  # document order
-            citations[citations.index(existing)] = Citation(existing.n, hit, "".join(ordered))
+            joiner = "\n" if "\n" in hit.chunk.text else ""
+            citations[citations.index(existing)] = Citation(existing.n, hit, joiner.join(ordered))
         else:
             citations.append(Citation(len(citations) + 1, hit, quote))
     lines = [f"根据{_source(c.hit)}：“{c.quote}”[{c.n}]" for c in citations]
     return "\n".join(lines), tuple(citations)
 
 
-def target_rows(question: str, hits: list[Hit]) -> list[Hit]:
+def target_rows(question: str, hits: list[Hit], known: frozenset[str] = frozenset()) -> list[Hit]:
     """Indicator-table rows the question asks for: the top hit must be a row naming it.
 
     One row, at the level the question asks about; both levels when it compares them."""
-    from .retrieve import COUNTY, names_indicator
+    from .retrieve import names_indicator
 
     if not _TARGET.search(question) or not hits or hits[0].chunk.kind != "table_row":
         return []
@@ -360,7 +343,8 @@ def target_rows(question: str, hits: list[Hit]) -> list[Hit]:
     for hit in rows:
         by_level.setdefault(hit.level, hit)
     first = by_level.get(hits[0].level, rows[0])
-    compares = COUNTY.search(question) and re.search(r"国家|全国|中央", question)
+    levels = asked_levels(question)
+    compares = "国家" in levels and (named_places(question, known) or len(levels) > 1)
     return [first] + [h for lvl, h in by_level.items() if compares and lvl != first.level]
 
 
@@ -384,7 +368,7 @@ def row_summary(row_sentence: str) -> str:
 def pick_sentences(question: str, hits: list[Hit], idf, *, passages: int = 4, most: int = 3
                    ) -> list[tuple[Hit, str]]:
     """The best-matching sentences of the top passages, best first, at most `most`."""
-    from .clean import split_sentences
+    from .clean import enumeration_blocks, split_sentences
 
     query = expand(question)
     weights = {t: idf(t) for t in content_terms(query.text)}
@@ -403,7 +387,10 @@ def pick_sentences(question: str, hits: list[Hit], idf, *, passages: int = 4, mo
     for score, _, position, hit, sentence, sentences in scored:
         if len(picked) >= most or score < 0.45 * best:
             break
-        if len(sentence) < 30 and position + 1 < len(sentences):  # a lead-in needs what follows
+        if "\n" in hit.chunk.text and hit.chunk.kind == "text":  # an article: quote its 款 whole,
+            sentence = next((b for b in enumeration_blocks(hit.chunk.text)  # items with lead-in
+                             if sentence in b), sentence)
+        elif len(sentence) < 30 and position + 1 < len(sentences):  # a lead-in needs what follows
             sentence += sentences[position + 1]
         if all(sentence not in quote and quote not in sentence for _, quote in picked):
             picked.append((hit, sentence))
@@ -424,9 +411,10 @@ def answer_type_bonus(question: str, sentence: str) -> float:
 
 
 def _source(hit: Hit) -> str:
+    """"《社会救助暂行办法》第十一条（国家级，2019-03-02）": document, article, level, version."""
     level = f"{hit.level}级" if hit.level else ""
     bits = "，".join(b for b in (level, hit.date) if b)
-    return f"《{hit.title}》（{bits}）" if bits else f"《{hit.title}》"
+    return f"《{hit.title}》{hit.chunk.article}" + (f"（{bits}）" if bits else "")
 
 
 def _notes(citations) -> list[str]:

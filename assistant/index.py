@@ -27,7 +27,7 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from .chunk import chunk_document
-from .keyword import KeywordIndex, tokenize
+from .keyword import KeywordIndex, add_terms, corpus_terms, tokenize
 from .load import MAX_FILE_MB, Skipped, load_corpus
 from .schema import Chunk, Document, TableRow
 from .store import ChunkStore, chroma_client
@@ -49,8 +49,9 @@ class BuildReport:
 
 
 def citation_fields(document: Document) -> dict:
-    return {"title": document.title, "issuer": document.issuer, "date": document.date,
-            "region": document.region, "level": document.level, "kind": document.kind}
+    return {key: getattr(document, key) for key in ("title", "issuer", "number", "date",
+                                                   "promulgated", "effective", "region", "level",
+                                                   "kind")}
 
 
 def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, model: str,
@@ -90,7 +91,12 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         store = open_store(build, meta, embeddings, chroma_url)
         reused = len(reuse)
         store.add(chunks, citations, reuse, progress=progress)
+        terms = build_terms(documents, rows)
+        add_terms(terms)
+        if previous and _read_json(previous / "terms.json") != [list(t) for t in terms]:
+            old_tokens = {}  # another dictionary cuts words differently: tokenize anew
         tokens = [old_tokens.get(c.id) or tokenize(indexed_text_for_keywords(c)) for c in chunks]
+        _write_json(build / "terms.json", terms)
         KeywordIndex.build([c.id for c in chunks], tokens).save(build / "keyword")
         _write_jsonl(build / "chunks.jsonl",
                      [dict(dataclasses.asdict(c), tokens=t) for c, t in zip(chunks, tokens)])
@@ -142,6 +148,15 @@ def _chunk_all(documents: list[Document], max_chars: int) -> tuple[list[Chunk], 
         chunks.update((c.id, c) for c in doc_chunks)  # identical passages are stored once
         rows += doc_rows
     return list(chunks.values()), rows
+
+
+def build_terms(documents: list[Document], rows: list[TableRow]) -> list[tuple[str, str]]:
+    """The corpus's own words for jieba: places, defined terms, indicator names."""
+    from .places import region_parts
+
+    return corpus_terms([d.text for d in documents],
+                        [p for d in documents for p in region_parts(d.region)],
+                        [r.get("指标", "项目名称") for r in rows])
 
 
 def indexed_text_for_keywords(chunk: Chunk) -> str:
@@ -256,6 +271,22 @@ class Index:
         return self.meta.get("documents", {})
 
     @cached_property
+    def places(self) -> frozenset[str]:
+        """Every place the documents are of, as a question may name it."""
+        from .places import region_parts
+
+        return frozenset(p for c in self.citations.values() for p in region_parts(c.get("region", "")))
+
+    @cached_property
+    def date_span(self) -> str:
+        """"2021—2022年": the years the documents are dated, for "that may have changed" notes."""
+        years = sorted({c["date"][:4] for c in self.citations.values()
+                        if c.get("date", "")[:4].isdigit()})
+        if not years:
+            return ""
+        return f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年"
+
+    @cached_property
     def corpus_text(self) -> str:
         """All passages as one string, for "does the corpus ever say X" checks."""
         return "\n".join(c.text for c in self.chunks.values())
@@ -271,6 +302,7 @@ def open_index(index_dir: Path, embeddings: Embeddings, *, model: str, chroma_ur
             f"索引由 {meta.get('model')} 构建，当前设置为 {model}；请改回该模型，"
             "或运行 `assistant index --rebuild` 用新模型重建。"
         )
+    add_terms([tuple(t) for t in _read_json(build / "terms.json") or []])
     chunks = {}
     for record in _read_jsonl(build / "chunks.jsonl"):
         record.pop("tokens", None)
