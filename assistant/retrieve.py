@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) and jieba BM25 fused by reciprocal rank, with boosts."""
+"""Hybrid retrieval: dense (Chroma) and jieba BM25 fused by their relative scores, with boosts."""
 
 from __future__ import annotations
 
@@ -18,8 +18,10 @@ from .keyword import tokenize
 from .places import asked_levels, named_places, of_place
 from .schema import Hit
 
-RRF_K = 60  # the constant of reciprocal rank fusion (Cormack et al.); robust across corpora
 CANDIDATES = 40
+# The dense ranker's share in fusion; chosen on the seed train/dev and regulation dev sets
+# (0.5–0.7 tie on hit@5; 0.6 had the best MRR on both corpora's dev sets).
+DENSE_WEIGHT = 0.6
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # Boosts multiply a passage's fused score; chosen on the seed and regulation dev sets.
 NUMBER_BOOST = 0.15  # per number of the question (a year, an amount) the passage holds
@@ -93,17 +95,27 @@ def _chroma_where(where: dict | None) -> dict | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-def fuse(rankings: list[list[Hit]], *, weights: tuple[float, ...] = (1.0, 1.0)) -> list[Hit]:
-    """Reciprocal rank fusion; each hit keeps every ranker's raw score in `scores`."""
+def fuse(rankings: list[list[Hit]], *, weights: tuple[float, ...] = (DENSE_WEIGHT, 1 - DENSE_WEIGHT)
+         ) -> list[Hit]:
+    """Relative score fusion: each ranker's scores scaled to [0, 1] over its own candidates,
+    then a weighted sum; each hit keeps every ranker's raw score in `scores`.
+
+    Reciprocal rank fusion was used first: it buried a passage that only the dense ranker
+    found at rank 1 under passages both rankers placed around rank 5, which on the regulations
+    (short articles, much everyday wording) cost 0.07 of hit@5 on dev."""
     fused: dict[str, Hit] = {}
     for ranking, weight in zip(rankings, weights):
-        for rank, hit in enumerate(ranking):
-            rrf = weight / (RRF_K + rank + 1)
+        if not ranking:
+            continue
+        values = [h.score for h in ranking]
+        low, high = min(values), max(values)
+        for hit in ranking:
+            share = weight * ((hit.score - low) / (high - low) if high > low else 1.0)
             old = fused.get(hit.chunk.id)
             if old is None:
-                fused[hit.chunk.id] = replace(hit, score=rrf, scores=dict(hit.scores))
+                fused[hit.chunk.id] = replace(hit, score=share, scores=dict(hit.scores))
             else:
-                fused[hit.chunk.id] = replace(old, score=old.score + rrf,
+                fused[hit.chunk.id] = replace(old, score=old.score + share,
                                               scores={**old.scores, **hit.scores})
     return sorted(fused.values(), key=lambda h: -h.score)
 
