@@ -38,10 +38,16 @@ def resolve_followup(question: str, history: list[str]) -> str:
     return f"{history[-1].rstrip('？?。! ')}，{question}"
 
 
-def refusal(question: str, reason: str = "") -> str:
+def refusal(question: str, reason: str = "", related: tuple[Hit, ...] = ()) -> str:
+    """Says plainly that the documents do not answer, what they lack, and where to ask; the
+    passages on the topic are listed apart, under a heading that says they do not answer."""
     why = f"（{reason}）" if reason else ""
-    return (f"抱歉，现有政策文件中没有找到能回答“{question[:60]}”的内容{why}，为避免误导，不作推测。"
+    text = (f"抱歉，现有政策文件中没有找到能回答“{question[:60]}”的内容{why}，为避免误导，不作推测。"
             f"{OFFICE}")
+    if related:
+        text += "\n相关内容（不直接回答您的问题）：" + "".join(
+            f"\n· {h.chunk.heading}" for h in related)
+    return text
 
 
 def ask(index, question: str, *, history: list[str] | None = None, k: int = 10,
@@ -63,26 +69,38 @@ def ask(index, question: str, *, history: list[str] | None = None, k: int = 10,
     retrieved = _interleave([hits for _, _, _, hits in results], max(k, 10))
     answered = [r for r in results if r[0] is None]
     if not answered:
-        return _done(Answer(question, refusal(asked, results[0][0]), abstained=True,
-                            retrieved=retrieved), started)
+        related = tuple(retrieved[:RELATED])
+        return _done(Answer(question, refusal(asked, results[0][0], related), abstained=True,
+                            retrieved=retrieved, related=related), started)
     lines, citations = [], []
     for (reason, text, cited, _), part in zip(results, parts):
         if reason is not None:
-            lines.append(f"关于“{part}”，现有文件中没有找到相关内容。")
+            lines.append(f"关于“{part}”，现有文件中没有找到能直接回答的内容"
+                         + (f"（{reason}）。" if reason else "。"))
             continue
-        offset = len(citations)
-        lines.append(re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + offset}]", text))
-        citations += [Citation(c.n + offset, c.hit, c.quote) for c in cited]
+        numbers = {}  # a passage already cited by an earlier part keeps its number
+        for c in cited:
+            same = next((old for old in citations if old.hit.chunk.id == c.hit.chunk.id), None)
+            if same is None:
+                same = Citation(len(citations) + 1, c.hit, c.quote)
+                citations.append(same)
+            numbers[c.n] = same.n
+        lines.append(re.sub(r"\[(\d+)\]", lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]",
+                            text))
     text = "\n".join(lines + _notes(citations))
     return _done(Answer(question, text, abstained=False, citations=tuple(citations),
                         retrieved=retrieved), started)
+
+
+RELATED = 2  # passages shown under a refusal, apart: on the topic, not an answer
 
 
 def question_parts(asked: str, history: list[str]) -> list[str]:
     """What is asked, part by part: a follow-up resolved against the history, or the separate
     questions of one message."""
     resolved = resolve_followup(asked, history)
-    return [resolved] if resolved != asked else split_questions(asked)
+    parts = [resolved] if resolved != asked else split_questions(asked)
+    return list(dict.fromkeys(parts))  # the same question typed twice is asked once
 
 
 def split_questions(question: str) -> list[str]:
@@ -258,10 +276,17 @@ def _source(hit: Hit) -> str:
     return f"《{hit.title}》{hit.chunk.article}" + (f"（{bits}）" if bits else "")
 
 
-def _notes(citations) -> list[str]:
+def _notes(citations, this_year: int | None = None) -> list[str]:
+    """A plan's target for a year already past is a target, not what was reached."""
+    import datetime
+
+    this_year = this_year or datetime.date.today().year
     notes = []
-    if any("2025" in c.quote for c in citations):
-        notes.append("注：“十四五”时期（2021—2025年）已经结束，以上是规划中的目标，"
-                     "实际完成情况和现行标准请向当地民政部门核实。")
+    targets = [int(y) for c in citations if c.hit.chunk.kind == "table_row" or "目标" in c.quote
+               for y in re.findall(r"(20\d{2})年", c.quote)]
+    past = [y for y in targets if y < this_year]
+    if past:
+        notes.append(f"注：以上是规划中到{max(past)}年的目标，该时期已经结束；实际完成情况和现行标准"
+                     "请向当地民政部门核实。")
     notes.append("以上内容摘自原文件，具体办理以当地民政部门的解释为准。")
     return notes

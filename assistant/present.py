@@ -14,6 +14,7 @@ def to_json(answer: Answer) -> dict:
             {"n": c.n, **_passage(c.hit), "quote": c.quote} for c in answer.citations
         ],
         "retrieved": [_passage(h) for h in answer.retrieved],
+        "related": [_passage(h) for h in answer.related],
         "latency_ms": answer.latency_ms,
     }
 

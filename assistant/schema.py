@@ -100,3 +100,4 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     retrieved: tuple[Hit, ...] = ()
     latency_ms: float = 0.0
+    related: tuple[Hit, ...] = ()  # with a refusal: passages on the topic that do not answer

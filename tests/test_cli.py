@@ -15,13 +15,23 @@ def env(built, monkeypatch):
 def test_ask_json_prints_exactly_the_contract(env, capsys):
     assert main(["ask", "--json", "三级精神残疾人能认定为特困人员吗？"]) == 0
     answer = json.loads(capsys.readouterr().out)
-    assert set(answer) == {"question", "answer", "abstained", "citations", "retrieved", "latency_ms"}
+    assert set(answer) == {"question", "answer", "abstained", "citations", "retrieved", "related",
+                           "latency_ms"}
     assert answer["abstained"] is False
     citation = answer["citations"][0]
     assert {"n", "doc", "title", "section", "text", "score"} <= set(citation)
     assert citation["doc"] == "digest.txt" and "无劳动能力" in citation["text"]
     assert len(answer["retrieved"]) >= 5  # all the fixture index holds
     assert all({"doc", "title", "section", "text", "score"} <= set(r) for r in answer["retrieved"])
+    assert answer["related"] == []  # only a refusal lists related passages
+
+
+def test_a_refusal_lists_related_passages_apart_and_cites_nothing(env, capsys):
+    assert main(["ask", "--json", "上海的低保标准是多少？"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["abstained"] is True and answer["citations"] == []
+    assert 1 <= len(answer["related"]) <= 2
+    assert "相关内容（不直接回答您的问题）" in answer["answer"]
 
 
 def test_ask_prints_the_answer_and_its_sources(env, capsys):
