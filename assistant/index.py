@@ -466,7 +466,9 @@ def _open_vectors(build: Path, meta: dict, embeddings: Embeddings | None,
                   chroma_url: str) -> tuple[ChunkStore, Path | None]:
     """The build's collection where meta.json says it is, with the recorded number of vectors."""
     vectors, meta_path = meta["vectors"], build / "meta.json"
-    name, private_copy = vectors.get("collection", meta.get("collection", "")), None
+    name, private_copy = vectors.get("collection") or meta.get("collection"), None
+    if not name or not isinstance(name, str):
+        raise IndexProblem(f"{meta_path} 没有记录向量所在的集合：{REBUILD}。")
     if vectors.get("store") == "server":
         if not chroma_url:
             raise IndexProblem(f"{meta_path} 记录的向量在 Chroma 服务器 {vectors.get('url')} 上："

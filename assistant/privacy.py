@@ -11,28 +11,44 @@ import threading
 import traceback
 import unicodedata
 
-# People type numbers in groups, with any of these between digits ("138.1234.5678",
-# "110105 19900101 123X", "1 3 8 …", full-width spaces and dashes); \d matches full-width digits.
-_SEP = r"[\s.\-－—–．·・]{0,2}"
+# People type numbers in groups ("138-1234-5678", "138.1234.5678", "110105 19900101 123X",
+# "1101-0519-9001-0112-34", full-width spaces and dashes) or digit by digit ("1 3 8 …"); \d
+# matches full-width digits. Separators are accepted only where such groups end, so that
+# build names and timestamps ("20261126-142240-10886") are not taken for numbers.
+_SEP_CHARS = r"\s.\-－—–．·・"
+_SEP = rf"[{_SEP_CHARS}]{{0,2}}"
 _X = "XxＸｘ"
 
 
-def _digits(count: int) -> str:
-    return _SEP.join([r"(\d)"] * count)
+def _number(count: int, cuts: set[int], last: str = r"\d") -> str:
+    """`count` digits, with separators allowed after the digits in `cuts`, or between every
+    digit (one separator, the same throughout)."""
+    grouped = "".join((_SEP if i in cuts else "") + (last if i == count - 1 else r"\d")
+                      for i in range(count))
+    spaced = rf"\d(?P<s{count}>[{_SEP_CHARS}])" + rf"(?P=s{count})".join(
+        [r"\d"] * (count - 2) + [last])
+    return f"(?:{grouped}|{spaced})"
 
 
-_ID_18 = re.compile(rf"(?<!\d){_digits(17)}{_SEP}([\d{_X}])(?![\d{_X}])")
-_ID_15 = re.compile(rf"(?<!\d){_digits(15)}(?![\d{_X}])")  # issued until 2004, still in use
-_MOBILE = re.compile(rf"(?<![\d+＋])(?:[+＋]?(?:86|８６){_SEP})?{_digits(11)}(?!\d)")
+_CHECK_DIGIT = rf"[\d{_X}]"
+_ID_18 = re.compile(rf"(?<!\d){_number(18, {4, 6, 8, 10, 12, 14, 16}, _CHECK_DIGIT)}"
+                    rf"(?!{_CHECK_DIGIT})")
+_ID_15 = re.compile(rf"(?<!\d){_number(15, {6, 12})}(?!{_CHECK_DIGIT})")  # issued until 2004
+_MOBILE = re.compile(rf"(?<![\d+＋])(?:[+＋]?(?:86|８６){_SEP})?{_number(11, {3, 7})}(?!\d)")
+
+
+def _kept(match: re.Match, count: int) -> list[str]:
+    """The last `count` digits of a match (a +86 prefix is dropped), as typed."""
+    return [c for c in match[0] if c.isdigit() or c in _X][-count:]
 
 
 def _id(match: re.Match) -> str:
-    digits = match.groups()
+    digits = _kept(match, 18 if match.re is _ID_18 else 15)
     return "".join(digits[:3]) + "*" * (len(digits) - 5) + "".join(digits[-2:])
 
 
 def _mobile(match: re.Match) -> str:
-    digits = match.groups()
+    digits = _kept(match, 11)
     if unicodedata.digit(digits[0]) != 1 or unicodedata.digit(digits[1]) < 3:
         return match[0]  # 12812345678 is a figure, not a mobile number
     return "".join(digits[:3]) + "****" + "".join(digits[-4:])

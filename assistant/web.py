@@ -539,9 +539,9 @@ def launch(app: gr.Blocks, settings: Settings, **options):
 def serve(settings: Settings) -> None:
     from .cli import open_assistant
 
+    handlers = Handlers(open_assistant(settings), settings)
     mask_everything()  # before the server starts: uvicorn's handlers bind to the masked streams
     logging.getLogger("assistant").setLevel(logging.INFO)
-    handlers = Handlers(open_assistant(settings), settings)
     app = blocks(handlers)
     print(f"{TITLE}：http://{settings.host}:{settings.port}/  用户反馈写入 {settings.feedback_file}")
     if not _writable(settings.feedback_file):
