@@ -34,7 +34,7 @@ _CHECK_DIGIT = rf"[\d{_X}]"
 _ID_18 = re.compile(rf"(?<!\d){_number(18, {4, 6, 8, 10, 12, 14, 16}, _CHECK_DIGIT)}"
                     rf"(?!{_CHECK_DIGIT})")
 _ID_15 = re.compile(rf"(?<!\d){_number(15, {6, 12})}(?!{_CHECK_DIGIT})")  # issued until 2004
-_MOBILE = re.compile(rf"(?<![\d+＋])(?:[+＋]?(?:86|８６){_SEP})?{_number(11, {3, 7})}(?!\d)")
+_MOBILE = re.compile(rf"(?<![\d+＋])(?:[+＋]?[8８][6６]{_SEP})?{_number(11, {3, 7})}(?!\d)")
 
 
 def _kept(match: re.Match, count: int) -> list[str]:
