@@ -516,8 +516,8 @@ def _open_vectors(build: Path, meta: dict, embeddings: Embeddings | None,
     if count != vectors.get("count") or count != meta["passages"]:
         if private_copy:
             shutil.rmtree(private_copy, ignore_errors=True)
-        raise IndexProblem(f"{where} 的集合 {name} 有 {count} 个向量，{meta_path} 记录为 "
-                           f"{vectors.get('count')}：{REBUILD}。")
+        raise IndexProblem(f"{where} 的集合 {name} 有 {count} 个向量，应有 {meta['passages']} 个"
+                           f"（{meta_path} 的记录）：{REBUILD}。")
     return store, private_copy
 
 

