@@ -541,7 +541,8 @@ def serve(settings: Settings) -> None:
 
     handlers = Handlers(open_assistant(settings), settings)
     mask_everything()  # before the server starts: uvicorn's handlers bind to the masked streams
-    logging.getLogger("assistant").setLevel(logging.INFO)
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("assistant").setLevel(logging.INFO)  # the app's own notes, e.g. reloads
     app = blocks(handlers)
     print(f"{TITLE}：http://{settings.host}:{settings.port}/  用户反馈写入 {settings.feedback_file}")
     if not _writable(settings.feedback_file):
