@@ -291,6 +291,8 @@ def _problem(build: Path, chroma_url: str) -> str | None:
     """Why `build` cannot be opened, or None when it verifies (the model is not compared)."""
     try:
         meta = _read_meta(build)
+        if "vectors" not in meta:  # made before builds were verified: cannot tell, may be in use
+            return None
         open_build(build, None, model=meta.get("model", ""), chroma_url=chroma_url).close()
     except IndexProblem as problem:
         return str(problem)
