@@ -274,10 +274,14 @@ def test_links_out_of_the_corpus_sub_folders_and_hidden_files(copy, capsys):
         "临时救助对象包括遭遇突发事件、意外伤害的家庭。", encoding="utf-8")
     (corpus / ".draft.txt").write_text("草稿：特困人员认定办法", encoding="utf-8")
     (corpus / "inside.txt").symlink_to(corpus / "digest.txt")
+    (corpus / ".git").mkdir()
+    (corpus / ".git" / "old.txt").write_text("旧版本：特困人员认定办法", encoding="utf-8")
+    (corpus / "etc").symlink_to("/etc")
     assert main(["index"]) == 0
     out = capsys.readouterr().out
     assert "跳过 passwd.txt: 链接指向语料目录之外" in out
-    assert "跳过 .draft.txt: 隐藏文件" in out
+    assert "跳过 .draft.txt: 隐藏文件" in out and "跳过 .git/: 隐藏目录" in out
+    assert "跳过 etc/: 目录链接不跟随（指向语料目录之外）" in out
     assert "2021/county/notice.txt: 1 块" in out and "inside.txt:" in out
     reply = ask_answers(capsys)
     assert not any("机密口令" in r["text"] for r in reply["retrieved"])
