@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run index test test-fast eval load bench browser clean
+.PHONY: install run index test test-fast eval train load bench browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -34,8 +34,14 @@ test: $(STAMP) browser
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not slow"
 
-eval: $(STAMP) index/CURRENT
+# Every corpus of eval/corpora.toml (each index built or updated first), train/dev/test side by
+# side with the langchain-tutorial and BM25 baselines; exits non-zero when the gate fails.
+eval: $(STAMP)
 	$(PY) eval/run.py --baselines
+
+# Refit the judge (assistant/data/judge.json) on the train and dev splits; never on test.
+train: $(STAMP)
+	$(PY) eval/train_judge.py
 
 # 20 concurrent conversations x 25 questions through the Gradio API of a running `make run`.
 load: $(STAMP)

@@ -5,50 +5,23 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
-
-from .keyword import tokenize
+from .judge import _QUANTITY, about, content_terms, decide, missing_quantity, signals
+from .places import asked_levels, named_places
 from .retrieve import expand
 from .schema import Answer, Citation, Hit
 
 MAX_QUESTION = 300
 OFFICE = "建议咨询当地民政部门（县/区民政局或乡镇（街道）社会救助窗口），或拨打 12345 政务服务热线。"
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_NOW = re.compile(r"今年|明年|去年")
-_AMOUNT = re.compile(r"多少钱|几块|多少元|金额|标准是多少|发多少|领多少|补多少|给多少")
 _TARGET = re.compile(r"目标|指标|占比|覆盖率|比例|增速|实际值|属性|约束性|预期性|总量|数量|面积|多少")
 _ASKS = re.compile(r"多少|什么|哪|几|吗|呢|怎么|如何|是否|能不能|有没有|多久|多大")
-# What kind of answer a question asks for; a passage that lacks it does not answer.
-QUANTITY_UNITS = {"钱": "元", "块": "元", "块钱": "元", "元": "元", "人": "人|名|万人", "名": "人|名",
-                  "户": "户", "个": "个|家|所", "家": "家|个", "张": "张", "所": "所|个"}
-_QUANTITY = re.compile(r"(?:多少|几)(块钱|钱|块|元|人|名|户|个|家|张|所)|(?:费|价|资|金|补贴|津贴)\w{0,3}多少()")
 _ASKS_NUMBER = re.compile(r"多少|几[个人户家张所年月天岁]|比例|百分|占比|多大")
 _ASKS_DATE = re.compile(r"哪天|哪一天|什么时候|何时|哪年|哪一年|几月|几号")
 _ASKS_DURATION = re.compile(r"多久|多长时间|几个月|几年|多少天|多少年|多少个月")
 _DURATION = re.compile(r"\d+\s*(?:个月|年|天|周|日)")
 _DATE = re.compile(r"\d{1,4}\s*[年月]\s*\d{0,2}\s*日?")
 _BARE_NUMBER = re.compile(r"[≥≤><]?\s*[\d.]+")
-_PLACE_SUFFIX = re.compile(r"..(?:省|市|县|区|州|盟|旗|镇|乡|街道)$")
-PROVINCES = set(
-    "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 "
-    "海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门 深圳 广州 杭州 南京 "
-    "武汉 成都 西安 郑州 长沙 沈阳 哈尔滨 长春 济南 青岛 厦门 福州 合肥 南昌 昆明 贵阳 南宁 兰州 "
-    "西宁 银川 乌鲁木齐 拉萨 呼和浩特 石家庄 太原 苏州 无锡 宁波 温州 大连 张掖 酒泉 武威".split()
-)
 _FOLLOWUP = re.compile(r"^(?:那|那么|还有|另外|再问|再说)|[呢吗]？?$")
-_PLACE_WORDS = re.compile(r"民乐|县里|我县|县级|全国|国家|区里|我区|城市|农村|城乡|省|市上|市里")
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Why a passage does or does not answer: what of the question it covers."""
-
-    coverage: float  # share of the question's content terms (weighted by rarity) a passage holds
-    dense: float  # cosine similarity of the best passage
-    missing_place: str  # a place the question names that no passage mentions
-    missing_year: str  # a year the question names that no passage mentions
 
 
 def sanitize(question: str) -> str:
@@ -65,90 +38,6 @@ def resolve_followup(question: str, history: list[str]) -> str:
     return f"{history[-1].rstrip('？?。! ')}，{question}"
 
 
-def content_terms(text: str) -> list[str]:
-    """Distinct query terms that say what the question is about."""
-    terms = []
-    for token in tokenize(text):
-        if token not in terms and not re.fullmatch(r"\d|年|月|日|个|元|县|区|市|省", token):
-            terms.append(token)
-    return terms
-
-
-def evidence(question: str, hits: list[Hit], idf) -> Evidence:
-    """`idf(token)` weighs each question term by its rarity in the corpus."""
-    terms = content_terms(question)
-    alternatives = {t: _alternatives(t) for t in terms}
-    best = max((_coverage(alternatives, idf, _about(h)) for h in hits[:3]), default=0.0)
-    pair = _coverage(alternatives, idf, "".join(_about(h) for h in hits[:2]))
-    nearby = "".join(_about(h) + h.region for h in hits[:3])
-    return Evidence(
-        coverage=max(best, COMBINED_DISCOUNT * pair),
-        dense=max((h.scores.get("dense", 0.0) for h in hits[:5]), default=0.0),
-        missing_place=_missing_place(question, nearby),
-        missing_year=_missing_year(question, "".join(_about(h) for h in hits[:2])),
-    )
-
-
-def _missing_place(question: str, text: str) -> str:
-    """The place the question names when the text mentions none of the places it names."""
-    named = places(question)
-    return "" if not named or any(p in text for p in named) else named[0]
-
-
-# The plans speak of the end of a five-year period rather than its year.
-YEAR_ALIASES = {"2020": ("十三五",), "2025": ("十四五",)}
-
-
-def _missing_year(question: str, text: str) -> str:
-    for year in _YEAR.findall(question):
-        if year not in text and not any(a in text for a in YEAR_ALIASES.get(year, ())):
-            return year
-    return ""
-
-
-# A question that two passages answer together (national vs county) is covered by both, but
-# two half-matching passages are weaker evidence than one whole match.
-COMBINED_DISCOUNT = 0.9
-
-
-def _about(hit: Hit) -> str:
-    return hit.chunk.text + hit.chunk.section_path + hit.title
-
-
-def _alternatives(term: str) -> tuple[str, ...]:
-    """The term, and the policy terms of the colloquial phrases it belongs to."""
-    from .retrieve import synonyms
-
-    found = [term]
-    for phrase, mapped in synonyms():
-        if phrase == term or (len(term) >= 2 and (term in phrase or phrase in term)):
-            found += mapped
-    return tuple(found)
-
-
-def _coverage(alternatives: dict[str, tuple[str, ...]], idf, text: str) -> float:
-    """Rarity-weighted share of the question's terms the passage contains (or paraphrases)."""
-    weights = {t: idf(t) for t in alternatives}
-    total = sum(weights.values())
-    found = sum(w for t, w in weights.items() if any(a in text for a in alternatives[t]))
-    return found / total if total else 0.0
-
-
-@lru_cache(maxsize=256)
-def places(question: str) -> tuple[str, ...]:
-    """Place names in the question (jieba's ns tag), besides the generic 城市/农村/县里 words.
-
-    Cached: refusal checks and sentence picking all ask it of the same question."""
-    from .keyword import segmenter
-
-    segmenter()
-    import jieba.posseg as posseg
-
-    return tuple(w for w, flag in posseg.lcut(question)
-                 if flag == "ns" and not _PLACE_WORDS.fullmatch(w)
-                 and (_PLACE_SUFFIX.search(w) or w in PROVINCES))
-
-
 def refusal(question: str, reason: str = "") -> str:
     why = f"（{reason}）" if reason else ""
     return (f"抱歉，现有政策文件中没有找到能回答“{question[:60]}”的内容{why}，为避免误导，不作推测。"
@@ -156,7 +45,7 @@ def refusal(question: str, reason: str = "") -> str:
 
 
 def ask(index, question: str, *, history: list[str] | None = None, k: int = 10,
-        thresholds: dict | None = None, chat_model=None) -> Answer:
+        chat_model=None) -> Answer:
     """The answer to `question` over an opened index; never raises on bad input.
 
     A question that asks two things ("县里多少？国家呢？") is answered part by part."""
@@ -169,10 +58,8 @@ def ask(index, question: str, *, history: list[str] | None = None, k: int = 10,
         return _done(Answer(question, "目前只能回答中文的民政政策问题，请用中文提问。"
                             "Please ask in Chinese about civil-affairs policy.", abstained=True),
                      started)
-    limits = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
-    resolved = resolve_followup(asked, [sanitize(str(h)) for h in history or []])
-    parts = [resolved] if resolved != asked else split_questions(asked)
-    results = [_answer_part(index, part, k, limits, chat_model) for part in parts]
+    parts = question_parts(asked, [sanitize(str(h)) for h in history or []])
+    results = [_answer_part(index, part, k, chat_model) for part in parts]
     retrieved = _interleave([hits for _, _, _, hits in results], max(k, 10))
     answered = [r for r in results if r[0] is None]
     if not answered:
@@ -189,6 +76,13 @@ def ask(index, question: str, *, history: list[str] | None = None, k: int = 10,
     text = "\n".join(lines + _notes(citations))
     return _done(Answer(question, text, abstained=False, citations=tuple(citations),
                         retrieved=retrieved), started)
+
+
+def question_parts(asked: str, history: list[str]) -> list[str]:
+    """What is asked, part by part: a follow-up resolved against the history, or the separate
+    questions of one message."""
+    resolved = resolve_followup(asked, history)
+    return [resolved] if resolved != asked else split_questions(asked)
 
 
 def split_questions(question: str) -> list[str]:
@@ -208,20 +102,23 @@ def split_questions(question: str) -> list[str]:
     return [resolve_followup(p, parts[:n]) for n, p in enumerate(parts)]
 
 
-def _answer_part(index, question: str, k: int, limits: dict, chat_model=None):
-    """(refusal reason or None, answer text, citations, hits) for one question.
-
-    With a chat model, its answer replaces the extractive one when it is grounded."""
+def assess(index, question: str, k: int = 10):
+    """(hits, composed text, citations, the judge's signals) for one question."""
     from .retrieve import search
 
     hits = search(index, question, k=max(k, 10))
-    reason = refusal_reason(question, evidence(question, hits, index.keyword.idf), limits)
-    if reason is not None:
-        return reason, "", (), hits
-    text, citations = compose(question, hits, index.keyword.idf)
-    reason = unsupported(question, citations, index)
-    if reason is not None:
-        return reason, "", (), hits
+    text, citations = compose(question, hits, index.keyword.idf, index.places)
+    return hits, text, citations, signals(question, hits, citations, index)
+
+
+def _answer_part(index, question: str, k: int, chat_model=None):
+    """(refusal reason or None, answer text, citations, hits) for one question.
+
+    With a chat model, its answer replaces the extractive one when it is grounded."""
+    hits, text, citations, values = assess(index, question, k)
+    verdict = decide(values, index.date_span)
+    if not verdict.answer:
+        return verdict.reason, "", (), hits
     if chat_model is not None:
         from .llm import llm_answer
 
@@ -231,53 +128,6 @@ def _answer_part(index, question: str, k: int, limits: dict, chat_model=None):
         if written is not None:
             return (None, *written, hits)
     return None, text, citations, hits
-
-
-def unsupported(question: str, citations, index) -> str | None:
-    """Why the passages chosen to quote do not answer what was asked, if they do not."""
-    if not citations:
-        return ""
-    cited = "".join(c.hit.chunk.text + c.hit.chunk.section_path + c.hit.region for c in citations)
-    place = _missing_place(question, cited)
-    if place:
-        return f"文件中没有关于“{place}”的这方面内容"
-    unknown = unknown_term(question, index)
-    if unknown:
-        return f"文件中没有提到“{unknown}”"
-    passages = [c.hit.chunk.text for c in citations]
-    missing = missing_quantity(question, passages)
-    if missing:
-        return f"文件中没有给出具体的{missing}"
-    if _ASKS_DATE.search(question) and not any(_DATE.search(p) for p in passages):
-        return "文件中没有给出具体的时间"
-    return None
-
-
-# A benefit, fee or document the question names by a compound such as 高龄津贴 or 住院报销 must
-# appear in the corpus as written; its head word alone (津贴) matching proves nothing.
-HEADS = ("津贴", "保险", "报销", "公积金", "冷静期", "地址", "电话", "工资", "养老金", "退休金",
-         "手续费")
-
-
-def unknown_term(question: str, index) -> str:
-    """A term of the question that the corpus never uses and no synonym explains."""
-    from .keyword import segmenter
-
-    words = [w for w in segmenter().lcut(question) if _CJK.search(w)]
-    corpus = index.corpus_text
-    for before, word in zip([""] + words, words):
-        heads = word in HEADS or (word not in corpus and any(word.endswith(h) for h in HEADS))
-        compound = before + word if heads and len(before) >= 2 else ""
-        if compound and compound not in corpus and before not in STOP_BEFORE_HEAD:
-            return compound
-        if (len(word) >= 3 and word[-1] in ENTITY_ENDINGS and word not in corpus
-                and _alternatives(word) == (word,)):
-            return word
-    return ""
-
-
-ENTITY_ENDINGS = "期费金证本险"  # 冷静期 护理费 公积金 身份证 户口本 医疗险: concrete things
-STOP_BEFORE_HEAD = {"什么", "哪些", "这个", "那个", "这种", "每月", "每年", "一个", "多少"}
 
 
 def _interleave(rankings: list[list[Hit]], k: int) -> tuple[Hit, ...]:
@@ -290,65 +140,39 @@ def _interleave(rankings: list[list[Hit]], k: int) -> tuple[Hit, ...]:
     return tuple(merged[:k])
 
 
-# Chosen on eval/dev.jsonl (eval/run.py --questions eval/dev.jsonl): coverage 0.35 refused more
-# out-of-scope questions there but did not carry over to eval/questions.jsonl.
-DEFAULT_THRESHOLDS = {"coverage": 0.3, "dense": 0.86}
-
-
-def refusal_reason(question: str, judged: Evidence, limits: dict) -> str | None:
-    if judged.missing_place:
-        return f"文件中没有关于“{judged.missing_place}”的内容"
-    if judged.missing_year:
-        return f"文件中没有{judged.missing_year}年的相关内容"
-    if _NOW.search(question) and _AMOUNT.search(question):
-        return "文件为2021—2022年的规划和动态，不含当前的发放标准"
-    if judged.coverage < limits["coverage"] or judged.dense < limits["dense"]:
-        return ""
-    return None
-
-
 def _done(answer: Answer, started: float) -> Answer:
     from dataclasses import replace
 
     return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 1))
 
 
-def missing_quantity(question: str, quotes: list[str]) -> str:
-    """What a "多少钱/多少户" question asks for, when no quoted sentence states it."""
-    asked = _QUANTITY.search(question)
-    if not asked:
-        return ""
-    unit = asked.group(1) or "元"
-    units = QUANTITY_UNITS.get(unit, unit)
-    stated = re.compile(rf"\d[\d.,，万亿千百]*\s*(?:{units})|单位：[^；]*(?:{units})")
-    return "" if any(stated.search(q) for q in quotes) else f"数额（{unit}）"
-
-
-def compose(question: str, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]]:
+def compose(question: str, hits: list[Hit], idf, known: frozenset[str] = frozenset()
+            ) -> tuple[str, tuple[Citation, ...]]:
     """Quote the sentences (or table rows) that answer, each with a numbered citation."""
-    rows = target_rows(question, hits)
+    rows = target_rows(question, hits, known)
     if rows:
         return _compose_targets(rows)
-    named = places(question)
-    local = [h for h in hits[:6] if any(p in _about(h) + h.region for p in named)]
+    named = named_places(question, known)
+    local = [h for h in hits[:6] if any(p in about(h) + h.region for p in named)]
     picked = pick_sentences(question, local or hits, idf)
     citations: list[Citation] = []
     for hit, quote in picked:
         existing = next((c for c in citations if c.hit.chunk.id == hit.chunk.id), None)
         if existing:
             ordered = sorted((existing.quote, quote), key=hit.chunk.text.find)  # document order
-            citations[citations.index(existing)] = Citation(existing.n, hit, "".join(ordered))
+            joiner = "\n" if "\n" in hit.chunk.text else ""
+            citations[citations.index(existing)] = Citation(existing.n, hit, joiner.join(ordered))
         else:
             citations.append(Citation(len(citations) + 1, hit, quote))
     lines = [f"根据{_source(c.hit)}：“{c.quote}”[{c.n}]" for c in citations]
     return "\n".join(lines), tuple(citations)
 
 
-def target_rows(question: str, hits: list[Hit]) -> list[Hit]:
+def target_rows(question: str, hits: list[Hit], known: frozenset[str] = frozenset()) -> list[Hit]:
     """Indicator-table rows the question asks for: the top hit must be a row naming it.
 
     One row, at the level the question asks about; both levels when it compares them."""
-    from .retrieve import COUNTY, names_indicator
+    from .retrieve import names_indicator
 
     if not _TARGET.search(question) or not hits or hits[0].chunk.kind != "table_row":
         return []
@@ -360,7 +184,8 @@ def target_rows(question: str, hits: list[Hit]) -> list[Hit]:
     for hit in rows:
         by_level.setdefault(hit.level, hit)
     first = by_level.get(hits[0].level, rows[0])
-    compares = COUNTY.search(question) and re.search(r"国家|全国|中央", question)
+    levels = asked_levels(question)
+    compares = "国家" in levels and (named_places(question, known) or len(levels) > 1)
     return [first] + [h for lvl, h in by_level.items() if compares and lvl != first.level]
 
 
@@ -384,7 +209,7 @@ def row_summary(row_sentence: str) -> str:
 def pick_sentences(question: str, hits: list[Hit], idf, *, passages: int = 4, most: int = 3
                    ) -> list[tuple[Hit, str]]:
     """The best-matching sentences of the top passages, best first, at most `most`."""
-    from .clean import split_sentences
+    from .clean import enumeration_blocks, split_sentences
 
     query = expand(question)
     weights = {t: idf(t) for t in content_terms(query.text)}
@@ -403,7 +228,10 @@ def pick_sentences(question: str, hits: list[Hit], idf, *, passages: int = 4, mo
     for score, _, position, hit, sentence, sentences in scored:
         if len(picked) >= most or score < 0.45 * best:
             break
-        if len(sentence) < 30 and position + 1 < len(sentences):  # a lead-in needs what follows
+        if hit.chunk.article:  # an article: quote its 款 whole, an enumeration with its lead-in
+            sentence = next((b for b in enumeration_blocks(hit.chunk.text) if sentence in b),
+                            sentence)
+        elif len(sentence) < 30 and position + 1 < len(sentences):  # a lead-in needs what follows
             sentence += sentences[position + 1]
         if all(sentence not in quote and quote not in sentence for _, quote in picked):
             picked.append((hit, sentence))
@@ -424,9 +252,10 @@ def answer_type_bonus(question: str, sentence: str) -> float:
 
 
 def _source(hit: Hit) -> str:
+    """"《社会救助暂行办法》第十一条（国家级，2019-03-02）": document, article, level, version."""
     level = f"{hit.level}级" if hit.level else ""
     bits = "，".join(b for b in (level, hit.date) if b)
-    return f"《{hit.title}》（{bits}）" if bits else f"《{hit.title}》"
+    return f"《{hit.title}》{hit.chunk.article}" + (f"（{bits}）" if bits else "")
 
 
 def _notes(citations) -> list[str]:

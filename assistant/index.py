@@ -37,7 +37,7 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from .chunk import chunk_document
-from .keyword import KeywordIndex, tokenize
+from .keyword import KeywordIndex, add_terms, corpus_terms, tokenize
 from .load import MAX_FILE_MB, Notice, Skipped, read_corpus
 from .schema import Chunk, Document, TableRow
 from .store import ChunkStore, chroma_client
@@ -65,8 +65,9 @@ class BuildReport:
 
 
 def citation_fields(document: Document) -> dict:
-    return {"title": document.title, "issuer": document.issuer, "date": document.date,
-            "region": document.region, "level": document.level, "kind": document.kind}
+    return {key: getattr(document, key) for key in ("title", "issuer", "number", "date",
+                                                   "promulgated", "effective", "region", "level",
+                                                   "kind")}
 
 
 def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, model: str,
@@ -112,7 +113,12 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         store = ChunkStore.create(_client(build, chroma_url), meta["collection"], embeddings)
         reused = len(reuse)
         store.add(chunks, citations, reuse, progress=progress)
+        terms = build_terms(documents, rows)
+        add_terms(terms)
+        if previous and _read_list_or_none(previous / "terms.json") != [list(t) for t in terms]:
+            old_tokens = {}  # another dictionary cuts words differently: tokenize anew
         tokens = [old_tokens.get(c.id) or tokenize(indexed_text_for_keywords(c)) for c in chunks]
+        _write_json(build / "terms.json", terms)
         KeywordIndex.build([c.id for c in chunks], tokens).save(build / "keyword")
         _write_jsonl(build / "chunks.jsonl",
                      [dict(dataclasses.asdict(c), tokens=t) for c, t in zip(chunks, tokens)])
@@ -190,6 +196,15 @@ def _chunk_all(documents: list[Document], max_chars: int) -> tuple[list[Chunk], 
         chunks.update((c.id, c) for c in doc_chunks)  # identical passages are stored once
         rows += doc_rows
     return list(chunks.values()), rows
+
+
+def build_terms(documents: list[Document], rows: list[TableRow]) -> list[tuple[str, str]]:
+    """The corpus's own words for jieba: places, defined terms, indicator names."""
+    from .places import region_parts
+
+    return corpus_terms([d.text for d in documents],
+                        [p for d in documents for p in region_parts(d.region)],
+                        [r.get("指标", "项目名称") for r in rows])
 
 
 def indexed_text_for_keywords(chunk: Chunk) -> str:
@@ -316,6 +331,14 @@ def _read_json_or_empty(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
+def _read_list_or_none(path: Path) -> list | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, list) else None
+
+
 def _sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -360,6 +383,22 @@ class Index:
         return self.meta.get("documents", {})
 
     @cached_property
+    def places(self) -> frozenset[str]:
+        """Every place the documents are of, as a question may name it."""
+        from .places import region_parts
+
+        return frozenset(p for c in self.citations.values() for p in region_parts(c.get("region", "")))
+
+    @cached_property
+    def date_span(self) -> str:
+        """"2021—2022年": the years the documents are dated, for "that may have changed" notes."""
+        years = sorted({c["date"][:4] for c in self.citations.values()
+                        if c.get("date", "")[:4].isdigit()})
+        if not years:
+            return ""
+        return f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年"
+
+    @cached_property
     def corpus_text(self) -> str:
         """All passages as one string, for "does the corpus ever say X" checks."""
         return "\n".join(c.text for c in self.chunks.values())
@@ -401,7 +440,9 @@ def open_build(build: Path, embeddings: Embeddings | None, *, model: str,
     chunks = _read_chunks(build / "chunks.jsonl", meta)
     keyword = _read_keyword(build / "keyword", chunks, meta)
     targets = read_targets(build / "targets.json")
+    terms = _read_terms(build / "terms.json")
     store, private_copy = _open_vectors(build, meta, embeddings, chroma_url)
+    add_terms(terms)  # only once the build verified: jieba is shared by the whole process
     return Index(build=build, meta=meta, chunks=chunks, keyword=keyword, store=store,
                  targets=targets, private_copy=private_copy)
 
@@ -452,6 +493,16 @@ def _read_keyword(folder: Path, chunks: dict[str, Chunk], meta: dict) -> Keyword
     if not len(keyword.ids) == rows == meta["keyword_size"] or keyword.ids != list(chunks):
         raise IndexProblem(f"{folder} 与 chunks.jsonl 不一致：{REBUILD}。")
     return keyword
+
+
+def _read_terms(path: Path) -> list[tuple[str, str]]:
+    """The corpus's own words the build taught jieba (none in builds made before them)."""
+    if not path.exists():
+        return []
+    terms = _read_list_or_none(path)
+    if terms is None or not all(isinstance(t, list) and len(t) == 2 for t in terms):
+        raise IndexProblem(f"{path} 已损坏：{REBUILD}。")
+    return [tuple(t) for t in terms]
 
 
 def read_targets(path: Path) -> list[dict]:

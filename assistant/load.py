@@ -9,7 +9,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .metadata import derive
 from .schema import Document
+
+CITATION_FIELDS = ("issuer", "number", "date", "promulgated", "effective", "region", "level",
+                   "kind")
 
 SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 MANIFEST = "manifest.toml"
@@ -37,7 +41,7 @@ class Corpus:
     notices: list[Notice]
 
 
-FIELDS = ("title", "issuer", "date", "region", "level", "kind")
+FIELDS = ("title", *CITATION_FIELDS)
 MOSTLY = 0.5  # a file whose bytes are more than half undecodable is not text in any encoding
 # A UTF-8 file with a few damaged bytes stays UTF-8 (they are replaced). A GBK file read as
 # UTF-8 fails on nearly every non-ASCII byte, so more than 1 % failing means it is not UTF-8.
@@ -168,21 +172,12 @@ def _kind(value) -> str:
 
 
 def make_document(name: str, text: str, entry: dict) -> Document:
-    """A document with its (validated, see `validate_manifest`) manifest entry."""
-    fields = {k: str(entry[k]) for k in ("issuer", "date", "region", "level", "kind") if k in entry}
-    return Document(name=name, text=text, title=str(entry.get("title") or derive_title(text, name)),
-                    **fields)
-
-
-def derive_title(text: str, name: str) -> str:
-    """The first short line that reads like a title, else the file name without its suffix."""
-    for line in text.splitlines():
-        if "\t" in line or line.strip() == "序号":  # a table before any title line
-            break
-        line = re.sub(r"[*#★●|｜\s\ufffd]+", "", line)
-        if 4 <= len(line) <= 60 and re.search(r"[\u4e00-\u9fff]", line):
-            return line
-    return Path(name).stem
+    """The document with its citation fields: the manifest's entry (validated, see
+    `validate_manifest`) where it has one, else what the text and file name themselves say
+    (title, issuer, dates, level and region)."""
+    fields = {**derive(name, text), **{k: str(v) for k, v in entry.items() if v not in ("", None)}}
+    return Document(name=name, text=text, **{k: fields[k] for k in CITATION_FIELDS if k in fields},
+                    title=fields["title"])
 
 
 def read_text(path: Path) -> str:

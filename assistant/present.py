@@ -19,7 +19,7 @@ def to_json(answer: Answer) -> dict:
 
 
 def _passage(hit: Hit) -> dict:
-    return {"doc": hit.chunk.doc, "title": hit.title, "section": hit.chunk.section_path,
+    return {"doc": hit.chunk.doc, "title": hit.title, "section": hit.chunk.heading,
             "level": hit.level, "date": hit.date, "text": hit.chunk.text,
             "score": round(hit.score, 6)}
 
@@ -30,7 +30,6 @@ def to_text(answer: Answer) -> str:
     if answer.citations:
         lines.append("\n来源：")
         for c in answer.citations:
-            lines.append(f"[{c.n}] 《{c.hit.title}》（{c.hit.level}级，{c.hit.date}）"
-                         f" {c.hit.chunk.section_path}")
+            lines.append(f"[{c.n}] {c.hit.chunk.heading}（{c.hit.level}级，{c.hit.date}）")
             lines.append(f"    {c.hit.chunk.text}".replace("\n", "\n    "))
     return "\n".join(lines)

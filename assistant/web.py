@@ -37,7 +37,7 @@ EXAMPLES = [
     "三级精神残疾人能认定为特困人员吗？",
     "养老机构护理型床位占比2025年目标是多少？",
     "我奶奶瘫痪在床，家里困难，能领什么补贴？",
-    "民乐县2020年护理型床位占比是多少？",
+    "县里2020年护理型床位占比是多少？",
 ]
 COLUMNS = ["文档", "级别", "指标", "单位", "2020年实际值", "2025年目标值（本级）",
            "市级2025年目标", "省级2025年目标", "国家2025年目标", "属性"]
@@ -437,7 +437,7 @@ def blocks(handlers: Handlers) -> gr.Blocks:
                     clear = gr.Button("清空对话", scale=1, min_width=70)
                 status = gr.Markdown(elem_id="feedback-status")
             with gr.Tab("指标查询"):
-                query = gr.Textbox(label="搜索指标", placeholder="输入关键词，如：养老、低保、民乐",
+                query = gr.Textbox(label="搜索指标", placeholder="输入关键词，如：养老、低保、县",
                                    elem_id="target-search")
                 count = gr.Markdown(handlers.filter("")[1])
                 table = gr.Dataframe(filter_rows(handlers.rows, ""), interactive=False, wrap=True,

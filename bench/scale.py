@@ -32,7 +32,7 @@ from assistant.evaluate import percentile  # noqa: E402
 
 DOCS = ROOT / "docs"
 RESULTS = DOCS / "benchmark.json"
-QUESTIONS = ROOT / "eval" / "questions.jsonl"
+QUESTIONS = ROOT / "eval" / "corpora" / "seeds" / "train.jsonl"
 PIPELINES = ("system", "tutorial")
 # Places the corpus names; each copy gets its own made-up names for them.
 PLACES = ("民乐", "张掖", "甘肃", "四川", "北京", "山东", "河南", "重庆", "云南", "辽宁", "浙江", "广东",

@@ -84,7 +84,7 @@ def test_example_question_then_clear(page):
     assert "≥55" in page.locator("#chat .answer").inner_text()
     page.get_by_role("button", name="清空对话").click()
     page.wait_for_function("document.querySelectorAll('#chat .answer').length === 0")
-    assert page.get_by_text("民乐县2020年护理型床位占比是多少？").is_visible()  # examples are back
+    assert page.get_by_text("县里2020年护理型床位占比是多少？").is_visible()  # examples are back
 
 
 def test_refusal_and_bad_input_show_no_error(page):
