@@ -565,7 +565,8 @@ def _open_vectors(build: Path, meta: dict, embeddings: Embeddings | None,
             shutil.rmtree(private_copy, ignore_errors=True)
         missing = "NotFound" in type(error).__name__ or "does not exist" in str(error)
         what = "没有集合" if missing else f"无法读取集合（{type(error).__name__}）"
-        raise IndexProblem(f"{where} {what} {name}（{meta_path} 记录的向量）：{REBUILD}。") from None
+        raise IndexProblem(f"{where} {what} {name}（{meta_path} 记录的向量）："
+                           f"{REBUILD}。") from None
     if count != vectors.get("count") or count != meta["passages"]:
         if private_copy:
             shutil.rmtree(private_copy, ignore_errors=True)

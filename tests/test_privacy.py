@@ -23,8 +23,14 @@ from hypothesis import strategies as st
 from assistant import web
 from assistant.feedback import record_feedback
 from tests.test_browser import free_port, server  # noqa: F401  (the app on a loopback port)
-from tests.test_web import (ELIGIBILITY, ID_CARD, MOBILE, build_small_index, chat,  # noqa: F401
-                            handlers)
+from tests.test_web import (  # noqa: F401  (handlers: a fixture)
+    ELIGIBILITY,
+    ID_CARD,
+    MOBILE,
+    build_small_index,
+    chat,
+    handlers,
+)
 
 QUESTION = f"我身份证{ID_CARD}，电话{MOBILE}，{ELIGIBILITY}"
 
@@ -200,3 +206,19 @@ def test_no_log_or_feedback_file_holds_a_personal_number(served, number):
     assert "Received inputs" in written and "answering" in written  # the errors were logged
     assert typed not in written
     assert digits not in squeezed(written), f"{typed!r} is in a log"
+
+
+@pytest.mark.parametrize("text, masked", [
+    ("８６１３８１２３４５６７８", "１３８****５６７８"),
+    ("+86 138.1234.5678", "138****5678"),
+    ("1 3 8 1 2 3 4 5 6 7 8", "138****5678"),
+    ("老身份证110105900101123", "老身份证110**********23"),
+    ("110105 900101 123", "110**********23"),
+    ("电话13812345678 2024年", "电话138****5678 2024年"),
+    ("builds/20261126-142240-10886-5017e5", "builds/20261126-142240-10886-5017e5"),
+    ("2026-11-26 14:22:40,123", "2026-11-26 14:22:40,123"),
+])
+def test_mask_variants_from_the_issue(text, masked):
+    from assistant.privacy import mask
+
+    assert mask(text) == masked
