@@ -390,6 +390,10 @@ class Index:
         return frozenset(p for c in self.citations.values() for p in region_parts(c.get("region", "")))
 
     @cached_property
+    def titles(self) -> frozenset[str]:
+        return frozenset(c.get("title", "") for c in self.citations.values())
+
+    @cached_property
     def date_span(self) -> str:
         """"2021—2022年": the years the documents are dated, for "that may have changed" notes."""
         years = sorted({c["date"][:4] for c in self.citations.values()

@@ -28,6 +28,7 @@ NUMBER_BOOST = 0.15  # per number of the question (a year, an amount) the passag
 INDICATOR_BOOST = 0.3  # a table row whose indicator the question names
 PLACE_BOOST = 0.4  # a document of the place or level of government the question asks about
 NATIONAL_BOOST = 0.1  # no place asked: national rules apply everywhere, a local one may not
+TITLE_BOOST = 0.4  # a passage of the document the question names (《志愿服务条例》…)
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ def search(index: Index, question: str, *, k: int = 10, where: dict | None = Non
     dense = index.store.search(vector, CANDIDATES, where=_chroma_where(where))
     keyword = _keyword_hits(index, query.text, where)
     fused = fuse([dense, keyword])
-    asked = Asked(named_places(question, index.places), asked_levels(question))
+    asked = Asked(named_places(question, index.places), asked_levels(question),
+                  named_documents(question, index.titles))
     boosted = [replace(h, score=h.score * boost(question, h, asked)) for h in fused]
     return sorted(boosted, key=lambda h: -h.score)[:k]
 
@@ -126,6 +128,7 @@ class Asked:
 
     places: tuple[str, ...] = ()
     levels: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()  # titles of documents the question names
 
 
 def boost(question: str, hit: Hit, asked: Asked = Asked()) -> float:
@@ -136,6 +139,8 @@ def boost(question: str, hit: Hit, asked: Asked = Asked()) -> float:
     factor += NUMBER_BOOST * sum(1 for n in numbers if n in compact)
     if hit.chunk.kind == "table_row" and names_indicator(question, hit.chunk.text):
         factor += INDICATOR_BOOST
+    if hit.title in asked.documents:
+        factor += TITLE_BOOST
     if asked.places:
         factor += PLACE_BOOST if any(of_place(p, hit.region, hit.title) for p in asked.places) else 0
     elif asked.levels:
@@ -143,6 +148,13 @@ def boost(question: str, hit: Hit, asked: Asked = Asked()) -> float:
     elif hit.level == "国家":
         factor += NATIONAL_BOOST
     return factor
+
+
+def named_documents(question: str, titles: frozenset[str]) -> tuple[str, ...]:
+    """Titles of the corpus's documents the question names, in full or without 中华人民共和国
+    ("老年人权益保障法")."""
+    return tuple(t for t in titles if len(t) >= 4 and (t in question or (
+        t.startswith("中华人民共和国") and len(t) > 10 and t[7:] in question)))
 
 
 def names_indicator(question: str, row_text: str) -> bool:
