@@ -5,43 +5,32 @@ Rendering (answers and table rows to HTML) is pure functions; `build_app` wires 
 
 from __future__ import annotations
 
+import asyncio
 import html
+import json
 import logging
+import os
 import re
 import threading
 import time
-import traceback
 import unicodedata
+import uuid
+from dataclasses import dataclass
 
 import gradio as gr
 import pandas as pd
+from starlette.middleware import Middleware
 
 from .answer import MAX_QUESTION, ask, sanitize
 from .clean import split_sentences
-from .feedback import mask, record_feedback
+from .feedback import record_feedback, withdraw_feedback
+from .index import IndexProblem, current_build, open_index
 from .present import to_json
+from .privacy import MaskFilter, mask_everything
 from .settings import Settings
 
-
-class _MaskPersonalNumbers(logging.Filter):
-    """ID-card and phone numbers in questions never reach the log, tracebacks included."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # bad %-arguments: keep the template, never the arguments
-            message = str(record.msg)
-        record.msg, record.args = mask(message), ()
-        if record.stack_info:
-            record.stack_info = mask(record.stack_info)
-        if record.exc_info:
-            record.exc_text = mask("".join(traceback.format_exception(*record.exc_info)).rstrip())
-            record.exc_info = None
-        return True
-
-
 log = logging.getLogger(__name__)
-log.addFilter(_MaskPersonalNumbers())
+log.addFilter(MaskFilter())
 
 TITLE = "民政政策问答助手"
 EXAMPLES = [
@@ -56,6 +45,13 @@ SOURCE_COLUMNS = ["标题", "发文单位", "日期", "级别", "地区", "类�
 COLUMN_WIDTHS = ["17%", "6%", "25%", "6%", "8%", "9%", "7%", "7%", "8%", "7%"]
 SOURCE_WIDTHS = ["24%", "24%", "13%", "6%", "15%", "8%", "10%"]
 CONCURRENCY = 4  # answers are CPU-bound; more parallel work than cores only adds latency
+RELOAD_EVERY = 5.0  # seconds between looks at CURRENT: a new build answers within 10 s
+RELEASE_AFTER = 120.0  # seconds an index switched away from stays open for requests under way
+WARM_QUESTION = "特困人员怎么认定？"
+# Gradio routes that store files the client sends; this app takes none (uploads landed in
+# /tmp/gradio, were never cleaned up, and could be downloaded again)
+FILE_ROUTES = ("/upload", "/process_recording")
+DRAIN_S = 2.0  # seconds a refused request's body is read and dropped (50 MB on loopback: 0.1 s)
 STREAM_STEPS = 10  # an answer appears in this many growing pieces
 STREAM_PAUSE = 0.03  # seconds between pieces, so the text visibly streams in
 PENDING = '<div class="pending">正在查找相关政策文件……</div>'
@@ -245,25 +241,100 @@ def index_summary(meta: dict, indicators: int) -> str:
 
 # ---------- the app ----------
 
+@dataclass(frozen=True)
+class Loaded:
+    """An opened index and what the UI derives from it, swapped together on reload."""
+
+    index: object
+    rows: list[list[str]]
+
+
 class Handlers:
-    """The event handlers, bound to one opened index; plain methods so tests can call them."""
+    """The event handlers, bound to the opened index; plain methods so tests can call them.
+
+    `watch` starts a thread that opens (and warms) a new build as soon as CURRENT names one,
+    then swaps it in between requests: a request under way finishes on the index it started
+    with, and none waits for the new one to load.
+    """
 
     def __init__(self, index, settings: Settings) -> None:
-        self.index = index
         self.settings = settings
-        self.rows = indicator_rows(index.targets)
+        self.loaded = Loaded(index, indicator_rows(index.targets))
         self._warm = threading.Event()
         self._warming = threading.Lock()
+        self._reloading = threading.Lock()
+        self._reported: set[str] = set()
+
+    @property
+    def index(self):
+        return self.loaded.index
+
+    @property
+    def rows(self) -> list[list[str]]:
+        return self.loaded.rows
 
     def warm_up(self) -> None:
         """Load jieba's dictionaries once, before answering (they must not load concurrently)."""
         with self._warming:
             if not self._warm.is_set():
-                ask(self.index, "特困人员怎么认定？")
+                ask(self.index, WARM_QUESTION)
                 self._warm.set()
 
+    def reload(self) -> bool:
+        """Switch to the build CURRENT names if it is another one and verifies; True if done.
+        A build that does not verify is reported once and the current one kept."""
+        with self._reloading:
+            try:
+                build = current_build(self.settings.index_dir)
+            except IndexProblem as problem:
+                return self._report(str(problem))
+            if build is None or build.name == self.index.build.name:
+                return False
+            try:
+                fresh = open_index(self.settings.index_dir, self.index.store.embeddings,
+                                   model=self.settings.embeddings,
+                                   chroma_url=self.settings.chroma_url)
+            except IndexProblem as problem:
+                return self._report(f"新索引 {build.name} 未启用，继续使用 "
+                                    f"{self.index.build.name}：{problem}")
+            with self._warming:  # jieba is loaded; this warms the new store's caches
+                ask(fresh, WARM_QUESTION)
+            old, self.loaded = self.loaded, Loaded(fresh, indicator_rows(fresh.targets))
+            log.info("已切换到新索引 %s", fresh.build.name)
+            release = threading.Timer(RELEASE_AFTER, old.index.close)
+            release.daemon = True
+            release.start()
+            return True
+
+    def _report(self, problem: str) -> bool:
+        if problem not in self._reported:
+            self._reported.add(problem)
+            log.warning("%s", problem)
+        return False
+
+    def watch(self, every: float = RELOAD_EVERY) -> threading.Thread:
+        def loop() -> None:
+            while True:
+                time.sleep(every)
+                try:
+                    self.reload()
+                except Exception:  # a server down for a moment: try again next time
+                    log.exception("reloading the index failed")
+
+        thread = threading.Thread(target=loop, name="index-reload", daemon=True)
+        thread.start()
+        return thread
+
     def answer(self, question: str, history: list[str] | None = None) -> dict:
-        """The JSON answer (`assistant.present.to_json`) for a question and earlier questions."""
+        """The JSON answer (`assistant.present.to_json`) for a question and earlier questions;
+        the /ask endpoint. A failure is logged (masked) and reported without a traceback."""
+        try:
+            return self._answer(question, history)
+        except Exception:
+            log.exception("answering %r failed", question)
+            raise gr.Error(SYSTEM_ERROR, print_exception=False) from None
+
+    def _answer(self, question: str, history: list[str] | None = None) -> dict:
         if not self._warm.is_set():
             self.warm_up()
         return to_json(ask(self.index, str(question or ""), history=history, k=self.settings.top_k))
@@ -274,12 +345,13 @@ class Handlers:
         if not question:
             yield "", messages(turns), turns
             return
-        turn = {"question": question, "truncated": len(message.strip()) > MAX_QUESTION}
+        turn = {"question": question, "truncated": len(message.strip()) > MAX_QUESTION,
+                "id": uuid.uuid4().hex}
         shown = messages(turns) + [{"role": "user", "content": render_question(question,
                                                                                turn["truncated"])}]
         yield "", shown + [{"role": "assistant", "content": PENDING}], turns
         try:
-            turn["answer"] = self.answer(question, [t["question"] for t in turns])
+            turn["answer"] = self._answer(question, [t["question"] for t in turns])
         except Exception:  # the UI must never show a traceback; the log keeps it
             log.exception("answering %r failed", question)
             yield "", shown + [{"role": "assistant", "content": render_answer(
@@ -292,16 +364,24 @@ class Handlers:
         yield "", messages(turns), turns
 
     def vote(self, turns: list[dict], reason: str, like: gr.LikeData) -> tuple[str, str]:
-        """Record a 👍/👎 on an answer with the optional reason; returns (status, reason box)."""
+        """Record a 👍/👎 on an answer with the optional reason; returns (status, reason box).
+        One line per answer: a new vote replaces the earlier one, undoing removes it."""
         position = like.index[0] if isinstance(like.index, (list, tuple)) else like.index
-        if position // 2 >= len(turns):  # messages alternate user, assistant
+        if not isinstance(position, int) or not 0 <= position // 2 < len(turns):
             return "请等回答完成后再评价。", reason
-        if like.liked not in (True, False):
-            return "已取消评价。", reason
-        turn = turns[position // 2]
-        vote = "up" if like.liked else "down"
-        record_feedback(self.settings.feedback_file, turn["question"], turn["answer"], vote,
-                        reason or "")
+        turn = turns[position // 2]  # messages alternate user, assistant
+        path, answer_id = self.settings.feedback_file, turn.get("id", "")
+        try:
+            if like.liked not in (True, False):
+                if answer_id:
+                    withdraw_feedback(path, answer_id)
+                return "已取消评价。", reason
+            vote = "up" if like.liked else "down"
+            record_feedback(path, turn["question"], turn["answer"], vote, reason or "",
+                            answer_id=answer_id)
+        except OSError:
+            log.exception("writing feedback to %s failed", path)
+            return "反馈暂时无法保存，请稍后再试。", reason
         return f"已记录您的{'好评' if vote == 'up' else '差评'}，谢谢反馈！", ""
 
     def filter(self, query: str) -> tuple[pd.DataFrame, str]:
@@ -311,6 +391,12 @@ class Handlers:
 
     def select(self, select: gr.SelectData) -> str:
         return render_target(find_target(self.index.targets, select.row_value))
+
+    def sources(self) -> tuple[str, pd.DataFrame]:
+        """The sources tab for the index in use (shown anew on each page load, after a reload)."""
+        loaded = self.loaded
+        return (index_summary(loaded.index.meta, len(loaded.rows)),
+                pd.DataFrame(source_rows(loaded.index.meta), columns=SOURCE_COLUMNS))
 
 
 def _example_text(select: gr.SelectData) -> str:
@@ -329,7 +415,6 @@ def build_app(index, settings: Settings) -> gr.Blocks:
 
 def blocks(handlers: Handlers) -> gr.Blocks:
     """The UI around `handlers` (`serve` keeps them, to warm them up once the page is up)."""
-    index = handlers.index
     private = {"api_visibility": "private"}
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
         gr.Markdown(f"## {TITLE}\n依据已收录的民政政策文件作答，每条回答都附原文出处；"
@@ -360,10 +445,10 @@ def blocks(handlers: Handlers) -> gr.Blocks:
                                      column_widths=COLUMN_WIDTHS)
                 detail = gr.HTML(render_target(None), elem_id="target-source")
             with gr.Tab("文件来源"):
-                gr.Markdown(index_summary(index.meta, len(handlers.rows)))
-                gr.Dataframe(pd.DataFrame(source_rows(index.meta), columns=SOURCE_COLUMNS),
-                             interactive=False, wrap=True, label="已收录的文件",
-                             column_widths=SOURCE_WIDTHS, elem_id="sources")
+                summary, listed = handlers.sources()
+                summary = gr.Markdown(summary)
+                listed = gr.Dataframe(listed, interactive=False, wrap=True, label="已收录的文件",
+                                      column_widths=SOURCE_WIDTHS, elem_id="sources")
 
         chat_io = {"inputs": [box, turns], "outputs": [box, chat, turns], **private}
         gr.on([box.submit, send.click], handlers.respond, **chat_io)
@@ -374,27 +459,101 @@ def blocks(handlers: Handlers) -> gr.Blocks:
         # .change, not .input: Gradio fires input on key events only, which IME and paste skip
         query.change(handlers.filter, query, [table, count], trigger_mode="always_last", **private)
         table.select(handlers.select, None, detail, **private)
+        app.load(handlers.sources, None, [summary, listed], **private)
+        app.load(handlers.filter, query, [table, count], **private)
         gr.api(handlers.answer, api_name="ask",
                api_description="提问并返回带出处的 JSON 回答；history 为本次对话中此前的问题")
     app.queue(default_concurrency_limit=CONCURRENCY)
     return app
 
 
+class LimitRequests:
+    """ASGI middleware: a request body over `max_bytes` is answered 413 before Gradio reads any
+    of it (Gradio's own handling of a 4 MB question took a minute), and the upload routes 403.
+
+    The body is read here (it is small by then) and handed on whole.
+    """
+
+    def __init__(self, app, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if scope["path"].rstrip("/").endswith(FILE_ROUTES):
+            return await _refuse(receive, send, 403, "this app accepts no files")
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        too_large = f"request body over {self.max_bytes} bytes"
+        if not declared.isdigit() or int(declared) > self.max_bytes:
+            return await _refuse(receive, send, 413, too_large)
+        messages, size = [], 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            size += len(message.get("body", b""))
+            if size > self.max_bytes:  # a chunked body with no declared length
+                return await _refuse(receive, send, 413, too_large)
+            if not message.get("more_body"):
+                break
+
+        async def replay():
+            return messages.pop(0) if messages else await receive()
+
+        return await self.app(scope, replay, send)
+
+
+async def _refuse(receive, send, status: int, detail: str) -> None:
+    """Answer `status` after reading (and dropping) what the client still sends, for up to
+    DRAIN_S: closing on unread data resets the connection, and the client would see a reset
+    instead of the answer. Reading without parsing costs next to nothing."""
+    deadline = asyncio.get_running_loop().time() + DRAIN_S
+    try:
+        while (left := deadline - asyncio.get_running_loop().time()) > 0:
+            message = await asyncio.wait_for(receive(), left)
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+    except TimeoutError:
+        pass
+    body = json.dumps({"detail": detail}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
+
+
 def launch(app: gr.Blocks, settings: Settings, **options):
     """Launch with the UI's theme and CSS. The app needs no files of its own served: none are
-    allowed, and the index (feedback log included) and corpus folders are blocked outright."""
+    allowed, and the index (feedback log included) and corpus folders are blocked outright;
+    request bodies are bounded and uploads refused (`LimitRequests`)."""
     private = [settings.index_dir, settings.corpus_dir, settings.feedback_file]
+    limit = Middleware(LimitRequests, max_bytes=int(settings.max_request_kb * 1024))
     return app.launch(server_name=settings.host, server_port=settings.port, theme=_theme(),
                       css=CSS, show_error=False, allowed_paths=[],
-                      blocked_paths=[str(p.resolve()) for p in private], **options)
+                      blocked_paths=[str(p.resolve()) for p in private],
+                      app_kwargs={"middleware": [limit]}, max_file_size=0, **options)
 
 
 def serve(settings: Settings) -> None:
     from .cli import open_assistant
 
     handlers = Handlers(open_assistant(settings), settings)
+    mask_everything()  # before the server starts: uvicorn's handlers bind to the masked streams
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("assistant").setLevel(logging.INFO)  # the app's own notes, e.g. reloads
     app = blocks(handlers)
     print(f"{TITLE}：http://{settings.host}:{settings.port}/  用户反馈写入 {settings.feedback_file}")
+    if not _writable(settings.feedback_file):
+        print(f"注意：{settings.feedback_file} 不可写，用户反馈将无法保存；"
+              "请设置 ASSISTANT_FEEDBACK_PATH 指向可写的位置。")
     launch(app, settings, prevent_thread_lock=True)
     handlers.warm_up()  # after the page is up: startup stays short, the first answer fast
+    handlers.watch()
     app.block_thread()
+
+
+def _writable(path) -> bool:
+    folder = next((p for p in [path, *path.parents] if p.exists()), None)
+    return folder is not None and os.access(folder, os.W_OK)

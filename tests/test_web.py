@@ -205,7 +205,7 @@ def test_feedback_line_is_masked(handlers):
     record = json.loads(line)
     assert record["vote"] == "down" and record["reason"] == "请回电 138****5678"
     assert record["question"].startswith("我身份证110*************3X，电话138****5678")
-    assert set(record) == {"time", "question", "answer", "citations", "vote", "reason"}
+    assert set(record) == {"id", "time", "question", "answer", "citations", "vote", "reason"}
 
 
 def test_vote_before_answer_or_undone_writes_nothing(handlers):
