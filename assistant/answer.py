@@ -1,41 +1,23 @@
-"""Compose a cited answer from retrieved passages, or refuse when they do not hold one."""
+"""Answer a question: understand it, retrieve for each part, let the judge decide, and compose
+a cited answer from the passages, or refuse when they do not hold one."""
 
 from __future__ import annotations
 
 import re
 import time
-import unicodedata
-from .judge import _QUANTITY, about, content_terms, decide, missing_quantity, signals
-from .places import asked_levels, named_places
-from .retrieve import expand
+
+from .judge import _QUANTITY, about, decide, missing_quantity, signals
+from .question import MAX_QUESTION, Part, sanitize, understand  # noqa: F401 (web uses both)
 from .schema import Answer, Citation, Hit
 
-MAX_QUESTION = 300
 OFFICE = "建议咨询当地民政部门（县/区民政局或乡镇（街道）社会救助窗口），或拨打 12345 政务服务热线。"
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _TARGET = re.compile(r"目标|指标|占比|覆盖率|比例|增速|实际值|属性|约束性|预期性|总量|数量|面积|多少")
-_ASKS = re.compile(r"多少|什么|哪|几|吗|呢|怎么|如何|是否|能不能|有没有|多久|多大")
 _ASKS_NUMBER = re.compile(r"多少|几[个人户家张所年月天岁]|比例|百分|占比|多大")
 _ASKS_DATE = re.compile(r"哪天|哪一天|什么时候|何时|哪年|哪一年|几月|几号")
 _ASKS_DURATION = re.compile(r"多久|多长时间|几个月|几年|多少天|多少年|多少个月")
 _DURATION = re.compile(r"\d+\s*(?:个月|年|天|周|日)")
 _DATE = re.compile(r"\d{1,4}\s*[年月]\s*\d{0,2}\s*日?")
 _BARE_NUMBER = re.compile(r"[≥≤><]?\s*[\d.]+")
-_FOLLOWUP = re.compile(r"^(?:那|那么|还有|另外|再问|再说)|[呢吗]？?$")
-
-
-def sanitize(question: str) -> str:
-    """Printable text only: control characters, lone surrogates and runs of spaces removed."""
-    question = question.encode("utf-8", "replace").decode("utf-8")
-    question = "".join(c for c in question if unicodedata.category(c)[0] != "C" or c in "\t\n")
-    return re.sub(r"\s+", " ", question).strip()[:MAX_QUESTION]
-
-
-def resolve_followup(question: str, history: list[str]) -> str:
-    """"那农村的呢？" after a question about cities is asked as that question plus this one."""
-    if not history or len(question) > 16 or not _FOLLOWUP.search(question):
-        return question
-    return f"{history[-1].rstrip('？?。! ')}，{question}"
 
 
 def refusal(question: str, reason: str = "", related: tuple[Hit, ...] = ()) -> str:
@@ -56,15 +38,15 @@ def ask(index, question: str, *, history: list[str] | None = None, k: int = 10,
 
     A question that asks two things ("县里多少？国家呢？") is answered part by part."""
     started = time.perf_counter()
-    asked = sanitize(question)
-    if not asked:
+    understood = understand(question, history or (), index.vocabulary)
+    if understood.problem == "empty":
         return _done(Answer(question, "请输入您想咨询的民政政策问题，例如：“特困人员怎么认定？”",
                             abstained=True), started)
-    if not _CJK.search(asked):
+    if understood.problem == "not_chinese":
         return _done(Answer(question, "目前只能回答中文的民政政策问题，请用中文提问。"
                             "Please ask in Chinese about civil-affairs policy.", abstained=True),
                      started)
-    parts = question_parts(asked, [sanitize(str(h)) for h in history or []])
+    asked, parts = understood.text, understood.parts
     results = [_answer_part(index, part, k, chat_model) for part in parts]
     retrieved = _interleave([hits for _, _, _, hits in results], max(k, 10))
     answered = [r for r in results if r[0] is None]
@@ -75,7 +57,7 @@ def ask(index, question: str, *, history: list[str] | None = None, k: int = 10,
     lines, citations = [], []
     for (reason, text, cited, _), part in zip(results, parts):
         if reason is not None:
-            lines.append(f"关于“{part}”，现有文件中没有找到能直接回答的内容"
+            lines.append(f"关于“{part.text}”，现有文件中没有找到能直接回答的内容"
                          + (f"（{reason}）。" if reason else "。"))
             continue
         numbers = {}  # a passage already cited by an earlier part keeps its number
@@ -95,45 +77,20 @@ def ask(index, question: str, *, history: list[str] | None = None, k: int = 10,
 RELATED = 2  # passages shown under a refusal, apart: on the topic, not an answer
 
 
-def question_parts(asked: str, history: list[str]) -> list[str]:
-    """What is asked, part by part: a follow-up resolved against the history, or the separate
-    questions of one message."""
-    resolved = resolve_followup(asked, history)
-    parts = [resolved] if resolved != asked else split_questions(asked)
-    return list(dict.fromkeys(parts))  # the same question typed twice is asked once
-
-
-def split_questions(question: str) -> list[str]:
-    """The separate questions in one message; a short follow-up part keeps the one before it.
-
-    "…有多少张，其中护理型床位占比是多少" is two questions too: clauses that each ask."""
-    parts = []
-    for sentence in re.split(r"[？?；;]+", question):
-        clauses = [c for c in re.split(r"[，,]", sentence) if c.strip()]
-        if len(clauses) > 1 and sum(1 for c in clauses if _ASKS.search(c)) == len(clauses):
-            parts += clauses
-        else:
-            parts.append(sentence)
-    parts = [p.strip() for p in parts if len(_CJK.findall(p)) >= 4]
-    if len(parts) < 2:
-        return [question]
-    return [resolve_followup(p, parts[:n]) for n, p in enumerate(parts)]
-
-
-def assess(index, question: str, k: int = 10):
-    """(hits, composed text, citations, the judge's signals) for one question."""
+def assess(index, part: Part, k: int = 10):
+    """(hits, composed text, citations, the judge's signals) for one part of a question."""
     from .retrieve import search
 
-    hits = search(index, question, k=max(k, 10))
-    text, citations = compose(question, hits, index.keyword.idf, index.places)
-    return hits, text, citations, signals(question, hits, citations, index)
+    hits = search(index, part, k=max(k, 10))
+    text, citations = compose(part, hits, index.keyword.idf)
+    return hits, text, citations, signals(part, hits, citations, index)
 
 
-def _answer_part(index, question: str, k: int, chat_model=None):
+def _answer_part(index, part: Part, k: int, chat_model=None):
     """(refusal reason or None, answer text, citations, hits) for one question.
 
     With a chat model, its answer replaces the extractive one when it is grounded."""
-    hits, text, citations, values = assess(index, question, k)
+    hits, text, citations, values = assess(index, part, k)
     verdict = decide(values, index.date_span)
     if not verdict.answer:
         return verdict.reason, "", (), hits
@@ -142,7 +99,8 @@ def _answer_part(index, question: str, k: int, chat_model=None):
 
         first = [c.hit for c in citations]  # what the extractive composer found most relevant
         quoted = {h.chunk.id for h in first}
-        written = llm_answer(chat_model, question, first + [h for h in hits if h.chunk.id not in quoted])
+        written = llm_answer(chat_model, part.text,
+                             first + [h for h in hits if h.chunk.id not in quoted])
         if written is not None:
             return (None, *written, hits)
     return None, text, citations, hits
@@ -164,15 +122,13 @@ def _done(answer: Answer, started: float) -> Answer:
     return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 1))
 
 
-def compose(question: str, hits: list[Hit], idf, known: frozenset[str] = frozenset()
-            ) -> tuple[str, tuple[Citation, ...]]:
+def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]]:
     """Quote the sentences (or table rows) that answer, each with a numbered citation."""
-    rows = target_rows(question, hits, known)
+    rows = target_rows(part, hits)
     if rows:
         return _compose_targets(rows)
-    named = named_places(question, known)
-    local = [h for h in hits[:6] if any(p in about(h) + h.region for p in named)]
-    picked = pick_sentences(question, local or hits, idf)
+    local = [h for h in hits[:6] if any(p in about(h) + h.region for p in part.places)]
+    picked = pick_sentences(part, local or hits, idf)
     citations: list[Citation] = []
     for hit, quote in picked:
         existing = next((c for c in citations if c.hit.chunk.id == hit.chunk.id), None)
@@ -186,24 +142,23 @@ def compose(question: str, hits: list[Hit], idf, known: frozenset[str] = frozens
     return "\n".join(lines), tuple(citations)
 
 
-def target_rows(question: str, hits: list[Hit], known: frozenset[str] = frozenset()) -> list[Hit]:
+def target_rows(part: Part, hits: list[Hit]) -> list[Hit]:
     """Indicator-table rows the question asks for: the top hit must be a row naming it.
 
     One row, at the level the question asks about; both levels when it compares them."""
     from .retrieve import names_indicator
 
-    if not _TARGET.search(question) or not hits or hits[0].chunk.kind != "table_row":
+    if not _TARGET.search(part.text) or not hits or hits[0].chunk.kind != "table_row":
         return []
     rows = [h for h in hits[:6] if h.chunk.kind == "table_row" and "指标" in h.chunk.section_path
-            and names_indicator(question, h.chunk.text)]
+            and names_indicator(part.text, h.chunk.text)]
     if not rows:
         return []
     by_level: dict[str, Hit] = {}
     for hit in rows:
         by_level.setdefault(hit.level, hit)
     first = by_level.get(hits[0].level, rows[0])
-    levels = asked_levels(question)
-    compares = "国家" in levels and (named_places(question, known) or len(levels) > 1)
+    compares = "国家" in part.levels and (part.places or len(part.levels) > 1)
     return [first] + [h for lvl, h in by_level.items() if compares and lvl != first.level]
 
 
@@ -224,19 +179,18 @@ def row_summary(row_sentence: str) -> str:
     return f"{name}：{'，'.join(shown)}"
 
 
-def pick_sentences(question: str, hits: list[Hit], idf, *, passages: int = 4, most: int = 3
+def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = 4, most: int = 3
                    ) -> list[tuple[Hit, str]]:
     """The best-matching sentences of the top passages, best first, at most `most`."""
     from .clean import enumeration_blocks, split_sentences
 
-    query = expand(question)
-    weights = {t: idf(t) for t in content_terms(query.text)}
+    weights = {t: idf(t) for t in part.search_terms}
     scored = []
     for rank, hit in enumerate(hits[:passages]):
         sentences = [hit.chunk.text] if hit.chunk.kind == "table_row" else split_sentences(hit.chunk.text)
         for position, sentence in enumerate(sentences):
             overlap = sum(w for t, w in weights.items() if t in sentence)
-            overlap *= answer_type_bonus(question, sentence)
+            overlap *= answer_type_bonus(part.text, sentence)
             scored.append((overlap / (1 + 0.35 * rank), rank, position, hit, sentence, sentences))
     if not scored:
         return []

@@ -394,6 +394,13 @@ class Index:
         return frozenset(c.get("title", "") for c in self.citations.values())
 
     @cached_property
+    def vocabulary(self):
+        """What understanding a question needs to know of this corpus."""
+        from .question import Vocabulary
+
+        return Vocabulary(places=self.places, titles=self.titles)
+
+    @cached_property
     def date_span(self) -> str:
         """"2021—2022年": the years the documents are dated, for "that may have changed" notes."""
         years = sorted({c["date"][:4] for c in self.citations.values()

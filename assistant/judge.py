@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .keyword import tokenize
-from .places import named_places
+from .question import Part, slots
 from .schema import Citation, Hit
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _NOW = re.compile(r"今年|明年|去年|现在|目前|最新")
 # The plans speak of the end of a five-year period rather than its year.
 YEAR_ALIASES = {"2020": ("十三五",), "2025": ("十四五",)}
@@ -40,42 +38,6 @@ class Verdict:
     signals: dict
 
 
-@lru_cache(maxsize=1)
-def slots() -> tuple[tuple[str, re.Pattern, re.Pattern], ...]:
-    """(slot, question pattern, evidence pattern) from data/slots.tsv."""
-    text = (resources.files("assistant") / "data" / "slots.tsv").read_text(encoding="utf-8")
-    rows = []
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            slot, asked, held = line.split("\t")
-            rows.append((slot, re.compile(asked), re.compile(held)))
-    return tuple(rows)
-
-
-def asked_slots(question: str) -> tuple[str, ...]:
-    return tuple(slot for slot, asked, _ in slots() if asked.search(question))
-
-
-def content_terms(text: str) -> list[str]:
-    """Distinct query terms that say what the question is about."""
-    terms = []
-    for token in tokenize(text):
-        if token not in terms and not re.fullmatch(r"\d|年|月|日|个|元|县|区|市|省", token):
-            terms.append(token)
-    return terms
-
-
-def alternatives(term: str) -> tuple[str, ...]:
-    """The term, and the policy terms of the colloquial phrases it belongs to."""
-    from .retrieve import synonyms
-
-    found = [term]
-    for phrase, mapped in synonyms():
-        if phrase == term or (len(term) >= 2 and (term in phrase or phrase in term)):
-            found += mapped
-    return tuple(found)
-
-
 def coverage(terms: dict[str, tuple[str, ...]], idf, text: str) -> float:
     """Rarity-weighted share of the question's terms the text contains (or paraphrases)."""
     weights = {t: idf(t) for t in terms}
@@ -88,14 +50,13 @@ def about(hit: Hit) -> str:
     return hit.chunk.text + hit.chunk.section_path + hit.title
 
 
-def missing_place(question: str, text: str, known: frozenset[str] = frozenset()) -> str:
+def missing_place(places: tuple[str, ...], text: str) -> str:
     """The place the question names when the text mentions none of the places it names."""
-    named = named_places(question, known)
-    return "" if not named or any(p in text for p in named) else named[0]
+    return "" if not places or any(p in text for p in places) else places[0]
 
 
-def missing_year(question: str, text: str) -> str:
-    for year in _YEAR.findall(question):
+def missing_year(years: tuple[str, ...], text: str) -> str:
+    for year in years:
         if year not in text and not any(a in text for a in YEAR_ALIASES.get(year, ())):
             return year
     return ""
@@ -112,10 +73,10 @@ def missing_quantity(question: str, quotes: list[str]) -> str:
     return "" if any(stated.search(q) for q in quotes) else f"数额（{unit}）"
 
 
-def signals(question: str, hits: list[Hit], citations: tuple[Citation, ...], index) -> dict:
+def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index) -> dict:
     """Every signal the model weighs, by name (see FEATURES), with what a refusal would name."""
     idf = index.keyword.idf
-    terms = {t: alternatives(t) for t in content_terms(question)}
+    terms = dict(zip(part.terms, part.alternatives))
     top = hits[:TOP_PASSAGES]
     best = max((coverage(terms, idf, about(h)) for h in top), default=0.0)
     pair = coverage(terms, idf, "".join(about(h) for h in hits[:2]))
@@ -125,15 +86,13 @@ def signals(question: str, hits: list[Hit], citations: tuple[Citation, ...], ind
     corpus = index.corpus_text
     weights = {t: idf(t) for t in terms}
     unseen = sum(w for t, w in weights.items() if not any(a in corpus for a in terms[t]))
-    asked = asked_slots(question)
     held = {slot: bool(pattern.search("".join(quoted))) for slot, _, pattern in slots()
-            if slot in asked}
+            if slot in part.slots}
     dense = [h.scores.get("dense", 0.0) for h in hits[:5]]
     keyword = [h.scores.get("bm25", 0.0) for h in hits[:10]]
-    place = missing_place(question, "".join(about(h) + h.region for h in top) + cited,
-                          index.places)
-    year = missing_year(question, "".join(about(h) for h in hits[:2]))
-    quantity = missing_quantity(question, [c.hit.chunk.text for c in citations])
+    place = missing_place(part.places, "".join(about(h) + h.region for h in top) + cited)
+    year = missing_year(part.years, "".join(about(h) for h in hits[:2]))
+    quantity = missing_quantity(part.text, [c.hit.chunk.text for c in citations])
     return {
         "coverage": max(best, COMBINED_DISCOUNT * pair),
         "top_coverage": coverage(terms, idf, about(hits[0])) if hits else 0.0,
@@ -148,7 +107,7 @@ def signals(question: str, hits: list[Hit], citations: tuple[Citation, ...], ind
         "margin": hits[0].score - hits[1].score if len(hits) > 1 else (hits[0].score if hits else 0),
         "missing_place": float(bool(place)),
         "missing_year": float(bool(year)),
-        "asks_now": float(bool(_NOW.search(question)) and "amount" in asked),
+        "asks_now": float(bool(_NOW.search(part.text)) and "amount" in part.slots),
         "missing_quantity": float(bool(quantity)),
         "slot_missing": float(sum(1 for ok in held.values() if not ok)),
         "slot_met": float(sum(1 for ok in held.values() if ok)),

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from functools import lru_cache
-from importlib import resources
+from dataclasses import replace
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -14,15 +12,14 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from .index import Index
-from .keyword import tokenize
-from .places import asked_levels, named_places, of_place
+from .places import of_place
+from .question import Part, part
 from .schema import Hit
 
 CANDIDATES = 40
 # The dense ranker's share in fusion; chosen on the seed train/dev and regulation dev sets
 # (0.5–0.7 tie on hit@5; 0.6 had the best MRR on both corpora's dev sets).
 DENSE_WEIGHT = 0.6
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # Boosts multiply a passage's fused score; chosen on the seed and regulation dev sets.
 NUMBER_BOOST = 0.15  # per number of the question (a year, an amount) the passage holds
 INDICATOR_BOOST = 0.3  # a table row whose indicator the question names
@@ -31,48 +28,19 @@ NATIONAL_BOOST = 0.1  # no place asked: national rules apply everywhere, a local
 TITLE_BOOST = 0.4  # a passage of the document the question names (《志愿服务条例》…)
 
 
-@dataclass(frozen=True)
-class Query:
-    question: str
-    text: str  # the question with policy terms for its colloquial words appended
-    added: tuple[str, ...]
-
-
-@lru_cache(maxsize=1)
-def synonyms() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    text = (resources.files("assistant") / "data" / "synonyms.tsv").read_text(encoding="utf-8")
-    pairs = []
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            phrase, _, terms = line.partition("\t")
-            pairs.append((phrase.strip(), tuple(terms.split())))
-    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
-
-
-def expand(question: str) -> Query:
-    """Append the policy terms of every colloquial phrase in the question."""
-    added: list[str] = []
-    for phrase, terms in synonyms():
-        if phrase in question:
-            added += [t for t in terms if t not in question and t not in added]
-    return Query(question, f"{question} {' '.join(added)}".strip(), tuple(added))
-
-
-def search(index: Index, question: str, *, k: int = 10, where: dict | None = None) -> list[Hit]:
-    """The `k` best chunks for `question`, best first; `where` filters on doc/level/region."""
-    query = expand(question)
-    vector = index.store.embeddings.embed_query(query.text)
+def search(index: Index, part: Part, *, k: int = 10, where: dict | None = None) -> list[Hit]:
+    """The `k` best chunks for one part of a question, best first; `where` filters on
+    doc/level/region."""
+    vector = index.store.embeddings.embed_query(part.search)
     dense = index.store.search(vector, CANDIDATES, where=_chroma_where(where))
-    keyword = _keyword_hits(index, query.text, where)
+    keyword = _keyword_hits(index, list(part.tokens), where)
     fused = fuse([dense, keyword])
-    asked = Asked(named_places(question, index.places), asked_levels(question),
-                  named_documents(question, index.titles))
-    boosted = [replace(h, score=h.score * boost(question, h, asked)) for h in fused]
+    boosted = [replace(h, score=h.score * boost(part, h)) for h in fused]
     return sorted(boosted, key=lambda h: -h.score)[:k]
 
 
-def _keyword_hits(index: Index, text: str, where: dict | None) -> list[Hit]:
-    scores = index.keyword.scores(tokenize(text))
+def _keyword_hits(index: Index, tokens: list[str], where: dict | None) -> list[Hit]:
+    scores = index.keyword.scores(tokens)
     order = np.argsort(-scores)
     hits = []
     for i in order:
@@ -122,39 +90,22 @@ def fuse(rankings: list[list[Hit]], *, weights: tuple[float, ...] = (DENSE_WEIGH
     return sorted(fused.values(), key=lambda h: -h.score)
 
 
-@dataclass(frozen=True)
-class Asked:
-    """The places and levels of government a question names."""
-
-    places: tuple[str, ...] = ()
-    levels: tuple[str, ...] = ()
-    documents: tuple[str, ...] = ()  # titles of documents the question names
-
-
-def boost(question: str, hit: Hit, asked: Asked = Asked()) -> float:
-    """Exact numbers, a named indicator and the asked-about place lift a passage."""
+def boost(part: Part, hit: Hit) -> float:
+    """Exact numbers, a named indicator or document and the asked-about place lift a passage."""
     factor = 1.0
     compact = re.sub(r"\s", "", hit.chunk.text)
-    numbers = [n for n in _NUMBER.findall(question) if len(n) >= 2 or "." in n]
-    factor += NUMBER_BOOST * sum(1 for n in numbers if n in compact)
-    if hit.chunk.kind == "table_row" and names_indicator(question, hit.chunk.text):
+    factor += NUMBER_BOOST * sum(1 for n in part.numbers if n in compact)
+    if hit.chunk.kind == "table_row" and names_indicator(part.text, hit.chunk.text):
         factor += INDICATOR_BOOST
-    if hit.title in asked.documents:
+    if hit.title in part.documents:
         factor += TITLE_BOOST
-    if asked.places:
-        factor += PLACE_BOOST if any(of_place(p, hit.region, hit.title) for p in asked.places) else 0
-    elif asked.levels:
-        factor += PLACE_BOOST if hit.level in asked.levels else 0.0
+    if part.places:
+        factor += PLACE_BOOST if any(of_place(p, hit.region, hit.title) for p in part.places) else 0
+    elif part.levels:
+        factor += PLACE_BOOST if hit.level in part.levels else 0.0
     elif hit.level == "国家":
         factor += NATIONAL_BOOST
     return factor
-
-
-def named_documents(question: str, titles: frozenset[str]) -> tuple[str, ...]:
-    """Titles of the corpus's documents the question names, in full or without 中华人民共和国
-    ("老年人权益保障法")."""
-    return tuple(t for t in titles if len(t) >= 4 and (t in question or (
-        t.startswith("中华人民共和国") and len(t) > 10 and t[7:] in question)))
 
 
 def names_indicator(question: str, row_text: str) -> bool:
@@ -174,7 +125,8 @@ class HybridRetriever(BaseRetriever):
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
                                 k: int | None = None) -> list[LCDocument]:
-        hits = search(self.index, query, k=k or self.k, where=self.where)
+        hits = search(self.index, part(query, self.index.vocabulary), k=k or self.k,
+                      where=self.where)
         return [to_langchain(hit) for hit in hits]
 
 

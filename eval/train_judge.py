@@ -67,9 +67,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def labelled_parts(index, question: dict):
     """(signals, label) for each part the question is split into, as `ask` splits it."""
-    from assistant.answer import assess, question_parts, sanitize
+    from assistant.answer import assess
+    from assistant.question import understand
 
-    parts = question_parts(sanitize(question["question"]), [])
+    parts = understand(question["question"], (), index.vocabulary).parts
     sources = question["sources"]
     for part in parts:
         hits, _, citations, values = assess(index, part)

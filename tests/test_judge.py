@@ -2,8 +2,8 @@
 
 import pytest
 
-from assistant.judge import (FEATURES, asked_slots, decide, missing_quantity, missing_year,
-                             model, probability)
+from assistant.judge import FEATURES, decide, missing_quantity, missing_year, model, probability
+from assistant.question import asked_slots
 
 
 @pytest.mark.parametrize("question, slots", [
@@ -36,7 +36,9 @@ def test_a_quantity_asked_must_be_stated(question, quotes, missing):
     ("护理型床位占比目标", "到2025年", ""),
 ])
 def test_a_year_asked_must_be_in_the_passages(question, text, missing):
-    assert missing_year(question, text) == missing
+    from assistant.question import part
+
+    assert missing_year(part(question).years, text) == missing
 
 
 def test_the_fitted_model_is_complete_and_decides_by_its_threshold():
@@ -49,3 +51,22 @@ def test_the_fitted_model_is_complete_and_decides_by_its_threshold():
     assert decide(values).answer == (probability(values) >= fitted["threshold"])
     refused = decide({**values, "_citations_empty": True, "_place": "杭州"})
     assert not refused.answer and "杭州" in refused.reason
+
+
+def test_a_question_is_understood_once_into_parts():
+    from assistant.question import Vocabulary, understand
+
+    asked = understand("请问低保怎么申请？请问低保怎么申请？")
+    assert [p.text for p in asked.parts] == ["请问低保怎么申请"]
+    two = understand("县里护理型床位占比是多少？国家的呢？", (),
+                     Vocabulary(titles=frozenset({"社会救助暂行办法"})))
+    assert len(two.parts) == 2 and two.parts[0].levels == ("县",)
+    assert "国家" in two.parts[1].levels
+    followup = understand("那农村的呢？", ["城市低保标准怎么定？"])
+    assert followup.parts[0].text == "城市低保标准怎么定，那农村的呢？"
+    colloquial = understand("我奶奶瘫痪在床能领什么补贴").parts[0]
+    assert "重度残疾人" in colloquial.added and "重度残疾人" in colloquial.tokens
+    named = understand("《社会救助暂行办法》什么时候施行", (),
+                       Vocabulary(titles=frozenset({"社会救助暂行办法"}))).parts[0]
+    assert named.documents == ("社会救助暂行办法",) and "date" in named.slots
+    assert understand("   ").problem == "empty" and understand("hello").problem == "not_chinese"
