@@ -96,16 +96,9 @@ def run_targets(args, settings: Settings) -> int:
     return 0
 
 
-def open_assistant(settings: Settings):
-    from .embed import get_embeddings
-    from .index import open_index
-
-    return open_index(settings.index_dir, get_embeddings(settings.embeddings),
-                      model=settings.embeddings, chroma_url=settings.chroma_url)
-
-
 def run_ask(args, settings: Settings) -> int:
-    from .answer import ask
+    from .ask import ask
+    from .index import open_assistant
     from .present import to_json, to_text
 
     index = open_assistant(settings)

@@ -424,6 +424,15 @@ class Index:
             shutil.rmtree(self.private_copy, ignore_errors=True)
 
 
+def open_assistant(settings) -> Index:
+    """The index `settings` name, opened with the embedding model they name: what the command
+    line, the web app and the evaluation ask."""
+    from .embed import get_embeddings
+
+    return open_index(settings.index_dir, get_embeddings(settings.embeddings),
+                      model=settings.embeddings, chroma_url=settings.chroma_url)
+
+
 def open_index(index_dir: Path, embeddings: Embeddings, *, model: str, chroma_url: str = "") -> Index:
     """The build CURRENT names, verified; IndexProblem (one line: the file and the fix) if not."""
     build = current_build(index_dir)

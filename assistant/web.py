@@ -21,7 +21,8 @@ import gradio as gr
 import pandas as pd
 from starlette.middleware import Middleware
 
-from .answer import MAX_QUESTION, ask, sanitize
+from .ask import ask
+from .question import MAX_QUESTION, sanitize
 from .clean import split_sentences
 from .feedback import record_feedback, withdraw_feedback
 from .index import IndexProblem, current_build, open_index
@@ -537,7 +538,7 @@ def launch(app: gr.Blocks, settings: Settings, **options):
 
 
 def serve(settings: Settings) -> None:
-    from .cli import open_assistant
+    from .index import open_assistant
 
     handlers = Handlers(open_assistant(settings), settings)
     mask_everything()  # before the server starts: uvicorn's handlers bind to the masked streams

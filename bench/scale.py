@@ -146,7 +146,7 @@ def open_pipeline(pipeline: str, settings):
 
         store = tutorial_store(settings.corpus_dir, settings.index_dir, embeddings)
         return (lambda q: store.similarity_search(q, k=10)), len(store.get(include=[])["ids"])
-    from assistant.answer import ask
+    from assistant.ask import ask
     from assistant.index import open_index
 
     index = open_index(settings.index_dir, embeddings, model=settings.embeddings)

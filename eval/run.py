@@ -131,7 +131,7 @@ def run_split(questions: list[dict], index, settings, corpus_dir: Path,
               baselines: Path | None) -> dict:
     """The system's answers scored; with `baselines` (their cache folder) the tutorial's and
     BM25's too."""
-    from assistant.answer import ask
+    from assistant.ask import ask
     from assistant.present import to_json
 
     ask(index, "特困人员怎么认定？")  # warm up: latency is reported warm

@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def labelled_parts(index, question: dict):
     """(signals, label) for each part the question is split into, as `ask` splits it."""
-    from assistant.answer import assess
+    from assistant.ask import assess
     from assistant.question import understand
 
     parts = understand(question["question"], (), index.vocabulary).parts

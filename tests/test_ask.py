@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.answer import ask
+from assistant.ask import ask
 
 
 def test_target_question_quotes_value_and_attribute_from_the_national_row(index):

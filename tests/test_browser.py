@@ -27,7 +27,7 @@ def free_port() -> int:
 def server(tmp_path_factory):
     """The app over the fixture index, served on a free loopback port."""
     from assistant import web
-    from assistant.cli import open_assistant
+    from assistant.index import open_assistant
 
     settings = build_small_index(tmp_path_factory.mktemp("browser"))
     app = web.build_app(open_assistant(settings), settings)

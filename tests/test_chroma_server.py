@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import ask
+from assistant.ask import ask
 from assistant.index import build_index, open_index
 from assistant.present import to_json
 from assistant.store import chroma_client

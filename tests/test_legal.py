@@ -196,7 +196,7 @@ def regulation_index(tmp_path_factory, embeddings):
 ])
 def test_enumerated_answers_quote_the_items_and_cite_the_article(regulation_index, question,
                                                                   article, items):
-    from assistant.answer import ask
+    from assistant.ask import ask
 
     answer = ask(regulation_index, question)
     assert not answer.abstained, answer.text

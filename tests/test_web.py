@@ -88,7 +88,7 @@ def build_small_index(root: Path) -> Settings:
 
 @pytest.fixture(scope="module")
 def handlers(tmp_path_factory) -> web.Handlers:
-    from assistant.cli import open_assistant
+    from assistant.index import open_assistant
 
     settings = build_small_index(tmp_path_factory.mktemp("web"))
     handlers = web.Handlers(open_assistant(settings), settings)

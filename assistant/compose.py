@@ -1,14 +1,14 @@
-"""Answer a question: understand it, retrieve for each part, let the judge decide, and compose
-a cited answer from the passages, or refuse when they do not hold one."""
+"""Compose an answer from what the judge let through: quoted sentences or indicator rows with
+numbered citations naming document, article, level and date; a refusal that says what is
+missing and lists the passages on the topic apart. Pure: text in, text out."""
 
 from __future__ import annotations
 
 import re
-import time
 
-from .judge import _QUANTITY, about, decide, missing_quantity, signals
-from .question import MAX_QUESTION, Part, sanitize, understand  # noqa: F401 (web uses both)
-from .schema import Answer, Citation, Hit
+from .judge import _QUANTITY, about, missing_quantity
+from .question import Part
+from .schema import Citation, Hit
 
 OFFICE = "建议咨询当地民政部门（县/区民政局或乡镇（街道）社会救助窗口），或拨打 12345 政务服务热线。"
 _TARGET = re.compile(r"目标|指标|占比|覆盖率|比例|增速|实际值|属性|约束性|预期性|总量|数量|面积|多少")
@@ -32,35 +32,16 @@ def refusal(question: str, reason: str = "", related: tuple[Hit, ...] = ()) -> s
     return text
 
 
-def ask(index, question: str, *, history: list[str] | None = None, k: int = 10,
-        chat_model=None) -> Answer:
-    """The answer to `question` over an opened index; never raises on bad input.
-
-    A question that asks two things ("县里多少？国家呢？") is answered part by part."""
-    started = time.perf_counter()
-    understood = understand(question, history or (), index.vocabulary)
-    if understood.problem == "empty":
-        return _done(Answer(question, "请输入您想咨询的民政政策问题，例如：“特困人员怎么认定？”",
-                            abstained=True), started)
-    if understood.problem == "not_chinese":
-        return _done(Answer(question, "目前只能回答中文的民政政策问题，请用中文提问。"
-                            "Please ask in Chinese about civil-affairs policy.", abstained=True),
-                     started)
-    asked, parts = understood.text, understood.parts
-    results = [_answer_part(index, part, k, chat_model) for part in parts]
-    retrieved = _interleave([hits for _, _, _, hits in results], max(k, 10))
-    answered = [r for r in results if r[0] is None]
-    if not answered:
-        related = tuple(retrieved[:RELATED])
-        return _done(Answer(question, refusal(asked, results[0][0], related), abstained=True,
-                            retrieved=retrieved, related=related), started)
+def assemble(parts: tuple[Part, ...], results: list) -> tuple[str, tuple[Citation, ...]]:
+    """One answer from each part's (refusal reason or None, text, citations): a part the
+    documents do not answer says so in its line; a passage cited by two parts keeps one number."""
     lines, citations = [], []
     for (reason, text, cited, _), part in zip(results, parts):
         if reason is not None:
             lines.append(f"关于“{part.text}”，现有文件中没有找到能直接回答的内容"
                          + (f"（{reason}）。" if reason else "。"))
             continue
-        numbers = {}  # a passage already cited by an earlier part keeps its number
+        numbers = {}
         for c in cited:
             same = next((old for old in citations if old.hit.chunk.id == c.hit.chunk.id), None)
             if same is None:
@@ -69,57 +50,10 @@ def ask(index, question: str, *, history: list[str] | None = None, k: int = 10,
             numbers[c.n] = same.n
         lines.append(re.sub(r"\[(\d+)\]", lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]",
                             text))
-    text = "\n".join(lines + _notes(citations))
-    return _done(Answer(question, text, abstained=False, citations=tuple(citations),
-                        retrieved=retrieved), started)
+    return "\n".join(lines + _notes(citations)), tuple(citations)
 
 
 RELATED = 2  # passages shown under a refusal, apart: on the topic, not an answer
-
-
-def assess(index, part: Part, k: int = 10):
-    """(hits, composed text, citations, the judge's signals) for one part of a question."""
-    from .retrieve import search
-
-    hits = search(index, part, k=max(k, 10))
-    text, citations = compose(part, hits, index.keyword.idf)
-    return hits, text, citations, signals(part, hits, citations, index)
-
-
-def _answer_part(index, part: Part, k: int, chat_model=None):
-    """(refusal reason or None, answer text, citations, hits) for one question.
-
-    With a chat model, its answer replaces the extractive one when it is grounded."""
-    hits, text, citations, values = assess(index, part, k)
-    verdict = decide(values, index.date_span)
-    if not verdict.answer:
-        return verdict.reason, "", (), hits
-    if chat_model is not None:
-        from .llm import llm_answer
-
-        first = [c.hit for c in citations]  # what the extractive composer found most relevant
-        quoted = {h.chunk.id for h in first}
-        written = llm_answer(chat_model, part.text,
-                             first + [h for h in hits if h.chunk.id not in quoted])
-        if written is not None:
-            return (None, *written, hits)
-    return None, text, citations, hits
-
-
-def _interleave(rankings: list[list[Hit]], k: int) -> tuple[Hit, ...]:
-    seen, merged = set(), []
-    for rank in range(max((len(r) for r in rankings), default=0)):
-        for ranking in rankings:
-            if rank < len(ranking) and ranking[rank].chunk.id not in seen:
-                seen.add(ranking[rank].chunk.id)
-                merged.append(ranking[rank])
-    return tuple(merged[:k])
-
-
-def _done(answer: Answer, started: float) -> Answer:
-    from dataclasses import replace
-
-    return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 1))
 
 
 def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]]:
