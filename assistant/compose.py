@@ -73,7 +73,36 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
         else:
             citations.append(Citation(len(citations) + 1, hit, quote))
     lines = [f"根据{_source(c.hit)}：“{c.quote}”[{c.n}]" for c in citations]
-    return "\n".join(lines), tuple(citations)
+    first = lead(part, citations[0].quote, idf) if citations else ""
+    return "\n".join(([f"答：{first}[1]"] if first else []) + lines), tuple(citations)
+
+
+LEAD_CHARS = 80  # longer than this and the first line stops being a line one reads at a glance
+NEW_CHARS = 6  # a sentence that only restates the question ("申请特困人员供养") is no answer
+
+
+def lead(part: Part, quote: str, idf) -> str:
+    """The answer in one line: the sentence of the first quote that holds what was asked (the
+    slot's evidence: an amount, a period, an office …) and most of the question's terms, and
+    says something the question did not. "" when no sentence is short and clear enough."""
+    from .question import slots
+
+    held = [pattern for slot, _, pattern in slots() if slot in part.slots]
+    sentences = [t.strip() for t in re.split(r"(?<=[。；！？])|\n", quote) if t.strip()]
+    if len(sentences) < 2:
+        return ""  # the quote is the answer already
+
+    def score(sentence: str) -> float:
+        words = sum(idf(t) for t in part.search_terms if t in sentence)
+        new = sum(1 for ch in sentence if ch not in part.text) >= NEW_CHARS
+        slot = not held or any(p.search(sentence) for p in held)
+        return words * new * slot
+
+    best = max(sentences, key=score)
+    if score(best) <= 0 or len(best) > LEAD_CHARS:
+        return ""
+    best = re.sub(r"^第[一二三四五六七八九十百零]+条\s*", "", best)
+    return best if best.endswith(("。", "：")) else best.rstrip("，；") + "。"
 
 
 def target_rows(part: Part, hits: list[Hit]) -> list[Hit]:

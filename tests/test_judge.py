@@ -70,3 +70,19 @@ def test_a_question_is_understood_once_into_parts():
                        Vocabulary(titles=frozenset({"社会救助暂行办法"}))).parts[0]
     assert named.documents == ("社会救助暂行办法",) and "date" in named.slots
     assert understand("   ").problem == "empty" and understand("hello").problem == "not_chinese"
+
+
+@pytest.mark.parametrize("question, quote, first", [
+    ("申请特困人员供养应当向哪里提出？",
+     "第十六条 申请特困人员供养，由本人向户籍所在地的乡镇人民政府、街道办事处提出书面申请；"
+     "本人申请有困难的，可以委托村民委员会、居民委员会代为提出申请。",
+     "申请特困人员供养，由本人向户籍所在地的乡镇人民政府、街道办事处提出书面申请。"),
+    ("政府投资兴办的养老机构应当优先保障哪些老年人？",
+     "第四十一条 政府投资兴办的养老机构，应当优先保障经济困难的孤寡、失能、高龄等老年人的服务需求。", ""),
+    ("特困人员怎么申请", "特困人员供养。申请特困人员供养。", ""),
+])
+def test_the_first_line_answers_in_a_sentence_that_says_something_new(question, quote, first):
+    from assistant.compose import lead
+    from assistant.question import part
+
+    assert lead(part(question), quote, lambda term: 1.0) == first
