@@ -672,10 +672,19 @@ class Handlers:
         return (found, count, render_cards(loaded.rows, loaded.records, kept),
                 render_comparison(comparison(loaded.rows, kept)), str(csv_path), str(xlsx_path))
 
-    def from_link(self, request: gr.Request) -> str:
-        """The question of a shared link (`?q=…`), put in the box and asked on page load."""
-        asked = request.query_params.get("q", "") if request else ""
-        return asked[:MAX_QUESTION * 2]
+    def from_link(self, request: gr.Request):
+        """The question of a shared link (`?q=…`), put in the box to be asked on page load.
+        Without one, nothing is updated: the user may be typing already."""
+        asked = request.query_params.get("q", "").strip() if request else ""
+        return asked[:MAX_QUESTION * 2] if asked else gr.skip()
+
+    def ask_link(self, message: str, turns: list[dict]):
+        """`respond` for a shared link's question; no update at all without one (a plain page
+        load must not clear a chat the user has started meanwhile)."""
+        if not (message or "").strip():
+            yield gr.skip(), gr.skip(), gr.skip()
+            return
+        yield from self.respond(message, turns)
 
     def select(self, select: gr.SelectData) -> str:
         return render_target(find_target(self.index.targets, select.row_value))
@@ -755,7 +764,9 @@ def blocks(handlers: Handlers) -> gr.Blocks:
                                       column_widths=SOURCE_WIDTHS, elem_id="sources", buttons=[])
 
         chat_io = {"inputs": [box, turns], "outputs": [box, chat, turns], **private}
-        gr.on([box.submit, send.click], handlers.respond, **chat_io)
+        # always_last: a question sent while the previous answer is finishing is asked after it,
+        # not dropped (Gradio drops a trigger while its event is pending)
+        gr.on([box.submit, send.click], handlers.respond, trigger_mode="always_last", **chat_io)
         chat.example_select(_example_text, None, box, **private).then(handlers.respond, **chat_io)
         clear.click(lambda: ("", [], [], ""), None, [box, chat, turns, status], **private)
         chat.clear(lambda: ([], ""), None, [turns, status], **private)
@@ -767,7 +778,7 @@ def blocks(handlers: Handlers) -> gr.Blocks:
         targets_tab.select(None, None, None, js=FOCUS_SEARCH, **private)
         app.load(handlers.sources, None, [summary, listed], **private)
         app.load(handlers.targets, query, shown, **private)
-        app.load(handlers.from_link, None, box, **private).then(handlers.respond, **chat_io)
+        app.load(handlers.from_link, None, box, **private).then(handlers.ask_link, **chat_io)
         gr.api(handlers.answer, api_name="ask",
                api_description="提问并返回带出处的 JSON 回答；history 为本次对话中此前的问题")
     app.queue(default_concurrency_limit=CONCURRENCY)

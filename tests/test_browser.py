@@ -4,7 +4,6 @@ accessibility check on every tab."""
 
 from __future__ import annotations
 
-import io
 import json
 import socket
 import time
@@ -143,7 +142,7 @@ def test_target_search_and_source(page):
     page.wait_for_function("document.body.innerText.includes('共 3 项包含“养老”的指标')")
     for row in range(3):
         assert "养老" in page.locator(f'#targets [data-testid="cell-{row}-2"]').inner_text()
-    page.locator('#targets [data-testid="cell-2-2"]').click()  # noqa: the desk's table
+    page.locator('#targets [data-testid="cell-2-2"]').click()  # the desk's table
     page.wait_for_function("document.querySelector('#target-source').innerText.includes('位置：')")
     source = page.locator("#target-source").inner_text()
     assert "民乐县“十四五”民政事业发展规划" in source and "3.8" in source

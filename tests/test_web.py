@@ -328,3 +328,14 @@ def test_targets_tab_exports_cards_and_comparison(handlers):
         assert table.columns[0] == "文档" and table["出处"].str.contains("《").all()
     assert handlers.targets("床位")[4] == csv_path  # same rows, same file
     assert "没有国家和县都设定" in handlers.targets("社工")[3]
+
+
+def test_a_page_load_without_a_shared_question_changes_nothing(handlers):
+    class Request:
+        query_params = {}
+
+    assert isinstance(handlers.from_link(Request()), type(gr.skip()))
+    updates = list(handlers.ask_link("", [{"question": "甲"}]))
+    assert len(updates) == 1 and all(isinstance(u, type(gr.skip())) for u in updates[0])
+    Request.query_params = {"q": " 低保怎么申请？ "}
+    assert handlers.from_link(Request()) == "低保怎么申请？"
