@@ -246,6 +246,7 @@ FONTS = ["PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro 
 # fetches; a numeric entity is shown as the character and never parsed as syntax.
 _PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 _STRAY_ITEM = re.compile(r"^0\d(?=[\u4e00-\u9fff])")  # 专栏 items "02居家社区…" lose "02"
+_STRAY_QUOTED_ITEM = re.compile(r"“0\d(?=[\u4e00-\u9fff])")  # the same in copied text
 
 
 # ---------- answers ----------
@@ -359,7 +360,7 @@ def render_sources(citations: list[dict]) -> str:
 def plain_text(answer: dict) -> str:
     """What Copy gives: the answer as written, then one line per source — for WeChat or a
     report, where markup would show as markup."""
-    lines = [answer["answer"].strip()]
+    lines = [_STRAY_QUOTED_ITEM.sub("“", answer["answer"].strip())]
     if answer.get("citations"):
         lines.append("来源：")
     for c in answer.get("citations", []):
@@ -672,19 +673,15 @@ class Handlers:
         return (found, count, render_cards(loaded.rows, loaded.records, kept),
                 render_comparison(comparison(loaded.rows, kept)), str(csv_path), str(xlsx_path))
 
-    def from_link(self, request: gr.Request):
-        """The question of a shared link (`?q=…`), put in the box to be asked on page load.
-        Without one, nothing is updated: the user may be typing already."""
+    def ask_link(self, turns: list[dict], request: gr.Request):
+        """On page load, ask the question of a shared link (`?q=…`). Without one, nothing is
+        updated, and the box is never read: the user may have typed and sent a question
+        already, which must be neither cleared nor asked twice."""
         asked = request.query_params.get("q", "").strip() if request else ""
-        return asked[:MAX_QUESTION * 2] if asked else gr.skip()
-
-    def ask_link(self, message: str, turns: list[dict]):
-        """`respond` for a shared link's question; no update at all without one (a plain page
-        load must not clear a chat the user has started meanwhile)."""
-        if not (message or "").strip():
+        if not asked:
             yield gr.skip(), gr.skip(), gr.skip()
             return
-        yield from self.respond(message, turns)
+        yield from self.respond(asked[:MAX_QUESTION * 2], turns)
 
     def select(self, select: gr.SelectData) -> str:
         return render_target(find_target(self.index.targets, select.row_value))
@@ -778,7 +775,7 @@ def blocks(handlers: Handlers) -> gr.Blocks:
         targets_tab.select(None, None, None, js=FOCUS_SEARCH, **private)
         app.load(handlers.sources, None, [summary, listed], **private)
         app.load(handlers.targets, query, shown, **private)
-        app.load(handlers.from_link, None, box, **private).then(handlers.ask_link, **chat_io)
+        app.load(handlers.ask_link, turns, [box, chat, turns], **private)
         gr.api(handlers.answer, api_name="ask",
                api_description="提问并返回带出处的 JSON 回答；history 为本次对话中此前的问题")
     app.queue(default_concurrency_limit=CONCURRENCY)

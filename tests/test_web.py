@@ -290,6 +290,8 @@ def test_copy_text_is_plain_with_one_line_per_source():
     answer = {"answer": "根据《甲》：“乙<b>。”[1]", "abstained": False, "citations": [CITATION]}
     assert web.plain_text(answer) == ("根据《甲》：“乙<b>。”[1]\n来源：\n"
                                       "[1] 《甲》一、总则 › 第三条（2021-05-24）")
+    item = {"answer": "根据《甲》：“02居家社区养老。”[1]", "abstained": False, "citations": []}
+    assert web.plain_text(item) == "根据《甲》：“居家社区养老。”[1]"
     hidden = web.render_actions(answer, "问").split('<div class="plain">')[1]
     assert "<b>" not in hidden and "&#60;b&#62;" in hidden
 
@@ -331,11 +333,10 @@ def test_targets_tab_exports_cards_and_comparison(handlers):
 
 
 def test_a_page_load_without_a_shared_question_changes_nothing(handlers):
-    class Request:
-        query_params = {}
+    from types import SimpleNamespace
 
-    assert isinstance(handlers.from_link(Request()), type(gr.skip()))
-    updates = list(handlers.ask_link("", [{"question": "甲"}]))
+    updates = list(handlers.ask_link([{"question": "甲"}], SimpleNamespace(query_params={})))
     assert len(updates) == 1 and all(isinstance(u, type(gr.skip())) for u in updates[0])
-    Request.query_params = {"q": " 低保怎么申请？ "}
-    assert handlers.from_link(Request()) == "低保怎么申请？"
+    shared = SimpleNamespace(query_params={"q": f" {ELIGIBILITY} "})
+    _, shown, turns = list(handlers.ask_link([], shared))[-1]
+    assert [t["question"] for t in turns] == [ELIGIBILITY] and len(shown) == 2
