@@ -24,9 +24,12 @@ index: $(STAMP)
 run: $(STAMP) index/CURRENT
 	$(VENV)/bin/assistant serve
 
-# Debian's Chromium for the browser test; skipped (with its reason) where apt cannot install it.
+# Debian's Chromium for the browser test, and axe-core (npm) for its accessibility check; each
+# skipped (with its reason) where it cannot be installed.
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null) || echo "chromium could not be installed; the browser test will be skipped"
+	@test -f $(AXE) || { { command -v npm >/dev/null 2>&1 || apt-get install -y -qq npm >/dev/null; } && npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4 >/dev/null; } || echo "axe-core could not be installed; the accessibility check will be skipped"
 
 test: $(STAMP) browser
 	$(PY) -m pytest -q

@@ -1,4 +1,5 @@
-"""Command line: verbs follow the pipeline (index, chunks, targets, ask, serve), and doctor."""
+"""Command line: verbs follow the pipeline (index, chunks, targets, ask, serve), doctor, and
+feedback (the users' votes, summed up)."""
 
 from __future__ import annotations
 
@@ -18,11 +19,17 @@ def main(argv: list[str] | None = None) -> int:
     show.add_argument("--doc", help="只看这个文档（文件名或其中一部分）")
     targets = verbs.add_parser("targets", help="列出指标表中的所有行")
     targets.add_argument("filter", nargs="?", default="", help="只看指标名包含该词的行")
+    targets.add_argument("--csv", action="store_true",
+                         help="以 CSV 输出指标行（含表头和出处），筛选与网页“指标查询”相同")
     question = verbs.add_parser("ask", help="提问；不带问题则进入交互模式")
     question.add_argument("question", nargs="?")
     question.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
     verbs.add_parser("serve", help="启动网页界面")
     verbs.add_parser("doctor", help="检查索引：每个构建的状态，以及出错时如何修复")
+    votes = verbs.add_parser("feedback", help="用户评价：每个回答的最终评价、统计和差评最多的问题")
+    votes.add_argument("--top", type=int, default=10, help="列出差评最多的前 N 个问题")
+    votes.add_argument("--eval", action="store_true",
+                       help="把差评问题输出为评测题目的 JSONL 草稿（answer_keys、sources 待补）")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -87,7 +94,15 @@ def run_targets(args, settings: Settings) -> int:
     build = current_build(settings.index_dir)
     if build is None:
         raise IndexProblem(f"{settings.index_dir} 下还没有索引，请先运行 `assistant index`")
-    for row in read_targets(build / "targets.json"):
+    targets = read_targets(build / "targets.json")
+    if args.csv:
+        from .indicators import export_rows, indicator_records, indicator_rows, search, to_csv
+        from .retrieve import synonyms
+
+        rows, records = indicator_rows(targets), indicator_records(targets)
+        sys.stdout.write(to_csv(export_rows(rows, records, search(rows, args.filter, synonyms()))))
+        return 0
+    for row in targets:
         cells = row["cells"]
         name = cells.get("指标") or cells.get("项目名称", "")
         if args.filter in name:
@@ -137,6 +152,26 @@ def run_doctor(args, settings: Settings) -> int:
     return 0
 
 
+def run_feedback(args, settings: Settings) -> int:
+    """The final vote per answer (one line each: id, vote, question), then the summary."""
+    from .feedback import eval_questions, final_votes, summarize
+
+    path = settings.feedback_file
+    if not path.exists():
+        raise FileNotFoundError(f"{path} 不存在：还没有用户评价（或请设置 ASSISTANT_FEEDBACK_PATH）")
+    votes = final_votes(path.read_text(encoding="utf-8", errors="replace").splitlines())
+    if args.eval:
+        for question in eval_questions(votes):
+            print(json.dumps(question, ensure_ascii=False))
+        return 0
+    for vote in votes:
+        mark = "👍" if vote["vote"] == "up" else "👎"
+        question = " ".join(str(vote.get("question", "")).split())
+        print(f"{vote.get('id', '-')}\t{mark}\t{vote.get('time', '')}\t{question}")
+    print("\n" + summarize(votes, top=args.top))
+    return 0
+
+
 def run_serve(args, settings: Settings) -> int:
     from .web import serve
 
@@ -145,7 +180,7 @@ def run_serve(args, settings: Settings) -> int:
 
 
 COMMANDS = {"index": run_index, "chunks": run_chunks, "targets": run_targets, "ask": run_ask,
-            "serve": run_serve, "doctor": run_doctor}
+            "serve": run_serve, "doctor": run_doctor, "feedback": run_feedback}
 
 if __name__ == "__main__":
     sys.exit(main())

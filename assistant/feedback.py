@@ -11,7 +11,15 @@ from pathlib import Path
 
 from .privacy import mask
 
-__all__ = ["mask", "feedback_record", "record_feedback", "withdraw_feedback"]
+__all__ = [
+    "eval_questions",
+    "feedback_record",
+    "final_votes",
+    "mask",
+    "record_feedback",
+    "summarize",
+    "withdraw_feedback",
+]
 
 MAX_TEXT = 2000  # a pasted document in the question, answer or reason must not bloat the log
 MAX_CITATIONS = 10  # answers cite at most a handful; the rest would only repeat
@@ -99,3 +107,59 @@ def _locked(path: Path):
         yield fd
     finally:
         os.close(fd)  # releases the lock
+
+
+# ---------- reading the log: `assistant feedback` ----------
+
+def final_votes(lines: list[str]) -> list[dict]:
+    """The final vote of each answer, in the order answers were first voted on. The log holds
+    one line per answer id (a change replaces it, a cancel removes it); a log written before
+    that, or by two app versions at once, may repeat an id, and then its last line counts.
+    Lines that are not JSON (a writer killed mid-line) are skipped; a line without an id is
+    an answer of its own."""
+    votes: dict[str, dict] = {}
+    for number, line in enumerate(lines):
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and record.get("vote") in ("up", "down"):
+            key = str(record.get("id") or f"line-{number}")
+            votes.pop(key, None)
+            votes[key] = record
+    return list(votes.values())
+
+
+def summarize(votes: list[dict], top: int = 10) -> str:
+    """Counts, then the questions voted 👎 most often, each with its reasons: what a
+    maintainer turns into evaluation questions."""
+    up = sum(v["vote"] == "up" for v in votes)
+    down = len(votes) - up
+    lines = [f"共 {len(votes)} 个回答有评价：👍 {up}，👎 {down}"
+             + (f"（差评率 {down / len(votes):.0%}）" if votes else "")]
+    grouped: dict[str, list[dict]] = {}
+    for vote in votes:
+        if vote["vote"] == "down":
+            grouped.setdefault(" ".join(str(vote.get("question", "")).split()), []).append(vote)
+    if grouped:
+        lines.append(f"\n👎 最多的问题（前 {min(top, len(grouped))} 个）：")
+    ranked = sorted(grouped.items(), key=lambda g: -len(g[1]))[:top]
+    for rank, (question, downs) in enumerate(ranked, start=1):
+        lines.append(f"{rank}. {question}  （👎 {len(downs)}）")
+        for reason in dict.fromkeys(d["reason"] for d in downs if d.get("reason")):
+            lines.append(f"   原因：{reason}")
+    return "\n".join(lines)
+
+
+def eval_questions(votes: list[dict]) -> list[dict]:
+    """Each 👎 question once, shaped like eval/corpora questions, for a maintainer to complete
+    (answer_keys and sources are left empty: the answer was wrong, the right one is unknown)."""
+    seen: dict[str, dict] = {}
+    for vote in votes:
+        question = " ".join(str(vote.get("question", "")).split())
+        if vote["vote"] == "down" and question and question not in seen:
+            seen[question] = {"id": f"feedback-{vote.get('id', len(seen))}", "question": question,
+                              "kind": "", "style": "", "answer_keys": [], "sources": [],
+                              "origin": f"feedback {vote.get('time', '')}: {vote.get('reason', '')}"
+                              .strip()}
+    return list(seen.values())
