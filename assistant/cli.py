@@ -97,7 +97,7 @@ def run_targets(args, settings: Settings) -> int:
     targets = read_targets(build / "targets.json")
     if args.csv:
         from .indicators import export_rows, indicator_records, indicator_rows, search, to_csv
-        from .retrieve import synonyms
+        from .question import synonyms
 
         rows, records = indicator_rows(targets), indicator_records(targets)
         sys.stdout.write(to_csv(export_rows(rows, records, search(rows, args.filter, synonyms()))))

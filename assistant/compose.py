@@ -70,7 +70,13 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
             citations.append(Citation(len(citations) + 1, hit, quote))
     lines = [f"根据{_source(c.hit)}：“{c.quote}”[{c.n}]" for c in citations]
     first = lead(part, citations[0].quote, idf) if citations else ""
+    if first and _bare(citations[0].quote).startswith(_bare(first)):
+        first = ""  # the quote opens with the answer already: don't say it twice
     return "\n".join(([f"答：{first}[1]"] if first else []) + lines), tuple(citations)
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"^第[一二三四五六七八九十百零]+条\s*|[。；：，\s]", "", text)
 
 
 LEAD_CHARS = 80  # longer than this and the first line stops being a line one reads at a glance

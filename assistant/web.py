@@ -43,7 +43,7 @@ from .indicators import (
 )
 from .present import to_json
 from .privacy import MaskFilter, mask_everything
-from .retrieve import synonyms
+from .question import synonyms
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -365,11 +365,15 @@ def plain_text(answer: dict) -> str:
     if answer.get("citations"):
         lines.append("来源：")
     for c in answer.get("citations", []):
-        section = c.get("section", "")
-        title = f"《{c['title']}》"
-        where = section if section.startswith(title) else f"{title} {section}".strip()
-        lines.append(f"[{c['n']}] {where}" + (f"（{c['date']}）" if c.get("date") else ""))
+        lines.append(f"[{c['n']}] {source_and_section(c)}"
+                     + (f"（{c['date']}）" if c.get("date") else ""))
     return "\n".join(lines)
+
+
+def source_and_section(passage: dict) -> str:
+    """"《title》第二章 › 第五条": the section already opens with the title, or gets it."""
+    section, title = passage.get("section", ""), f"《{passage.get('title', '')}》"
+    return section if section.startswith(title) else f"{title} {section}".strip()
 
 
 def share_link(question: str) -> str:
@@ -390,8 +394,8 @@ def render_answer(answer: dict, question: str = "") -> str:
     """A chat message: the answer (a refusal marked as such), its sources, copy and share."""
     if answer["abstained"]:
         first = answer["answer"].split("\n")[0]
-        related = "".join(f"<li>《{text_html(r.get('title', ''))}》{text_html(r.get('section', ''))}"
-                          "</li>" for r in answer.get("related", []))
+        related = "".join(f"<li>{text_html(source_and_section(r))}</li>"
+                          for r in answer.get("related", []))
         if related:
             related = f'<p class="related-head">相关内容（不直接回答您的问题）：</p><ul>{related}</ul>'
         actions = render_actions(answer, question) if question else ""
