@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run index test test-fast eval load bench browser clean
+.PHONY: install run index test test-fast eval train load bench browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -24,9 +24,12 @@ index: $(STAMP)
 run: $(STAMP) index/CURRENT
 	$(VENV)/bin/assistant serve
 
-# Debian's Chromium for the browser test; skipped (with its reason) where apt cannot install it.
+# Debian's Chromium for the browser test, and axe-core (npm) for its accessibility check; each
+# skipped (with its reason) where it cannot be installed.
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
 browser:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null) || echo "chromium could not be installed; the browser test will be skipped"
+	@test -f $(AXE) || { { command -v npm >/dev/null 2>&1 || apt-get install -y -qq npm >/dev/null; } && npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4 >/dev/null; } || echo "axe-core could not be installed; the accessibility check will be skipped"
 
 test: $(STAMP) browser
 	$(PY) -m pytest -q
@@ -34,8 +37,14 @@ test: $(STAMP) browser
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not slow"
 
-eval: $(STAMP) index/CURRENT
+# Every corpus of eval/corpora.toml (each index built or updated first), train/dev/test side by
+# side with the langchain-tutorial and BM25 baselines; exits non-zero when the gate fails.
+eval: $(STAMP)
 	$(PY) eval/run.py --baselines
+
+# Refit the judge (assistant/data/judge.json) on the train and dev splits; never on test.
+train: $(STAMP)
+	$(PY) eval/train_judge.py
 
 # 20 concurrent conversations x 25 questions through the Gradio API of a running `make run`.
 load: $(STAMP)

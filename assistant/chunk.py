@@ -1,12 +1,14 @@
-"""Structure-aware chunking: heading paths, whole sentences with overlap, one chunk per table row."""
+"""Structure-aware chunking: heading paths, whole sentences with overlap, one chunk per table row,
+and for legal text (编/章/节/条) one passage per article, its enumerations kept with their lead-in."""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .clean import Line, clean_lines, join_broken, split_sentences
+from .clean import (ARTICLE, ITEM, Line, clean_lines, ends_sentence, join_broken, join_cjk,
+                    split_sentences)
 from .schema import Chunk, Document, TableRow
 from .tables import describe, find_tables
 
@@ -26,6 +28,18 @@ HEADINGS = [
     (7, re.compile(r"^0\d\s+\S")),
 ]
 PARAGRAPH_RANK = 6
+MARKDOWN = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+# Legal text: 编 > 章 > 节 > 条; inside an article, 款 are paragraphs and 项 ("（一）", "1.") items.
+LEGAL_HEADINGS = [(0, re.compile(rf"^第{NUM}编")), (1, re.compile(rf"^第{NUM}章")),
+                  (2, re.compile(rf"^第{NUM}节"))]
+ARTICLE_RANK = 3
+LEGAL_ARTICLES = 3  # a document with this many lines opening "第X条" is read article by article
+# An article is cited whole, so it may run longer than a plan's passage; 500 characters stay
+# well inside e5's 512-token window (about 1.3 characters a token for Chinese text).
+ARTICLE_CHARS = 500
+# A longer sentence is cut at its clauses: the plans' longest real sentences stay whole (≈ 400
+# characters), a file without punctuation does not become one passage; about e5's window.
+LONGEST_SENTENCE = 600
 DIGEST_SECTION = 1  # a bare short line such as "社会救助" right above a "地区 | 标题" item
 TOC_RUN = 5  # this many headings in a row with no text between them is a table of contents
 
@@ -38,6 +52,10 @@ class Heading:
 
 
 def parse_heading(text: str) -> Heading | None:
+    markdown = MARKDOWN.match(text)
+    if markdown:
+        inner = markdown.group(2)
+        return parse_heading(inner) or Heading(len(markdown.group(1)) - 1, inner, "")
     for rank, pattern in HEADINGS:
         match = pattern.match(text)
         if not match:
@@ -50,6 +68,26 @@ def parse_heading(text: str) -> Heading | None:
     return None
 
 
+def parse_legal_heading(text: str) -> Heading | None:
+    """编/章/节 and Markdown headings, and an article ("第五条 …", its text as the body).
+
+    Items ("（一）", "1.") are not headings here: they belong to their article."""
+    markdown = MARKDOWN.match(text)
+    inner = markdown.group(2) if markdown else text
+    article = ARTICLE.match(inner)
+    if article:
+        return Heading(ARTICLE_RANK, article.group(0),
+                       f"{article.group(0)} {inner[article.end():].lstrip(' 　')}".rstrip())
+    for rank, pattern in LEGAL_HEADINGS:
+        if pattern.match(inner) and len(inner) <= 40 and "。" not in inner:
+            return Heading(rank, re.sub(rf"^(第{NUM}[编章节])\s*", r"\1 ", inner), "")
+    return Heading(len(markdown.group(1)) - 1, inner, "") if markdown else None
+
+
+def is_legal(lines: list[Line]) -> bool:
+    return sum(1 for line in lines if ARTICLE.match(line.text.lstrip("# "))) >= LEGAL_ARTICLES
+
+
 def _lead(text: str) -> str:
     """A heading run into its paragraph: its first sentence, or first clause when that is long."""
     first = re.split(r"(?<=[。；])", text, maxsplit=1)[0].rstrip("。；")
@@ -60,6 +98,8 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
                    ) -> tuple[list[Chunk], list[TableRow]]:
     """All chunks of a document, and its table rows as records."""
     lines = clean_lines(document.text)
+    legal = is_legal(lines)
+    headings = parse_legal_heading if legal else parse_heading
     tables = {t.first: t for t in find_tables(lines, document.name)}
     chunks: list[Chunk] = []
     rows: list[TableRow] = []
@@ -71,7 +111,10 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
         return (document.title, *(h.title for h in stack))
 
     def flush() -> None:
-        chunks.extend(_pack(paragraphs, document.name, section(), max_chars, overlap))
+        if stack and stack[-1].rank == ARTICLE_RANK and legal:
+            chunks.extend(_pack_article(paragraphs, document.name, section(), ARTICLE_CHARS))
+        else:
+            chunks.extend(_pack(paragraphs, document.name, section(), max_chars, overlap))
         paragraphs.clear()
 
     i = 0
@@ -90,7 +133,10 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
             i, run_of_headings = table.last + 1, 0
             continue
         text = lines[i].text
-        heading = parse_heading(text) or _digest_section(lines, i)
+        heading = headings(text) or (None if legal else _digest_section(lines, i))
+        if heading and text.startswith("# ") and heading.title == document.title:
+            i += 1  # the document's own title line ("# 社会救助暂行办法") heads every path already
+            continue
         if heading:
             flush()
             run_of_headings = 0 if heading.body else run_of_headings + 1
@@ -123,7 +169,8 @@ def _pack(paragraphs: list[Line], doc: str, section: tuple[str, ...], max_chars:
         return []
     joined = join_broken(paragraphs, [False] * len(paragraphs))
     sentences: list[tuple[str, Line]] = [
-        (s, line) for line in joined for s in split_sentences(line.text)
+        (piece, line) for line in joined for s in split_sentences(line.text)
+        for piece in bounded(s, max(max_chars, LONGEST_SENTENCE))
     ]
     chunks, current = [], []
     for sentence in sentences:
@@ -139,6 +186,82 @@ def _pack(paragraphs: list[Line], doc: str, section: tuple[str, ...], max_chars:
                     min(line.start for _, line in run), max(line.end for _, line in run))
         for run in chunks
     ]
+
+
+def bounded(sentence: str, limit: int) -> list[str]:
+    """A sentence cut to pieces of at most `limit` characters: at ，；、 where it can, else by length.
+
+    Text without sentence ends (a table dumped as prose, a file with no punctuation) must not
+    become one passage of a million characters."""
+    if len(sentence) <= limit:
+        return [sentence]
+    pieces, current = [], ""
+    for clause in re.findall(r"[^，；、,;]+[，；、,;]*|[，；、,;]+", sentence):
+        for start in range(0, len(clause), limit):
+            part = clause[start:start + limit]
+            if current and len(current) + len(part) > limit:
+                pieces.append(current)
+                current = ""
+            current += part
+    return pieces + [current] if current else pieces
+
+
+def _pack_article(lines: list[Line], doc: str, section: tuple[str, ...], limit: int
+                  ) -> list[Chunk]:
+    """One article as one passage; a long one in parts at its 款, each part opening with the
+    article number, and an enumeration's items always under their lead-in ("…下列材料：")."""
+    paragraphs = _paragraphs(lines)
+    if not paragraphs:
+        return []
+    whole = "\n".join(p.text for p in paragraphs)
+    if len(whole) <= limit:
+        return [_make_chunk(doc, whole, section, "text", paragraphs[0].start, paragraphs[-1].end)]
+    number = section[-1]
+    parts: list[list[Line]] = []
+    lead: Line | None = None
+    for paragraph in paragraphs:
+        item = bool(ITEM.match(paragraph.text))
+        if not item:
+            lead = paragraph if paragraph.text.rstrip().endswith(("：", ":")) else None
+        header = (lead.text if lead.text.startswith(number) else f"{number} {lead.text}") \
+            if item and lead else f"{number}（续）"
+        room = max(limit - len(header) - 1, limit // 2)
+        for piece in _pieces(paragraph, room):
+            if parts and len("\n".join(p.text for p in parts[-1])) + len(piece.text) < limit:
+                parts[-1].append(piece)
+            else:
+                opener = [] if not parts or piece.text.startswith(number) else [
+                    Line(header, piece.start, piece.start)]
+                parts.append(opener + [piece])
+    return [_make_chunk(doc, "\n".join(p.text for p in part), section, "text",
+                        min(p.start for p in part), max(p.end for p in part)) for part in parts]
+
+
+def _paragraphs(lines: list[Line]) -> list[Line]:
+    """An article's 款 and 项, each whole: a line that a page break cut mid-sentence is joined
+    to the line before it; an item ("（二）…") always starts anew."""
+    out: list[Line] = []
+    for line in lines:
+        if out and not ITEM.match(line.text) and not ends_sentence(out[-1].text):
+            out[-1] = replace(out[-1], text=join_cjk(out[-1].text + " " + line.text), end=line.end)
+        else:
+            out.append(line)
+    return out
+
+
+def _pieces(paragraph: Line, room: int) -> list[Line]:
+    """A paragraph that fits, or runs of its sentences that do."""
+    if len(paragraph.text) <= room:
+        return [paragraph]
+    runs, current = [], ""
+    for sentence in split_sentences(paragraph.text):
+        for piece in bounded(sentence, room):
+            if current and len(current) + len(piece) > room:
+                runs.append(current)
+                current = ""
+            current += piece
+    runs.append(current)
+    return [replace(paragraph, text=run) for run in runs if run]
 
 
 def _make_chunk(doc: str, text: str, section: tuple[str, ...], kind: str, start: int, end: int

@@ -8,6 +8,10 @@ from dataclasses import dataclass, replace
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef“”‘’…—·"
 TERMINAL = "。！？；!?;"
+CN_NUM = r"[一二三四五六七八九十百零]{1,4}"
+# Legal text: an article opens "第五条", an item (项) "（一）", "(二)" or "1."
+ARTICLE = re.compile(rf"^第{CN_NUM}条(?:之{CN_NUM})?")
+ITEM = re.compile(rf"^(?:[（(]{CN_NUM}[）)]|\d{{1,2}}\s*[.．、](?!\d))")
 CLOSERS = "”’」』）)》】"
 
 _NOISE = re.compile(r"[\ufffd\ufeff\u200b-\u200f\u2028\u2029\x00-\x08\x0b-\x1f\x7f]")
@@ -51,16 +55,35 @@ def join_cjk(text: str) -> str:
 
 def clean_lines(raw: str) -> list[Line]:
     """Cleaned non-empty lines with raw offsets; tab-separated table lines keep their tabs."""
-    lines, offset = [], 0
+    lines, offset, in_comment = [], 0, False
     for piece in raw.splitlines(keepends=True):
         start, offset = offset, offset + len(piece)
-        text = repair(piece.rstrip("\r\n"))
+        text, in_comment = strip_comments(repair(piece.rstrip("\r\n")), in_comment)
         for part in _split_run_on(text):
             cells = part.split("\t")
             part = "\t".join(join_cjk(c) for c in cells) if len(cells) > 1 else join_cjk(part)
             if part.strip("\t ") and not _FURNITURE.match(part.strip()):
                 lines.append(Line(part, start, start + len(piece.rstrip("\r\n"))))
     return lines
+
+
+def strip_comments(text: str, in_comment: bool) -> tuple[str, bool]:
+    """The line without `<!-- … -->` comments, and whether a comment is still open after it."""
+    kept = []
+    while text:
+        if in_comment:
+            end = text.find("-->")
+            if end < 0:
+                return "".join(kept), True
+            text, in_comment = text[end + 3:], False
+        else:
+            start = text.find("<!--")
+            if start < 0:
+                kept.append(text)
+                break
+            kept.append(text[:start])
+            text, in_comment = text[start + 4:], True
+    return "".join(kept), in_comment
 
 
 def _split_run_on(text: str) -> list[str]:
@@ -89,6 +112,20 @@ def join_broken(lines: list[Line], keep: list[bool]) -> list[Line]:
             out.append(line)
         previous_kept = kept
     return out
+
+
+def enumeration_blocks(text: str) -> list[str]:
+    """A passage's lines grouped so that an enumeration's lead-in ("…下列材料：") and all its
+    items form one block; every other line is a block of its own."""
+    blocks: list[list[str]] = []
+    for line in text.split("\n"):
+        previous = blocks[-1] if blocks else []
+        if previous and ITEM.match(line) and (previous[-1].rstrip().endswith(("：", ":"))
+                                              or ITEM.match(previous[-1])):
+            previous.append(line)
+        else:
+            blocks.append([line])
+    return ["\n".join(block) for block in blocks]
 
 
 def split_sentences(text: str) -> list[str]:

@@ -1,11 +1,11 @@
-"""Command line: verbs follow the pipeline (index, chunks, targets, ask, serve)."""
+"""Command line: verbs follow the pipeline (index, chunks, targets, ask, serve), doctor, and
+feedback (the users' votes, summed up)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from .settings import Settings
 
@@ -19,10 +19,17 @@ def main(argv: list[str] | None = None) -> int:
     show.add_argument("--doc", help="只看这个文档（文件名或其中一部分）")
     targets = verbs.add_parser("targets", help="列出指标表中的所有行")
     targets.add_argument("filter", nargs="?", default="", help="只看指标名包含该词的行")
+    targets.add_argument("--csv", action="store_true",
+                         help="以 CSV 输出指标行（含表头和出处），筛选与网页“指标查询”相同")
     question = verbs.add_parser("ask", help="提问；不带问题则进入交互模式")
     question.add_argument("question", nargs="?")
     question.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
     verbs.add_parser("serve", help="启动网页界面")
+    verbs.add_parser("doctor", help="检查索引：每个构建的状态，以及出错时如何修复")
+    votes = verbs.add_parser("feedback", help="用户评价：每个回答的最终评价、统计和差评最多的问题")
+    votes.add_argument("--top", type=int, default=10, help="列出差评最多的前 N 个问题")
+    votes.add_argument("--eval", action="store_true",
+                       help="把差评问题输出为评测题目的 JSONL 草稿（answer_keys、sources 待补）")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -33,6 +40,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except (ValueError, FileNotFoundError) as error:  # user errors (IndexProblem too): one line
         print(f"错误：{error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # a read-only or full disk, a folder without permission
+        where = f" {error.filename}" if error.filename else ""
+        print(f"错误：无法读写{where}：{error.strerror or error}", file=sys.stderr)
         return 2
 
 
@@ -47,11 +58,14 @@ def run_index(args, settings: Settings) -> int:
         report = build_index(settings.corpus_dir, settings.index_dir, embeddings,
                              model=settings.embeddings, chroma_url=settings.chroma_url,
                              rebuild=args.rebuild, progress=bar.update,
-                             max_file_mb=settings.max_file_mb)
+                             max_file_mb=settings.max_file_mb,
+                             grace_s=settings.grace_minutes * 60)
     for name, count in report.per_doc.items():
         print(f"  {name}: {count} 块")
     for skipped in report.skipped:
         print(f"  跳过 {skipped.name}: {skipped.reason}")
+    for notice in report.notices:
+        print(f"  注意 {notice.name}: {notice.message}")
     if report.removed_docs:
         print(f"  已移除: {', '.join(report.removed_docs)}")
     print(f"索引完成：{report.chunks} 块，新嵌入 {report.embedded} 块，用时 {report.seconds:.1f} 秒")
@@ -75,12 +89,20 @@ def run_chunks(args, settings: Settings) -> int:
 
 
 def run_targets(args, settings: Settings) -> int:
-    from .index import IndexProblem, current_build
+    from .index import IndexProblem, current_build, read_targets
 
     build = current_build(settings.index_dir)
     if build is None:
         raise IndexProblem(f"{settings.index_dir} 下还没有索引，请先运行 `assistant index`")
-    for row in json.loads((build / "targets.json").read_text(encoding="utf-8")):
+    targets = read_targets(build / "targets.json")
+    if args.csv:
+        from .indicators import export_rows, indicator_records, indicator_rows, search, to_csv
+        from .question import synonyms
+
+        rows, records = indicator_rows(targets), indicator_records(targets)
+        sys.stdout.write(to_csv(export_rows(rows, records, search(rows, args.filter, synonyms()))))
+        return 0
+    for row in targets:
         cells = row["cells"]
         name = cells.get("指标") or cells.get("项目名称", "")
         if args.filter in name:
@@ -89,16 +111,9 @@ def run_targets(args, settings: Settings) -> int:
     return 0
 
 
-def open_assistant(settings: Settings):
-    from .embed import get_embeddings
-    from .index import open_index
-
-    return open_index(settings.index_dir, get_embeddings(settings.embeddings),
-                      model=settings.embeddings, chroma_url=settings.chroma_url)
-
-
 def run_ask(args, settings: Settings) -> int:
-    from .answer import ask
+    from .ask import ask
+    from .index import open_assistant
     from .present import to_json, to_text
 
     index = open_assistant(settings)
@@ -122,6 +137,41 @@ def run_ask(args, settings: Settings) -> int:
     return 0
 
 
+def run_doctor(args, settings: Settings) -> int:
+    """One line per build (in use, kept for running apps, broken, unfinished); 0 when the build
+    in use verifies, else 2 with the fix."""
+    from .index import check_index
+
+    report = check_index(settings.index_dir, model=settings.embeddings,
+                         chroma_url=settings.chroma_url)
+    for line in report.lines:
+        print(line)
+    if report.problem:
+        print(f"错误：{report.problem}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def run_feedback(args, settings: Settings) -> int:
+    """The final vote per answer (one line each: id, vote, question), then the summary."""
+    from .feedback import eval_questions, final_votes, summarize
+
+    path = settings.feedback_file
+    if not path.exists():
+        raise FileNotFoundError(f"{path} 不存在：还没有用户评价（或请设置 ASSISTANT_FEEDBACK_PATH）")
+    votes = final_votes(path.read_text(encoding="utf-8", errors="replace").splitlines())
+    if args.eval:
+        for question in eval_questions(votes):
+            print(json.dumps(question, ensure_ascii=False))
+        return 0
+    for vote in votes:
+        mark = "👍" if vote["vote"] == "up" else "👎"
+        question = " ".join(str(vote.get("question", "")).split())
+        print(f"{vote.get('id', '-')}\t{mark}\t{vote.get('time', '')}\t{question}")
+    print("\n" + summarize(votes, top=args.top))
+    return 0
+
+
 def run_serve(args, settings: Settings) -> int:
     from .web import serve
 
@@ -130,7 +180,7 @@ def run_serve(args, settings: Settings) -> int:
 
 
 COMMANDS = {"index": run_index, "chunks": run_chunks, "targets": run_targets, "ask": run_ask,
-            "serve": run_serve}
+            "serve": run_serve, "doctor": run_doctor, "feedback": run_feedback}
 
 if __name__ == "__main__":
     sys.exit(main())

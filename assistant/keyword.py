@@ -35,6 +35,41 @@ def segmenter():
     return jieba
 
 
+# "本办法所称特困人员，是指…", "前款所称家庭收入，指…": a document's own defined terms.
+_DEFINED = re.compile(r"所称([\u4e00-\u9fff“”]{2,14}?)[”]?[，,]?(?:是指|指|包括)")
+# "第五条【婚姻登记机关】": a heading some regulations print after the article number.
+_ARTICLE_TITLE = re.compile(r"第[一二三四五六七八九十百零]+条\s*[【〔\[]([\u4e00-\u9fff]{2,14})[】〕\]]")
+TERM_CHARS = (2, 16)  # shorter is a character, longer a clause rather than a term
+
+
+def corpus_terms(texts: list[str], places: list[str], row_names: list[str]) -> list[tuple[str, str]]:
+    """(word, jieba tag) for the words a corpus defines that the curated dictionary may lack:
+    the places its documents are of, its defined terms and article headings, its table rows'
+    indicator names. Each is kept whole by jieba, so "社会工作专业人才总量" is one token (and
+    its parts, in search mode)."""
+    terms: dict[str, str] = {p: "ns" for p in places}
+    for text in texts:
+        for pattern in (_DEFINED, _ARTICLE_TITLE):
+            for match in pattern.finditer(text):
+                terms.setdefault(match.group(1).strip("“”"), "n")
+    for name in row_names:
+        name = re.sub(r"[（(].*?[）)]|\s", "", name)
+        terms.setdefault(name, "n")
+    low, high = TERM_CHARS
+    return sorted((w, t) for w, t in terms.items() if low <= len(w) <= high
+                  and re.fullmatch(r"[\u4e00-\u9fff]+", w))
+
+
+def add_terms(terms: list[tuple[str, str]]) -> None:
+    """Teach the shared segmenter a corpus's terms (idempotent)."""
+    jieba = segmenter()
+    for word, tag in terms:
+        jieba.add_word(word, freq=USER_FREQ, tag=tag)
+
+
+USER_FREQ = 20  # as the curated userdict.txt: high enough to keep a term whole
+
+
 def tokenize(text: str) -> list[str]:
     """Search-mode tokens (long words and their parts), lower-cased, stopwords dropped."""
     tokens = segmenter().lcut_for_search(text)

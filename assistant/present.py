@@ -14,12 +14,13 @@ def to_json(answer: Answer) -> dict:
             {"n": c.n, **_passage(c.hit), "quote": c.quote} for c in answer.citations
         ],
         "retrieved": [_passage(h) for h in answer.retrieved],
+        "related": [_passage(h) for h in answer.related],
         "latency_ms": answer.latency_ms,
     }
 
 
 def _passage(hit: Hit) -> dict:
-    return {"doc": hit.chunk.doc, "title": hit.title, "section": hit.chunk.section_path,
+    return {"doc": hit.chunk.doc, "title": hit.title, "section": hit.chunk.heading,
             "level": hit.level, "date": hit.date, "text": hit.chunk.text,
             "score": round(hit.score, 6)}
 
@@ -30,7 +31,6 @@ def to_text(answer: Answer) -> str:
     if answer.citations:
         lines.append("\n来源：")
         for c in answer.citations:
-            lines.append(f"[{c.n}] 《{c.hit.title}》（{c.hit.level}级，{c.hit.date}）"
-                         f" {c.hit.chunk.section_path}")
+            lines.append(f"[{c.n}] {c.hit.chunk.heading}（{c.hit.level}级，{c.hit.date}）")
             lines.append(f"    {c.hit.chunk.text}".replace("\n", "\n    "))
     return "\n".join(lines)

@@ -13,10 +13,13 @@ class Document:
     text: str  # raw extracted text, kept for display and quoting
     title: str
     issuer: str = ""
-    date: str = ""
+    number: str = ""  # order or document number: 国务院令第649号, 民政办发〔2022〕64号
+    date: str = ""  # the version this text is (revision, file-name date), else promulgation
+    promulgated: str = ""
+    effective: str = ""
     region: str = ""
     level: str = ""  # 国家 / 省 / 市 / 区 / 县
-    kind: str = ""  # 规划 / 报告 / 工作动态
+    kind: str = ""  # 法规 / 规划 / 报告 / 工作动态 …
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,19 @@ class Chunk:
     @property
     def section_path(self) -> str:
         return " > ".join(self.section)
+
+    @property
+    def article(self) -> str:
+        """"第五条" when the passage is (part of) an article of legal text, else ""."""
+        from .clean import ARTICLE
+
+        last = self.section[-1] if len(self.section) > 1 else ""
+        return last if ARTICLE.fullmatch(last) else ""
+
+    @property
+    def heading(self) -> str:
+        """"《婚姻登记条例》第二章 结婚登记 › 第五条": how a citation names where it quotes."""
+        return f"《{self.section[0]}》" + " › ".join(self.section[1:]) if self.section else ""
 
 
 @dataclass(frozen=True)
@@ -84,3 +100,4 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     retrieved: tuple[Hit, ...] = ()
     latency_ms: float = 0.0
+    related: tuple[Hit, ...] = ()  # with a refusal: passages on the topic that do not answer

@@ -23,6 +23,8 @@ class Settings:
     feedback_path: Path | None = None  # default: <index_dir>/feedback.jsonl
     chroma_url: str = ""  # http://host:port to use a Chroma server instead of the embedded store
     max_file_mb: float = MAX_FILE_MB  # larger corpus files are skipped with a reason
+    grace_minutes: float = 10.0  # a build switched away from is kept this long for running apps
+    max_request_kb: float = 64.0  # larger request bodies are refused (413) before Gradio reads them
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -46,6 +48,8 @@ class Settings:
             chroma_url=get("CHROMA_URL", ""),
             max_file_mb=_parse(get("MAX_FILE_MB", str(MAX_FILE_MB)), "ASSISTANT_MAX_FILE_MB",
                                float),
+            grace_minutes=_parse(get("GRACE_MINUTES", "10"), "ASSISTANT_GRACE_MINUTES", float),
+            max_request_kb=_parse(get("MAX_REQUEST_KB", "64"), "ASSISTANT_MAX_REQUEST_KB", float),
         )
 
     @property

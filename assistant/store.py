@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,14 +31,33 @@ def chroma_client(path: Path | None = None, url: str = ""):
 
 
 class ChunkStore:
-    """Chunks with their vectors in one Chroma collection; langchain's VectorStore on top."""
+    """Chunks with their vectors in one Chroma collection; langchain's VectorStore on top.
 
-    def __init__(self, client, collection: str, embeddings: Embeddings) -> None:
+    `ChunkStore.create` is for a build; `ChunkStore.open` is for reading and never writes: a
+    missing collection raises chromadb's NotFoundError instead of appearing empty.
+    """
+
+    def __init__(self, client, collection, embeddings: Embeddings | None) -> None:
         self.client = client
-        self.collection = client.get_or_create_collection(collection, metadata=SPACE)
-        self.vectorstore = Chroma(client=client, collection_name=collection,
-                                  embedding_function=embeddings, collection_metadata=SPACE)
+        self.collection = collection
         self.embeddings = embeddings
+
+    @classmethod
+    def create(cls, client, name: str, embeddings: Embeddings) -> ChunkStore:
+        return cls(client, client.get_or_create_collection(name, metadata=SPACE), embeddings)
+
+    @classmethod
+    def open(cls, client, name: str, embeddings: Embeddings | None) -> ChunkStore:
+        return cls(client, client.get_collection(name), embeddings)
+
+    @cached_property
+    def vectorstore(self) -> Chroma:
+        return Chroma(client=self.client, collection_name=self.collection.name,
+                      embedding_function=self.embeddings, collection_metadata=SPACE,
+                      create_collection_if_not_exists=False)
+
+    def count(self) -> int:
+        return self.collection.count()
 
     def vectors(self, ids: list[str]) -> dict[str, list[float]]:
         """The stored vectors of those of `ids` this collection holds."""
@@ -73,8 +93,6 @@ class ChunkStore:
         return embedded
 
     def search(self, vector: list[float], k: int, where: dict | None = None) -> list[Hit]:
-        if self.collection.count() == 0:
-            return []
         result = self.collection.query(query_embeddings=[vector], n_results=k, where=where or None,
                                        include=["metadatas", "distances"])
         return [

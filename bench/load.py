@@ -20,7 +20,7 @@ from pathlib import Path
 
 from gradio_client import Client
 
-QUESTIONS = Path(__file__).resolve().parent.parent / "eval" / "questions.jsonl"
+QUESTIONS = Path(__file__).resolve().parent.parent / "eval" / "corpora" / "seeds" / "train.jsonl"
 FALLBACK = ["三级精神残疾人能认定为特困人员吗？", "养老机构护理型床位占比2025年目标是多少？",
             "我奶奶瘫痪在床，家里困难，能领什么补贴？", "民乐县2020年护理型床位占比是多少？"]
 FOLLOW_UPS = ["那民乐县的呢？", "那农村的呢？"]

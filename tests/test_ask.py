@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.answer import ask
+from assistant.ask import ask
 
 
 def test_target_question_quotes_value_and_attribute_from_the_national_row(index):
@@ -54,9 +54,10 @@ def test_bad_input_gets_a_polite_reply_not_a_traceback(index, question):
 
 
 def test_retrieval_can_be_filtered_by_document_or_level(index):
+    from assistant.question import part
     from assistant.retrieve import search
 
-    county = search(index, "养老机构护理型床位占比", k=5, where={"level": "县"})
+    county = search(index, part("养老机构护理型床位占比"), k=5, where={"level": "县"})
     assert county and {h.chunk.doc for h in county} == {"county.txt"}
-    digest = search(index, "特困人员", k=5, where={"doc": "digest.txt"})
+    digest = search(index, part("特困人员"), k=5, where={"doc": "digest.txt"})
     assert digest and {h.chunk.doc for h in digest} == {"digest.txt"}

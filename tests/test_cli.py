@@ -15,13 +15,23 @@ def env(built, monkeypatch):
 def test_ask_json_prints_exactly_the_contract(env, capsys):
     assert main(["ask", "--json", "三级精神残疾人能认定为特困人员吗？"]) == 0
     answer = json.loads(capsys.readouterr().out)
-    assert set(answer) == {"question", "answer", "abstained", "citations", "retrieved", "latency_ms"}
+    assert set(answer) == {"question", "answer", "abstained", "citations", "retrieved", "related",
+                           "latency_ms"}
     assert answer["abstained"] is False
     citation = answer["citations"][0]
     assert {"n", "doc", "title", "section", "text", "score"} <= set(citation)
     assert citation["doc"] == "digest.txt" and "无劳动能力" in citation["text"]
     assert len(answer["retrieved"]) >= 5  # all the fixture index holds
     assert all({"doc", "title", "section", "text", "score"} <= set(r) for r in answer["retrieved"])
+    assert answer["related"] == []  # only a refusal lists related passages
+
+
+def test_a_refusal_lists_related_passages_apart_and_cites_nothing(env, capsys):
+    assert main(["ask", "--json", "上海的低保标准是多少？"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["abstained"] is True and answer["citations"] == []
+    assert 1 <= len(answer["related"]) <= 2
+    assert "相关内容（不直接回答您的问题）" in answer["answer"]
 
 
 def test_ask_prints_the_answer_and_its_sources(env, capsys):
@@ -51,3 +61,45 @@ def test_user_errors_are_one_clear_line(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "word2vec")
     assert main(["ask", "低保怎么申请"]) == 2
     assert "ASSISTANT_EMBEDDINGS" in capsys.readouterr().err
+
+
+def test_targets_csv_has_a_header_and_each_rows_source(env, capsys):
+    import io
+
+    import pandas as pd
+
+    assert main(["targets", "--csv", "床位"]) == 0  # 床位 → 护理型床位 (synonyms.tsv)
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str)
+    assert list(table.columns[:3]) == ["文档", "级别", "指标"] and "出处" in table.columns
+    assert set(table["指标"]) == {"养老机构护理型床位占比"} and len(table) == 2
+    assert table["出处"].str.startswith("《").all()
+
+
+def test_feedback_prints_the_final_vote_per_answer_and_the_worst_questions(env, tmp_path,
+                                                                           monkeypatch, capsys):
+    from assistant.feedback import record_feedback, withdraw_feedback
+
+    path = tmp_path / "feedback.jsonl"
+    monkeypatch.setenv("ASSISTANT_FEEDBACK_PATH", str(path))
+    answer = {"answer": "答", "citations": []}
+    record_feedback(path, "低保怎么申请？", answer, "up", answer_id="c1-1")  # 👍, cancel, 👎
+    withdraw_feedback(path, "c1-1")
+    record_feedback(path, "低保怎么申请？", answer, "down", "没说去哪里", answer_id="c1-1")
+    record_feedback(path, "低保怎么申请？", answer, "down", "太长", answer_id="c2-1")
+    record_feedback(path, "特困怎么认定？", answer, "up", answer_id="c2-2")
+    with path.open("a", encoding="utf-8") as log:  # an older log repeating an id: last wins
+        log.write(json.dumps({"id": "c2-2", "vote": "down", "question": "特困怎么认定？"}) + "\n")
+    assert main(["feedback"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("c1-1\t👎") == 1 and "👍" not in out.split("\n\n")[0]
+    assert "共 3 个回答有评价：👍 0，👎 3" in out
+    assert "1. 低保怎么申请？  （👎 2）\n   原因：没说去哪里\n   原因：太长" in out
+    assert main(["feedback", "--eval"]) == 0
+    drafts = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [d["question"] for d in drafts] == ["低保怎么申请？", "特困怎么认定？"]
+
+
+def test_feedback_without_a_log_is_one_clear_line(env, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ASSISTANT_FEEDBACK_PATH", str(tmp_path / "none.jsonl"))
+    assert main(["feedback"]) == 2
+    assert capsys.readouterr().err.startswith("错误：")

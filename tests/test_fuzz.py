@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant import web
-from assistant.answer import ask
+from assistant.ask import ask
 from assistant.present import to_json
 from assistant.settings import Settings
 

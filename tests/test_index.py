@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from assistant.answer import ask
+from assistant.ask import ask
 from assistant.index import IndexProblem, build_index, current_build, open_index
 from assistant.present import to_json
 from tests.conftest import COUNTY as COUNTY_TEXT

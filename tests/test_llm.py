@@ -3,7 +3,7 @@
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.answer import ask
+from assistant.ask import ask
 
 
 def scripted(*replies):

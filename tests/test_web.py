@@ -88,7 +88,7 @@ def build_small_index(root: Path) -> Settings:
 
 @pytest.fixture(scope="module")
 def handlers(tmp_path_factory) -> web.Handlers:
-    from assistant.cli import open_assistant
+    from assistant.index import open_assistant
 
     settings = build_small_index(tmp_path_factory.mktemp("web"))
     handlers = web.Handlers(open_assistant(settings), settings)
@@ -114,8 +114,12 @@ def test_answer_streams_in_and_ends_with_a_citation_panel(handlers):
     assert len(updates) > 3  # pending, growing pieces of text, the final message
     final = messages[-1]["content"]
     assert "三级智力、精神残疾人" in final and 'class="refusal' not in final
-    assert '<details class="citation"><summary>[1] 《民政工作动态（测试）》 · 国家级 · 2021-05' in final
+    # the source named once, above its numbered chips; the quote without "根据《…》（…）："
+    assert '<div class="doc-title">《民政工作动态（测试）》 国家级 · 2021&#45;05</div>' in final
+    assert '<details class="citation"><summary>[1] ' in final and "根据《" not in final.split('class="plain"')[0]
+    assert '<p class="lead quote">新修订的' in final and '<sup class="ref">[1]</sup>' in final
     assert "<mark>" in final and "宏观政策" in final  # highlighted quote and section path
+    assert turns[0]["id"].endswith("-1")  # conversation and turn
 
 
 def test_refusal_is_marked(handlers):
@@ -147,6 +151,7 @@ def test_bad_input_never_raises(handlers, message):
         assert messages == [] and turns == []
         return
     assert len(messages) == 2 and "<script>" not in messages[0]["content"]
+    assert "<" not in messages[0]["content"].split('<div class="user-text">')[1].split("</div>")[0]
     if len(message) > web.MAX_QUESTION:
         assert "只按前 300 字作答" in messages[0]["content"]
 
@@ -172,9 +177,11 @@ def test_target_filter(handlers):
     assert list(found["指标"]) == ["养老机构护理型床位占比", "乡镇（街道）范围具备综合功能的养老服务机构覆盖率",
                                  "养老机构护理型床位占比"]
     assert count.startswith("共 3 项")
-    county, _ = handlers.filter("民乐 养老")
+    county, _ = handlers.filter("民乐 养老")  # any word; rows with both first
     row = county.iloc[0]
-    assert len(county) == 1 and row["2020年实际值"] == "3.8" and row["国家2025年目标"] == "≥55"
+    assert len(county) == 4 and row["2020年实际值"] == "3.8" and row["国家2025年目标"] == "≥55"
+    assert list(handlers.filter("社工")[0]["指标"]) == ["社会工作专业人才总量"]  # synonyms.tsv
+    assert len(handlers.filter("护理型 社会工作")[0]) == 3
     assert len(handlers.filter("乡镇(街道)")[0]) == 1  # half-width brackets find full-width ones
     assert len(handlers.filter("没有这个指标")[0]) == 0
 
@@ -205,7 +212,7 @@ def test_feedback_line_is_masked(handlers):
     record = json.loads(line)
     assert record["vote"] == "down" and record["reason"] == "请回电 138****5678"
     assert record["question"].startswith("我身份证110*************3X，电话138****5678")
-    assert set(record) == {"time", "question", "answer", "citations", "vote", "reason"}
+    assert set(record) == {"id", "time", "question", "answer", "citations", "vote", "reason"}
 
 
 def test_vote_before_answer_or_undone_writes_nothing(handlers):
@@ -258,16 +265,50 @@ def test_mask(text, masked):
 def test_highlight_marks_each_quoted_sentence_and_escapes():
     text = "第一句<b>。第二句。第三句。"
     assert web.highlight(text, "第三句。第一句<b>。") == (
-        "<mark>第一句&lt;b&gt;。</mark>第二句。<mark>第三句。</mark>")
+        "<mark>第一句&#60;b&#62;。</mark>第二句。<mark>第三句。</mark>")
     assert web.highlight("甲。\n乙。", "乙。") == "甲。<br><mark>乙。</mark>"
     assert web.highlight("甲。", "") == "甲。"
 
 
-def test_render_answer_marks_notes_and_citation_numbers():
-    shown = web.render_answer({"answer": "根据《甲》：“乙。”[1]\n以上内容摘自原文件。", "abstained": False,
-                               "citations": []})
-    assert shown == ('<div class="answer"><p>根据《甲》：“乙。”<sup>[1]</sup></p>'
-                     '<p class="note">以上内容摘自原文件。</p></div>')
+CITATION = {"n": 1, "doc": "a.txt", "title": "甲", "section": "《甲》一、总则 › 第三条",
+            "level": "国家", "date": "2021-05-24", "text": "前文。02居家社区养老。后文。",
+            "quote": "02居家社区养老。"}
+
+
+def test_render_answer_quotes_once_per_document_with_chips():
+    answer = {"answer": "根据《甲》（国家级，2021-05-24）：“02居家社区养老。”[1]\n以上内容摘自原文件。",
+              "abstained": False, "citations": [CITATION, CITATION | {"n": 2, "quote": "后文。"}]}
+    shown = web.render_answer(answer, "问")
+    body = shown.split('<div class="sources">')[0]
+    assert body == ('<div class="answer"><p class="lead quote">居家社区养老。<sup class="ref">[1]</sup>'
+                    '</p><p class="note">以上内容摘自原文件。</p>')  # stray item number dropped
+    assert shown.count("doc-title") == 1 and shown.count("<summary>") == 2
+    assert "<summary>[1] 第三条</summary>" in shown and 'href="?q=%E9%97%AE"' in shown
+
+
+def test_copy_text_is_plain_with_one_line_per_source():
+    answer = {"answer": "根据《甲》：“乙<b>。”[1]", "abstained": False, "citations": [CITATION]}
+    assert web.plain_text(answer) == ("根据《甲》：“乙<b>。”[1]\n来源：\n"
+                                      "[1] 《甲》一、总则 › 第三条（2021-05-24）")
+    item = {"answer": "根据《甲》：“02居家社区养老。”[1]", "abstained": False, "citations": []}
+    assert web.plain_text(item) == "根据《甲》：“居家社区养老。”[1]"
+    hidden = web.render_actions(answer, "问").split('<div class="plain">')[1]
+    assert "<b>" not in hidden and "&#60;b&#62;" in hidden
+
+
+@pytest.mark.parametrize("typed", ["![x](https://example.invalid/x.png)", "<img src=x>",
+                                   "[链接](http://a.invalid) **粗** www.example.invalid"])
+def test_user_text_is_text(typed):
+    shown = web.render_question(typed, False)
+    inner = shown.removeprefix('<div class="user-text">').removesuffix("</div>")
+    assert not any(c in inner for c in "<>![]()*:") and "&#33;" in web.render_question("!", False)
+
+
+def test_answer_ids_name_the_conversation_and_turn():
+    first = web.answer_id([])
+    conversation, turn = first.rsplit("-", 1)
+    assert turn == "1" and web.answer_id([{"id": first}]) == f"{conversation}-2"
+    assert web.answer_id([]) != first  # a new conversation
 
 
 def test_stream_pieces_grow_to_the_whole_text():
@@ -275,3 +316,27 @@ def test_stream_pieces_grow_to_the_whole_text():
     assert pieces[-1] == "一二三四五六七八九十甲乙" and len(pieces) == 4
     assert all(a == b[:len(a)] for a, b in zip(pieces, pieces[1:]))
     assert web.stream_pieces("") == [""]
+
+
+def test_targets_tab_exports_cards_and_comparison(handlers):
+    import pandas as pd
+
+    found, count, cards, compare, csv_path, xlsx_path = handlers.targets("床位")
+    assert len(found) == 2 and count.startswith("共 2 项")
+    assert cards.count('<article class="card">') == 2 and "3.8 %" in cards and "约束性" in cards
+    assert "<caption>养老机构护理型床位占比</caption>" in compare and "县级" in compare
+    for table in (pd.read_csv(csv_path, dtype=str), pd.read_excel(xlsx_path, dtype=str)):
+        assert list(table["指标"]) == ["养老机构护理型床位占比"] * 2
+        assert table.columns[0] == "文档" and table["出处"].str.contains("《").all()
+    assert handlers.targets("床位")[4] == csv_path  # same rows, same file
+    assert "没有国家和县都设定" in handlers.targets("社工")[3]
+
+
+def test_a_page_load_without_a_shared_question_changes_nothing(handlers):
+    from types import SimpleNamespace
+
+    updates = list(handlers.ask_link([{"question": "甲"}], SimpleNamespace(query_params={})))
+    assert len(updates) == 1 and all(isinstance(u, type(gr.skip())) for u in updates[0])
+    shared = SimpleNamespace(query_params={"q": f" {ELIGIBILITY} "})
+    _, shown, turns = list(handlers.ask_link([], shared))[-1]
+    assert [t["question"] for t in turns] == [ELIGIBILITY] and len(shown) == 2

@@ -1,0 +1,218 @@
+"""Compose an answer from what the judge let through: quoted sentences or indicator rows with
+numbered citations naming document, article, level and date; a refusal that says what is
+missing and lists the passages on the topic apart. Pure: text in, text out."""
+
+from __future__ import annotations
+
+import re
+
+from .judge import _QUANTITY, about, missing_quantity
+from .question import Part
+from .schema import Citation, Hit
+
+OFFICE = "建议咨询当地民政部门（县/区民政局或乡镇（街道）社会救助窗口），或拨打 12345 政务服务热线。"
+_TARGET = re.compile(r"目标|指标|占比|覆盖率|比例|增速|实际值|属性|约束性|预期性|总量|数量|面积|多少")
+_ASKS_NUMBER = re.compile(r"多少|几[个人户家张所年月天岁]|比例|百分|占比|多大")
+_BARE_NUMBER = re.compile(r"[≥≤><]?\s*[\d.]+")
+
+
+def refusal(question: str, reason: str = "", related: tuple[Hit, ...] = ()) -> str:
+    """Says plainly that the documents do not answer, what they lack, and where to ask; the
+    passages on the topic are listed apart, under a heading that says they do not answer."""
+    why = f"（{reason}）" if reason else ""
+    text = (f"抱歉，现有政策文件中没有找到能回答“{question[:60]}”的内容{why}，为避免误导，不作推测。"
+            f"{OFFICE}")
+    if related:
+        text += "\n相关内容（不直接回答您的问题）：" + "".join(
+            f"\n· {h.chunk.heading}" for h in related)
+    return text
+
+
+def assemble(parts: tuple[Part, ...], results: list) -> tuple[str, tuple[Citation, ...]]:
+    """One answer from each part's (refusal reason or None, text, citations): a part the
+    documents do not answer says so in its line; a passage cited by two parts keeps one number."""
+    lines, citations = [], []
+    for (reason, text, cited, _), part in zip(results, parts):
+        if reason is not None:
+            lines.append(f"关于“{part.text}”，现有文件中没有找到能直接回答的内容"
+                         + (f"（{reason}）。" if reason else "。"))
+            continue
+        numbers = {}
+        for c in cited:
+            same = next((old for old in citations if old.hit.chunk.id == c.hit.chunk.id), None)
+            if same is None:
+                same = Citation(len(citations) + 1, c.hit, c.quote)
+                citations.append(same)
+            numbers[c.n] = same.n
+        lines.append(re.sub(r"\[(\d+)\]", lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]",
+                            text))
+    return "\n".join(lines + _notes(citations)), tuple(citations)
+
+
+RELATED = 2  # passages shown under a refusal, apart: on the topic, not an answer
+
+
+def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]]:
+    """Quote the sentences (or table rows) that answer, each with a numbered citation."""
+    rows = target_rows(part, hits)
+    if rows:
+        return _compose_targets(rows)
+    local = [h for h in hits[:6] if any(p in about(h) + h.region for p in part.places)]
+    picked = pick_sentences(part, local or hits, idf)
+    citations: list[Citation] = []
+    for hit, quote in picked:
+        existing = next((c for c in citations if c.hit.chunk.id == hit.chunk.id), None)
+        if existing:
+            ordered = sorted((existing.quote, quote), key=hit.chunk.text.find)  # document order
+            joiner = "\n" if "\n" in hit.chunk.text else ""
+            citations[citations.index(existing)] = Citation(existing.n, hit, joiner.join(ordered))
+        else:
+            citations.append(Citation(len(citations) + 1, hit, quote))
+    lines = [f"根据{_source(c.hit)}：“{c.quote}”[{c.n}]" for c in citations]
+    first = lead(part, citations[0].quote, idf) if citations else ""
+    if first and _bare(citations[0].quote).startswith(_bare(first)):
+        first = ""  # the quote opens with the answer already: don't say it twice
+    return "\n".join(([f"答：{first}[1]"] if first else []) + lines), tuple(citations)
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"^第[一二三四五六七八九十百零]+条\s*|[。；：，\s]", "", text)
+
+
+LEAD_CHARS = 80  # longer than this and the first line stops being a line one reads at a glance
+NEW_CHARS = 6  # a sentence that only restates the question ("申请特困人员供养") is no answer
+
+
+def lead(part: Part, quote: str, idf) -> str:
+    """The answer in one line: the sentence of the first quote that holds what was asked (the
+    slot's evidence: an amount, a period, an office …) and most of the question's terms, and
+    says something the question did not. "" when no sentence is short and clear enough."""
+    from .question import slots
+
+    held = [pattern for slot, _, pattern in slots() if slot in part.slots]
+    sentences = [t.strip() for t in re.split(r"(?<=[。；！？])|\n", quote) if t.strip()]
+    if len(sentences) < 2:
+        return ""  # the quote is the answer already
+
+    def score(sentence: str) -> float:
+        words = sum(idf(t) for t in part.search_terms if t in sentence)
+        new = sum(1 for ch in sentence if ch not in part.text) >= NEW_CHARS
+        slot = not held or any(p.search(sentence) for p in held)
+        return words * new * slot
+
+    best = max(sentences, key=score)
+    if score(best) <= 0 or len(best) > LEAD_CHARS:
+        return ""
+    best = re.sub(r"^第[一二三四五六七八九十百零]+条\s*", "", best)
+    return best if best.endswith(("。", "：")) else best.rstrip("，；") + "。"
+
+
+def target_rows(part: Part, hits: list[Hit]) -> list[Hit]:
+    """Indicator-table rows the question asks for: the top hit must be a row naming it.
+
+    One row, at the level the question asks about; both levels when it compares them."""
+    from .retrieve import names_indicator
+
+    if not _TARGET.search(part.text) or not hits or hits[0].chunk.kind != "table_row":
+        return []
+    rows = [h for h in hits[:6] if h.chunk.kind == "table_row" and "指标" in h.chunk.section_path
+            and names_indicator(part.text, h.chunk.text)]
+    if not rows:
+        return []
+    by_level: dict[str, Hit] = {}
+    for hit in rows:
+        by_level.setdefault(hit.level, hit)
+    first = by_level.get(hits[0].level, rows[0])
+    compares = "国家" in part.levels and (part.places or len(part.levels) > 1)
+    return [first] + [h for lvl, h in by_level.items() if compares and lvl != first.level]
+
+
+def _compose_targets(rows: list[Hit]) -> tuple[str, tuple[Citation, ...]]:
+    citations = tuple(Citation(n, hit, hit.chunk.text.split("\n")[0])
+                      for n, hit in enumerate(rows, start=1))
+    lines = [f"{row_summary(c.quote)} [{c.n}]（{_source(c.hit)}指标表）" for c in citations]
+    return "\n".join(lines), citations
+
+
+def row_summary(row_sentence: str) -> str:
+    """"养老机构护理型床位占比：2025年目标值 ≥55%，属性 约束性" from a described table row."""
+    body = row_sentence.split("）：", 1)[-1].rstrip("。")
+    name, _, fields = body.partition("——")
+    cells = [f.split("：", 1) for f in fields.split("；") if "：" in f]
+    unit = next((v for h, v in cells if h == "单位"), "")
+    shown = [f"{h} {v}{unit if _BARE_NUMBER.fullmatch(v) else ''}" for h, v in cells if h != "单位"]
+    return f"{name}：{'，'.join(shown)}"
+
+
+def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = 4, most: int = 3
+                   ) -> list[tuple[Hit, str]]:
+    """The best-matching sentences of the top passages, best first, at most `most`."""
+    from .clean import enumeration_blocks, split_sentences
+
+    weights = {t: idf(t) for t in part.search_terms}
+    scored = []
+    for rank, hit in enumerate(hits[:passages]):
+        sentences = [hit.chunk.text] if hit.chunk.kind == "table_row" else split_sentences(hit.chunk.text)
+        for position, sentence in enumerate(sentences):
+            overlap = sum(w for t, w in weights.items() if t in sentence)
+            overlap *= answer_type_bonus(part, sentence)
+            scored.append((overlap / (1 + 0.35 * rank), rank, position, hit, sentence, sentences))
+    if not scored:
+        return []
+    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    best = scored[0][0]
+    picked = []
+    for score, _, position, hit, sentence, sentences in scored:
+        if len(picked) >= most or score < 0.45 * best:
+            break
+        if hit.chunk.article:  # an article: quote its 款 whole, an enumeration with its lead-in
+            sentence = next((b for b in enumeration_blocks(hit.chunk.text) if sentence in b),
+                            sentence)
+        elif len(sentence) < 30 and position + 1 < len(sentences):  # a lead-in needs what follows
+            sentence += sentences[position + 1]
+        if all(sentence not in quote and quote not in sentence for _, quote in picked):
+            picked.append((hit, sentence))
+    return picked
+
+
+# How much a sentence holding the kind of thing asked for outweighs one that only shares words
+# (set by hand on the seed train set; a period or a date is rarer in a passage than a number).
+SLOT_BONUS = {"duration": 1.6, "date": 1.4}
+
+
+def answer_type_bonus(part: Part, sentence: str) -> float:
+    """A sentence of the kind asked for (an amount, a period, a date, a number) beats one that
+    only shares words."""
+    from .question import slots
+
+    if _QUANTITY.search(part.text) and not missing_quantity(part.text, [sentence]):
+        return 1.6
+    for slot, _, evidence in slots():
+        if slot in part.slots and slot in SLOT_BONUS:
+            return SLOT_BONUS[slot] if evidence.search(sentence) else 1.0
+    if _ASKS_NUMBER.search(part.text):
+        return 1.3 if re.search(r"\d", sentence) else 1.0
+    return 1.0
+
+
+def _source(hit: Hit) -> str:
+    """"《社会救助暂行办法》第十一条（国家级，2019-03-02）": document, article, level, version."""
+    level = f"{hit.level}级" if hit.level else ""
+    bits = "，".join(b for b in (level, hit.date) if b)
+    return f"《{hit.title}》{hit.chunk.article}" + (f"（{bits}）" if bits else "")
+
+
+def _notes(citations, this_year: int | None = None) -> list[str]:
+    """A plan's target for a year already past is a target, not what was reached."""
+    import datetime
+
+    this_year = this_year or datetime.date.today().year
+    notes = []
+    targets = [int(y) for c in citations if c.hit.chunk.kind == "table_row" or "目标" in c.quote
+               for y in re.findall(r"(20\d{2})年", c.quote)]
+    past = [y for y in targets if y < this_year]
+    if past:
+        notes.append(f"注：以上是规划中到{max(past)}年的目标，该时期已经结束；实际完成情况和现行标准"
+                     "请向当地民政部门核实。")
+    notes.append("以上内容摘自原文件，具体办理以当地民政部门的解释为准。")
+    return notes

@@ -1,0 +1,172 @@
+"""Does the evidence answer what was asked? Small named signals of the question against the
+retrieved passages and the quote composed from them, weighed by a learned, calibrated model
+(logistic regression fitted by `make train` on the labelled train and dev sets; its
+coefficients and threshold live in data/judge.json, never edited by hand)."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .question import Part, slots
+from .schema import Citation, Hit
+
+_NOW = re.compile(r"今年|明年|去年|现在|目前|最新")
+# The plans speak of the end of a five-year period rather than its year.
+YEAR_ALIASES = {"2020": ("十三五",), "2025": ("十四五",)}
+QUANTITY_UNITS = {"钱": "元", "块": "元", "块钱": "元", "元": "元", "人": "人|名|万人", "名": "人|名",
+                  "户": "户", "个": "个|家|所", "家": "家|个", "张": "张", "所": "所|个"}
+_QUANTITY = re.compile(r"(?:多少|几)(块钱|钱|块|元|人|名|户|个|家|张|所)|(?:费|价|资|金|补贴|津贴)\w{0,3}多少()")
+# A question that two passages answer together (national vs county) is covered by both, but
+# two half-matching passages are weaker evidence than one whole match.
+COMBINED_DISCOUNT = 0.9
+TOP_PASSAGES = 3  # coverage is judged on the best of the first three passages
+FEATURES = ("coverage", "top_coverage", "quote_coverage", "unseen", "dense_best", "dense_top",
+            "dense_gap", "keyword_top", "agree", "margin", "missing_place", "missing_year",
+            "asks_now", "missing_quantity", "slot_missing", "slot_met", "terms")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    answer: bool
+    probability: float
+    reason: str  # what the documents lack, when refusing ("" when unknown)
+    signals: dict
+
+
+def coverage(terms: dict[str, tuple[str, ...]], idf, text: str) -> float:
+    """Rarity-weighted share of the question's terms the text contains (or paraphrases)."""
+    weights = {t: idf(t) for t in terms}
+    total = sum(weights.values())
+    found = sum(w for t, w in weights.items() if any(a in text for a in terms[t]))
+    return found / total if total else 0.0
+
+
+def about(hit: Hit) -> str:
+    return hit.chunk.text + hit.chunk.section_path + hit.title
+
+
+def missing_place(places: tuple[str, ...], text: str) -> str:
+    """The place the question names when the text mentions none of the places it names."""
+    return "" if not places or any(p in text for p in places) else places[0]
+
+
+def missing_year(years: tuple[str, ...], text: str) -> str:
+    for year in years:
+        if year not in text and not any(a in text for a in YEAR_ALIASES.get(year, ())):
+            return year
+    return ""
+
+
+def missing_quantity(question: str, quotes: list[str]) -> str:
+    """What a "多少钱/多少户" question asks for, when no quoted sentence states it."""
+    asked = _QUANTITY.search(question)
+    if not asked:
+        return ""
+    unit = asked.group(1) or "元"
+    units = QUANTITY_UNITS.get(unit, unit)
+    stated = re.compile(rf"\d[\d.,，万亿千百]*\s*(?:{units})|单位：[^；]*(?:{units})")
+    return "" if any(stated.search(q) for q in quotes) else f"数额（{unit}）"
+
+
+def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index) -> dict:
+    """Every signal the model weighs, by name (see FEATURES), with what a refusal would name."""
+    idf = index.keyword.idf
+    terms = dict(zip(part.terms, part.alternatives))
+    top = hits[:TOP_PASSAGES]
+    best = max((coverage(terms, idf, about(h)) for h in top), default=0.0)
+    pair = coverage(terms, idf, "".join(about(h) for h in hits[:2]))
+    quoted = [c.quote for c in citations]
+    cited = "".join(c.hit.chunk.text + c.hit.chunk.section_path + c.hit.region + c.hit.title
+                    for c in citations)
+    corpus = index.corpus_text
+    weights = {t: idf(t) for t in terms}
+    unseen = sum(w for t, w in weights.items() if not any(a in corpus for a in terms[t]))
+    held = {slot: bool(pattern.search("".join(quoted))) for slot, _, pattern in slots()
+            if slot in part.slots}
+    dense = [h.scores.get("dense", 0.0) for h in hits[:5]]
+    keyword = [h.scores.get("bm25", 0.0) for h in hits[:10]]
+    place = missing_place(part.places, "".join(about(h) + h.region for h in top) + cited)
+    year = missing_year(part.years, "".join(about(h) for h in hits[:2]))
+    quantity = missing_quantity(part.text, [c.hit.chunk.text for c in citations])
+    return {
+        "coverage": max(best, COMBINED_DISCOUNT * pair),
+        "top_coverage": coverage(terms, idf, about(hits[0])) if hits else 0.0,
+        "quote_coverage": coverage(terms, idf, "".join(quoted)),
+        "unseen": unseen / sum(weights.values()) if weights else 0.0,
+        "dense_best": max(dense, default=0.0),
+        "dense_top": dense[0] if dense else 0.0,
+        # how far the first passage stands out from the rest, by meaning and by words
+        "dense_gap": dense[0] - sum(dense[1:]) / len(dense[1:]) if len(dense) > 1 else 0.0,
+        "keyword_top": keyword[0] / max(keyword) if keyword and max(keyword) > 0 else 0.0,
+        "agree": float(bool(hits) and _in_both_top(hits[0], hits)),
+        "margin": hits[0].score - hits[1].score if len(hits) > 1 else (hits[0].score if hits else 0),
+        "missing_place": float(bool(place)),
+        "missing_year": float(bool(year)),
+        "asks_now": float(bool(_NOW.search(part.text)) and "amount" in part.slots),
+        "missing_quantity": float(bool(quantity)),
+        "slot_missing": float(sum(1 for ok in held.values() if not ok)),
+        "slot_met": float(sum(1 for ok in held.values() if ok)),
+        # how much the question specifies; a bare "X怎么办" is less often held by the documents
+        "terms": math.log1p(len(terms)),
+        "_place": place, "_year": year, "_quantity": quantity,
+        "_slots": [slot for slot, ok in held.items() if not ok],
+        "_citations_empty": not citations,
+    }
+
+
+def _in_both_top(hit: Hit, hits: list[Hit]) -> bool:
+    """The first passage is among the best three of both rankers, not carried by one alone."""
+    dense = sorted(hits, key=lambda h: -h.scores.get("dense", -1.0))[:3]
+    keyword = sorted(hits, key=lambda h: -h.scores.get("bm25", -1.0))[:3]
+    return hit in dense and hit in keyword and "bm25" in hit.scores
+
+
+@lru_cache(maxsize=1)
+def model() -> dict:
+    path = resources.files("assistant") / "data" / "judge.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def probability(values: dict, fitted: dict | None = None) -> float:
+    """P(the composed answer answers the question), from the fitted logistic regression."""
+    fitted = fitted or model()
+    z = fitted["intercept"]
+    for name, weight, mean, scale in zip(fitted["features"], fitted["coef"], fitted["mean"],
+                                         fitted["scale"]):
+        z += weight * (values[name] - mean) / scale
+    return 1 / (1 + math.exp(-max(min(z, 30), -30)))
+
+
+SLOT_NAMES = {"amount": "具体金额或标准", "duration": "具体期限", "date": "具体日期", "where": "办理的部门或地点",
+              "materials": "所需材料", "procedure": "办理流程", "penalty": "处罚规定",
+              "conditions": "具体条件", "definition": "定义"}
+
+
+def decide(values: dict, date_span: str = "", fitted: dict | None = None) -> Verdict:
+    """Answer when the model's probability reaches its threshold chosen on dev; a refusal
+    names what is missing where a signal says so."""
+    fitted = fitted or model()
+    p = probability(values, fitted)
+    if p >= fitted["threshold"] and not values["_citations_empty"]:
+        return Verdict(True, p, "", values)
+    return Verdict(False, p, refusal_reason(values, date_span), values)
+
+
+def refusal_reason(values: dict, date_span: str = "") -> str:
+    if values["_place"]:
+        return f"文件中没有关于“{values['_place']}”的这方面内容"
+    if values["_year"]:
+        return f"文件中没有{values['_year']}年的相关内容"
+    if values["asks_now"]:
+        return (f"现有文件的日期为{date_span}，不含当前的标准" if date_span
+                else "现有文件不含当前的标准")
+    if values["_quantity"]:
+        return f"文件中没有给出具体的{values['_quantity']}"
+    if values["_slots"]:
+        return f"相关文件没有写明{SLOT_NAMES.get(values['_slots'][0], '这一点')}"
+    return ""

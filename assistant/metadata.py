@@ -1,0 +1,176 @@
+"""A document's citation fields read from its own text and file name, for documents the
+manifest does not describe: title, issuer and order number, promulgation, effective and version
+dates, and the level and region its issuer implies."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+_CN_NUM = "一二三四五六七八九十百零〇"
+DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# "(2019-03-02)" or "_2019-03-02" in a file name: the version the file holds.
+FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.](\d{2})[-_.](\d{2})(?!\d)")
+# "中华人民共和国国务院令第649号", "民政部令第14号"
+ORDER = re.compile(rf"(?:中华人民共和国)?(\w{{2,12}}?)令第([\d{_CN_NUM}]+)号")
+# "北京市第十四届人民代表大会第三次会议", "第八届全国人民代表大会常务委员会第二十一次会议"
+CONGRESS = re.compile(rf"(\w{{0,12}}?)第[{_CN_NUM}]+届(全国)?人民代表大会(常务委员会)?")
+# "〔2022〕64号" document numbers of government notices, with the issuing office before them.
+NOTICE = re.compile(r"([\u4e00-\u9fff]{2,10}[发办函字])\s*[〔\[(（]((?:19|20)\d{2})[〕\])）]\s*(\d+)\s*号")
+# A promulgation line: a date, who, and what was done ("… 国务院令第649号公布").
+ACTION_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年.*(?:公布|发布|通过|印发|批准|施行|实施|修订|修正)\W*$")
+PROMULGATED = ("公布", "发布", "印发", "通过", "批准")  # in this order of preference
+EFFECTIVE = re.compile(r"施行|实施")
+# "本条例自2017年12月1日起施行"
+EFFECTIVE_IN_TEXT = re.compile(r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起\s*(?:施行|实施)")
+HEADER_LINES = 12  # promulgation lines sit right under the title, before the first article
+NATIONAL = re.compile(r"^(?:中华人民共和国|全国|国务院|国家|中共中央|民政部|财政部|人力资源社会保障部|"
+                      r"教育部|住房和城乡建设部|应急管理部|国家卫生健康委|中央)")
+LEGAL_TITLE = re.compile(r"(?:法|条例|办法|规定|细则|规则|决定)$")
+
+
+@dataclass(frozen=True)
+class Place:
+    level: str  # 国家 / 省 / 市 / 区 / 县
+    region: str  # 全国, or the place's short name (浙江, 北京)
+
+
+def derive(name: str, text: str) -> dict[str, str]:
+    """Citation fields found in the document; absent ones are left out."""
+    header = _header(text)
+    title = derive_title(text, name)
+    fields: dict[str, str] = {"title": title}
+    issuer, number = _issuer(header) if header else ("", "")
+    if not issuer:
+        issuer, number = _notice(text)
+    if issuer:
+        fields["issuer"] = issuer
+    if number:
+        fields["number"] = number
+    dated = [(iso_date(m), line) for line in header for m in [DATE.search(line)] if m]
+    promulgated = next((d for word in PROMULGATED for d, line in dated if word in line), "")
+    effective = next((d for d, line in dated if EFFECTIVE.search(line)
+                      and not any(word in line for word in PROMULGATED)), "")
+    if not effective:
+        found = EFFECTIVE_IN_TEXT.search(text)
+        effective = iso_date(DATE.search(found.group(1))) if found else ""
+    version = _file_date(name) or max((d for d, _ in dated), default="")
+    for key, value in (("promulgated", promulgated), ("effective", effective),
+                       ("date", version or promulgated)):
+        if value:
+            fields[key] = value
+    place = place_of(issuer) or place_of(title)
+    if place:
+        fields["level"], fields["region"] = place.level, place.region
+    kind = document_kind(title)
+    if kind:
+        fields["kind"] = kind
+    return fields
+
+
+def derive_title(text: str, name: str) -> str:
+    """The first Markdown heading, else the first short line that reads like a title, else the
+    file name without its suffix and version date."""
+    for line in text.splitlines():
+        heading = re.match(r"^#\s+(.+?)\s*#*$", line.strip())
+        if heading:
+            return heading.group(1)
+        if line.strip():
+            break
+    for line in text.splitlines():
+        if "\t" in line or line.strip() == "序号":  # a table before any title line
+            break
+        line = re.sub(r"[*#★●|｜\s\ufffd]+", "", line)
+        if 4 <= len(line) <= 60 and re.search(r"[\u4e00-\u9fff]", line):
+            return line
+    stem = FILE_DATE.sub("", Path(name).stem)
+    return re.sub(r"[（(]\s*[）)]", "", stem).strip(" _-") or Path(name).stem
+
+
+def _header(text: str) -> list[str]:
+    """The lines between the title and the body: where promulgation lines are printed."""
+    lines = []
+    for line in text.splitlines()[1:HEADER_LINES + 1]:
+        line = line.strip()
+        if line.startswith(("<!--", "#")) or re.match(rf"^第[{_CN_NUM}]+[章条节编]", line):
+            break
+        if line:
+            lines.append(line)
+    return [line for line in lines if ACTION_LINE.match(line)]
+
+
+def _issuer(header: list[str]) -> tuple[str, str]:
+    for line in header:
+        order = ORDER.search(line)
+        if order:
+            return order.group(1), f"{order.group(1)}令第{order.group(2)}号"
+    for line in header:
+        congress = CONGRESS.search(line)
+        if congress:
+            place = congress.group(1) or ""
+            whole = "全国" if congress.group(2) else ""
+            return f"{place}{whole}人民代表大会{congress.group(3) or ''}", ""
+    return "", ""
+
+
+def _notice(text: str) -> tuple[str, str]:
+    """A notice's issuing office and number ("民政办发〔2022〕64号") near its top."""
+    found = NOTICE.search(text[:2000])
+    if not found:
+        return "", ""
+    return "", f"{found.group(1)}〔{found.group(2)}〕{found.group(3)}号"
+
+
+def iso_date(match: re.Match) -> str:
+    year, month, day = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def _file_date(name: str) -> str:
+    found = FILE_DATE.search(Path(name).stem)
+    return "-".join(found.groups()) if found else ""
+
+
+def document_kind(title: str) -> str:
+    if LEGAL_TITLE.search(title):
+        return "法规"
+    for kind in ("规划", "报告", "通知", "意见", "方案"):
+        if kind in title:
+            return kind
+    return ""
+
+
+@lru_cache(maxsize=1)
+def provinces() -> tuple[tuple[str, str], ...]:
+    """(full name, short name) of every provincial-level division, from the data file."""
+    text = (resources.files("assistant") / "data" / "provinces.txt").read_text(encoding="utf-8")
+    return tuple(tuple(line.split()[:2]) for line in text.splitlines()
+                 if line.strip() and not line.startswith("#"))
+
+
+def place_of(issuer: str) -> Place | None:
+    """The level and region an issuer (or a title) names at its start."""
+    if not issuer:
+        return None
+    if NATIONAL.match(issuer):
+        return Place("国家", "全国")
+    for full, short in provinces():
+        if issuer.startswith((full, short)):
+            rest = issuer[len(full) if issuer.startswith(full) else len(short):]
+            local = re.match(r"^([\u4e00-\u9fff]{1,8}?(?:市|州|盟|县|旗|区))", rest)
+            if local and not re.match(r"^(?:人民|常务|委员|政府)", rest):
+                return _local(local.group(1))
+            return Place("省", short)
+    local = re.match(r"^([\u4e00-\u9fff]{1,8}?(?:自治州|自治县|市|州|盟|县|旗|区))", issuer)
+    return _local(local.group(1)) if local else None
+
+
+def _local(name: str) -> Place:
+    if name.endswith(("县", "旗")):
+        return Place("县", name)
+    if name.endswith("区"):
+        return Place("区", name)
+    return Place("市", name)

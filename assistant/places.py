@@ -1,0 +1,78 @@
+"""Places in questions and in documents: which region or level a question asks about, and
+whether a passage's document is of it. Nothing here names a place of any corpus: provinces come
+from a gazetteer data file, level words from another, and local names from each document's
+region as its metadata gives it."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from .metadata import provinces
+
+SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|省|市|州|盟|县|旗|区|镇|乡|街道)$")
+# "四川省成都市金牛区" -> 四川省, 成都市, 金牛区
+REGION_PART = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:特别行政区|自治区|自治州|自治县|省|市|州|盟|县|旗|区)")
+# Words jieba tags as places that name no particular place.
+GENERIC = frozenset("城市 农村 城乡 全国 国家 省 市 县 区 乡 镇 街道 社区 地方 当地 本地 外地 "
+                    "异地 基层 城区 市区 县城 乡镇 农村地区 城镇 中央".split())
+
+
+@lru_cache(maxsize=1)
+def level_words() -> tuple[tuple[str, str], ...]:
+    """(word, level) pairs, longest word first, from the data file."""
+    text = (resources.files("assistant") / "data" / "levels.txt").read_text(encoding="utf-8")
+    pairs = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            level, _, words = line.partition("\t")
+            pairs += [(word, level.strip()) for word in words.split()]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def asked_levels(question: str) -> tuple[str, ...]:
+    """The levels of government the question's own words point to ("县里" -> 县), in order."""
+    found = []
+    for word, level in level_words():
+        if word in question and level not in found:
+            found.append(level)
+    return tuple(found)
+
+
+def short(place: str) -> str:
+    """"浙江省" -> "浙江", "金牛区" -> "金牛"; a name that is only a suffix stays whole."""
+    stem = SUFFIX.sub("", place)
+    return stem if len(stem) >= 2 else place
+
+
+def region_parts(region: str) -> list[str]:
+    """Every place a document's region names, full and short: the words a question may use."""
+    parts = REGION_PART.findall(region) or ([region] if region else [])
+    return [p for part in parts for p in dict.fromkeys((part, short(part)))
+            if len(p) >= 2 and p not in GENERIC]
+
+
+def named_places(question: str, known: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Particular places the question names: jieba's place words with a place suffix, a
+    province, or a place one of the corpus's documents is of (`known`)."""
+    from .keyword import segmenter
+
+    segmenter()
+    import jieba.posseg as posseg
+
+    provincial = {name for pair in provinces() for name in pair}
+    found = []
+    for word, flag in posseg.lcut(question):
+        if word in GENERIC or word in found or any(w == word for w, _ in level_words()):
+            continue
+        if word in known or word in provincial or (flag == "ns" and SUFFIX.search(word)
+                                                   and len(word) >= 3):
+            found.append(word)
+    return tuple(found)
+
+
+def of_place(place: str, region: str, title: str = "") -> bool:
+    """Is a document of `region` (or titled `title`) about `place`?"""
+    stem = short(place)
+    return bool(stem) and (stem in region or stem in title)

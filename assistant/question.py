@@ -1,0 +1,185 @@
+"""Understand a question once: cleaned, a follow-up resolved, split into the parts it asks,
+everyday words mapped to policy terms, and for each part its tokens, terms, places, years and
+the slot it asks (amount, where, materials …). Retrieval, the judge and the composer read the
+record; none of them cleans, expands or tokenizes the question again."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .keyword import tokenize
+from .places import asked_levels, named_places
+
+MAX_QUESTION = 300
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_ASKS = re.compile(r"多少|什么|哪|几|吗|呢|怎么|如何|是否|能不能|有没有|多久|多大")
+_FOLLOWUP = re.compile(r"^(?:那|那么|还有|另外|再问|再说)|[呢吗]？?$")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# Generic tokens that say nothing of the topic: a bare unit, a bare level, a digit.
+_NOT_A_TERM = re.compile(r"\d|年|月|日|个|元|县|区|市|省")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What understanding needs to know of the corpus: the places its documents are of, and
+    its documents' titles."""
+
+    places: frozenset[str] = frozenset()
+    titles: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Part:
+    """One thing the question asks."""
+
+    text: str  # as asked, a follow-up resolved against the one before
+    search: str  # with the policy terms of its everyday words appended: what retrieval reads
+    added: tuple[str, ...]  # those policy terms
+    tokens: tuple[str, ...]  # the keyword index's tokens of `search`
+    terms: tuple[str, ...]  # the part's own content terms
+    alternatives: tuple[tuple[str, ...], ...]  # per term: itself and the policy terms it maps to
+    search_terms: tuple[str, ...]  # content terms of `search`, for picking the sentences to quote
+    places: tuple[str, ...]  # particular places named (浙江, 金牛区)
+    levels: tuple[str, ...]  # levels of government pointed to (县里 -> 县)
+    documents: tuple[str, ...]  # titles of the corpus's documents it names
+    years: tuple[str, ...]
+    numbers: tuple[str, ...]  # numbers of two digits or more, or with a decimal point
+    slots: tuple[str, ...]  # what it asks for: amount, duration, date, where, materials …
+
+
+@dataclass(frozen=True)
+class Question:
+    asked: str  # as typed
+    text: str  # printable, one line, at most MAX_QUESTION characters
+    parts: tuple[Part, ...]
+    problem: str = ""  # "empty" or "not_chinese" when there is nothing to look up
+
+
+def understand(asked: str, history: list[str] | tuple[str, ...] = (),
+               vocabulary: Vocabulary = Vocabulary()) -> Question:
+    text = sanitize(asked)
+    if not text:
+        return Question(asked, text, (), "empty")
+    if not _CJK.search(text):
+        return Question(asked, text, (), "not_chinese")
+    parts = question_parts(text, [sanitize(str(h)) for h in history])
+    return Question(asked, text, tuple(part(p, vocabulary) for p in parts))
+
+
+def part(text: str, vocabulary: Vocabulary = Vocabulary()) -> Part:
+    """One part understood; also how the langchain retriever reads a bare query."""
+    search, added = expand(text)
+    terms = content_terms(text)
+    return Part(
+        text=text, search=search, added=added, tokens=tuple(tokenize(search)), terms=terms,
+        alternatives=tuple(alternatives(t) for t in terms), search_terms=content_terms(search),
+        places=named_places(text, vocabulary.places), levels=asked_levels(text),
+        documents=named_documents(text, vocabulary.titles), years=tuple(_YEAR.findall(text)),
+        numbers=tuple(n for n in _NUMBER.findall(text) if len(n) >= 2 or "." in n),
+        slots=asked_slots(text))
+
+
+def sanitize(question: str) -> str:
+    """Printable text only: control characters, lone surrogates and runs of spaces removed."""
+    question = question.encode("utf-8", "replace").decode("utf-8")
+    question = "".join(c for c in question if unicodedata.category(c)[0] != "C" or c in "\t\n")
+    return re.sub(r"\s+", " ", question).strip()[:MAX_QUESTION]
+
+
+def resolve_followup(question: str, history: list[str]) -> str:
+    """"那农村的呢？" after a question about cities is asked as that question plus this one."""
+    if not history or len(question) > 16 or not _FOLLOWUP.search(question):
+        return question
+    return f"{history[-1].rstrip('？?。! ')}，{question}"
+
+
+def question_parts(asked: str, history: list[str]) -> list[str]:
+    """What is asked, part by part: a follow-up resolved against the history, or the separate
+    questions of one message."""
+    resolved = resolve_followup(asked, history)
+    parts = [resolved] if resolved != asked else split_questions(asked)
+    return list(dict.fromkeys(parts))  # the same question typed twice is asked once
+
+
+def split_questions(question: str) -> list[str]:
+    """The separate questions in one message; a short follow-up part keeps the one before it.
+
+    "…有多少张，其中护理型床位占比是多少" is two questions too: clauses that each ask."""
+    parts = []
+    for sentence in re.split(r"[？?；;]+", question):
+        clauses = [c for c in re.split(r"[，,]", sentence) if c.strip()]
+        if len(clauses) > 1 and sum(1 for c in clauses if _ASKS.search(c)) == len(clauses):
+            parts += clauses
+        else:
+            parts.append(sentence)
+    parts = [p.strip() for p in parts if len(_CJK.findall(p)) >= 4]
+    if len(parts) < 2:
+        return [question]
+    return [resolve_followup(p, parts[:n]) for n, p in enumerate(parts)]
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(everyday phrase, policy terms) from data/synonyms.tsv, longest phrase first."""
+    text = (resources.files("assistant") / "data" / "synonyms.tsv").read_text(encoding="utf-8")
+    pairs = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            phrase, _, terms = line.partition("\t")
+            pairs.append((phrase.strip(), tuple(terms.split())))
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def expand(question: str) -> tuple[str, tuple[str, ...]]:
+    """The question with the policy terms of every everyday phrase in it appended."""
+    added: list[str] = []
+    for phrase, terms in synonyms():
+        if phrase in question:
+            added += [t for t in terms if t not in question and t not in added]
+    return f"{question} {' '.join(added)}".strip(), tuple(added)
+
+
+def content_terms(text: str) -> tuple[str, ...]:
+    """Distinct query terms that say what the question is about."""
+    terms: list[str] = []
+    for token in tokenize(text):
+        if token not in terms and not _NOT_A_TERM.fullmatch(token):
+            terms.append(token)
+    return tuple(terms)
+
+
+def alternatives(term: str) -> tuple[str, ...]:
+    """The term, and the policy terms of the everyday phrases it belongs to."""
+    found = [term]
+    for phrase, mapped in synonyms():
+        if phrase == term or (len(term) >= 2 and (term in phrase or phrase in term)):
+            found += mapped
+    return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def slots() -> tuple[tuple[str, re.Pattern, re.Pattern], ...]:
+    """(slot, question pattern, evidence pattern) from data/slots.tsv."""
+    text = (resources.files("assistant") / "data" / "slots.tsv").read_text(encoding="utf-8")
+    rows = []
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            slot, asked, held = line.split("\t")
+            rows.append((slot, re.compile(asked), re.compile(held)))
+    return tuple(rows)
+
+
+def asked_slots(question: str) -> tuple[str, ...]:
+    return tuple(slot for slot, asked, _ in slots() if asked.search(question))
+
+
+def named_documents(question: str, titles: frozenset[str]) -> tuple[str, ...]:
+    """Titles of the corpus's documents the question names, in full or without 中华人民共和国
+    ("老年人权益保障法")."""
+    return tuple(t for t in titles if len(t) >= 4 and (t in question or (
+        t.startswith("中华人民共和国") and len(t) > 10 and t[7:] in question)))

