@@ -460,7 +460,8 @@ def write_folder(data: bytes | memoryview, folder: Path) -> None:
            {"prompts": PROMPTS, "default_prompt_name": None, "similarity_fn_name": "cosine"})
     _write(folder / "modules.json", [
         {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+        {"idx": 1, "name": "1", "path": "1_Pooling",
+         "type": "sentence_transformers.models.Pooling"},
         {"idx": 2, "name": "2", "path": "2_Normalize",
          "type": "sentence_transformers.models.Normalize"},
     ])

