@@ -74,7 +74,7 @@ def matches(row: list[str], words: list[tuple[str, ...]]) -> int:
 def search(rows: list[list[str]], query: str, synonyms=()) -> list[int]:
     """Positions of the rows matching any word of `query`, those matching more words first;
     all rows for an empty query. Staff type a few words and expect the rows naming any of
-    them (“护理型 社会工作”), with the rows naming all of them on top (“民乐 养老”)."""
+    them (“护理型 社会工作”), with the rows naming all of them on top (“县 养老”)."""
     words = search_terms(query, synonyms)
     if not words:
         return list(range(len(rows)))
@@ -128,7 +128,7 @@ def write_xlsx(table: list[list[str]], path) -> None:
 
 def comparison(rows: list[list[str]], kept: list[int]) -> list[tuple[str, list[list[str]]]]:
     """Indicators that more than one document sets (national and county), each with its rows
-    from every document — not only the kept ones, so a county row found by 民乐 is compared
+    from every document — not only the kept ones, so a county row found by its place is compared
     with the national row of the same indicator."""
     name = COLUMNS.index("指标")
     groups: dict[str, list[int]] = {}

@@ -741,7 +741,7 @@ def blocks(handlers: Handlers) -> gr.Blocks:
                     clear = gr.Button("清空对话", scale=1, min_width=70)
                 status = gr.Markdown(elem_id="feedback-status")
             with gr.Tab("指标查询") as targets_tab:
-                query = gr.Textbox(label="搜索指标（任一词即可，如：社工、床位、民乐 养老）",
+                query = gr.Textbox(label="搜索指标（任一词即可，如：社工、床位、县 养老）",
                                    placeholder="输入关键词，如：养老、低保、社工",
                                    elem_id="target-search")
                 first = handlers.targets("")
