@@ -42,7 +42,7 @@ def cpu_precision() -> str:
 def load_encoder(precision: str):
     """The converted model (converted on first use), loaded once per process and precision."""
     from .e5torch import model_folder
-    from .xlmr import SentenceEncoder
+    from .sentence_encoder import SentenceEncoder
 
     return SentenceEncoder(model_folder(), precision)
 

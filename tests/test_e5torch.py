@@ -9,16 +9,16 @@ import struct
 import numpy as np
 import pytest
 
-from assistant import e5torch
+from assistant import e5pack, e5tokenizer, e5torch
 from assistant.embed import load_encoder
-from assistant.xlmr import batches, windows
+from assistant.sentence_encoder import batches, windows
 
 
 def test_q4_blocks_dequantize_low_nibbles_first_then_high():
-    block = np.zeros(1, e5torch._Q4_BLOCK)
+    block = np.zeros(1, e5pack._Q4_BLOCK)
     block["d"] = 0.5
     block["qs"][0] = [0x08 | 0xF0] + [0x19] * 15  # weight 0: 8-8=0, weight 16: 15-8=7
-    values = e5torch.dequantize_q4(block)[0]
+    values = e5pack.dequantize_q4(block)[0]
     assert values[0] == 0.0 and values[16] == 3.5
     assert values[1] == (9 - 8) * 0.5 and values[17] == (1 - 8) * 0.5
 
@@ -47,7 +47,7 @@ def lookup(chars: bytes, text: str) -> str | None:
 
 def test_the_charsmap_finds_every_mapped_character_and_nothing_else():
     mapping = {0x41: "a", 0xFF21: "A", 0x3000: " ", 0x1: "", 0x2460: "1", 0x1F600: "x"}
-    chars = e5torch.charsmap(mapping)
+    chars = e5tokenizer.charsmap(mapping)
     assert {chr(c): lookup(chars, chr(c)) for c in mapping} == {
         chr(c): out for c, out in mapping.items()}
     assert [lookup(chars, t) for t in ("B", "特", "\uff22", "\U0001F601")] == [None] * 4
