@@ -213,10 +213,16 @@ def open_pipeline(pipeline: str, settings):
     return (lambda q: ask(index, q, k=settings.top_k)), len(index.chunks), embeddings
 
 
+NOTES = "<!-- notes: written by hand; bench/scale.py keeps everything below this line -->"
+
+
 def save(results: list[dict]) -> None:
     DOCS.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    (DOCS / "benchmark.md").write_text(render(results), encoding="utf-8")
+    page = DOCS / "benchmark.md"
+    old = page.read_text(encoding="utf-8") if page.exists() else ""
+    notes = NOTES + old.split(NOTES, 1)[1] if NOTES in old else ""
+    page.write_text(render(results) + ("\n" + notes if notes else ""), encoding="utf-8")
     plot(results, DOCS / "benchmark.png")
 
 
