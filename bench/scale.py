@@ -175,7 +175,12 @@ def child(step: str, pipeline: str) -> None:
         started = time.perf_counter()
         ask(question)
         latencies.append((time.perf_counter() - started) * 1000)
-    engine = getattr(embeddings, "engine", "")
+    # from the build's record: asking the embedder would load torch just to name it, into the
+    # serving memory measured here
+    from assistant.index import current_build
+
+    build = current_build(settings.index_dir)
+    engine = json.loads((build / "meta.json").read_text(encoding="utf-8"))["engine"] if build else ""
     print(json.dumps({"first_answer_at": first_answer_at, "chunks": chunks, "latencies_ms": latencies,
                       "engine": engine,
                       "query_engine": getattr(embeddings, "query_engine", "") or engine}))

@@ -134,3 +134,14 @@ def test_sentence_transformers_loads_the_folder_and_gives_the_same_vectors(sampl
     query = model.encode_query(["特困人员怎么认定"])
     ours = load_encoder("fp32").encode(["特困人员怎么认定"], "query")
     assert float((ours * query).sum()) > 0.9999
+
+
+def test_batches_side_by_side_give_the_vectors_of_batches_in_turn(sample):
+    from assistant.sentence_encoder import SentenceEncoder
+
+    texts = [t for k, t in sample if k == "passage"][:12]
+    encoder = load_encoder("bf16")
+    side_by_side = encoder.encode(texts, "passage", budget=256)  # several batches, one per core
+    in_turn = SentenceEncoder(encoder.folder, "bf16", workers=1).encode(texts, "passage",
+                                                                        budget=256)
+    assert np.abs(side_by_side - in_turn).max() < 1e-6
