@@ -67,7 +67,8 @@ def understand(asked: str, history: list[str] | tuple[str, ...] = (),
         return Question(asked, text, (), "empty")
     if not _CJK.search(text):
         return Question(asked, text, (), "not_chinese")
-    parts = question_parts(text, [sanitize(str(h)) for h in history])
+    parts = [p for asked_part in question_parts(text, [sanitize(str(h)) for h in history])
+             for p in compared_parts(asked_part, vocabulary.places)]
     return Question(asked, text, tuple(part(p, vocabulary) for p in parts))
 
 
@@ -121,6 +122,29 @@ def split_questions(question: str) -> list[str]:
     if len(parts) < 2:
         return [question]
     return [resolve_followup(p, parts[:n]) for n, p in enumerate(parts)]
+
+
+_AND = re.compile(r"和|与|跟|同|及|、")
+_EACH = re.compile(r"分别|各自|各")
+
+
+def compared_parts(question: str, known: frozenset[str] = frozenset()) -> list[str]:
+    """"民乐县和国家的护理型床位占比目标分别是多少" asks the same of two places (or levels of
+    government): one part for each, "民乐县的…" and "国家的…", each answered from its own source."""
+    for conjunction in _AND.finditer(question):
+        first, rest = question[:conjunction.start()], question[conjunction.end():]
+        second, of, asked = rest.partition("的")
+        if of and asked and _is_place(first, known) and _is_place(second, known):
+            asked = _EACH.sub("", asked, count=1)
+            return [f"{first}的{asked}", f"{second}的{asked}"]
+    return [question]
+
+
+def _is_place(words: str, known: frozenset[str]) -> bool:
+    """Words that only name a place or a level of government ("民乐县", "国家", "省里")."""
+    words = words.strip()
+    return 2 <= len(words) <= 12 and (
+        named_places(words, known) == (words,) or asked_levels(words) and len(words) <= 3)
 
 
 @lru_cache(maxsize=1)

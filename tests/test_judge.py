@@ -72,6 +72,20 @@ def test_a_question_is_understood_once_into_parts():
     assert understand("   ").problem == "empty" and understand("hello").problem == "not_chinese"
 
 
+@pytest.mark.parametrize("question, parts", [
+    ("民乐县和国家的养老机构护理型床位占比目标分别是多少？",
+     ["民乐县的养老机构护理型床位占比目标是多少？", "国家的养老机构护理型床位占比目标是多少？"]),
+    ("国家和省里的低保标准增速目标各是多少", ["国家的低保标准增速目标是多少", "省里的低保标准增速目标是多少"]),
+    ("浙江和江苏的低保标准分别是多少", ["浙江的低保标准是多少", "江苏的低保标准是多少"]),
+    # two topics, not two places: one part
+    ("低保和特困的认定条件是什么", ["低保和特困的认定条件是什么"]),
+])
+def test_a_question_about_two_places_is_asked_of_each(question, parts):
+    from assistant.question import compared_parts
+
+    assert compared_parts(question, frozenset({"民乐县"})) == parts
+
+
 @pytest.mark.parametrize("question, quote, first", [
     ("申请特困人员供养应当向哪里提出？",
      "第十六条 申请特困人员供养，由本人向户籍所在地的乡镇人民政府、街道办事处提出书面申请；"
