@@ -27,7 +27,10 @@ COMBINED_DISCOUNT = 0.9
 TOP_PASSAGES = 3  # coverage is judged on the best of the first three passages
 FEATURES = ("coverage", "top_coverage", "quote_coverage", "unseen", "dense_best", "dense_top",
             "dense_gap", "keyword_top", "agree", "margin", "missing_place", "missing_year",
-            "asks_now", "missing_quantity", "slot_missing", "slot_met", "terms")
+            "asks_now", "missing_quantity", "slot_missing", "slot_met", "terms", "focus_missing",
+            "number_met")
+_ASKS_NUMBER = re.compile(r"多少|几|百分之|比例|占比|多大|多高|多长")
+_STATED_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万]+(?:个|年|月|日|天|倍|人|元|张|%|周岁)")
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
     place = missing_place(part.places, "".join(about(h) + h.region for h in top) + cited)
     year = missing_year(part.years, "".join(about(h) for h in hits[:2]))
     quantity = missing_quantity(part.text, [c.hit.chunk.text for c in citations])
+    known = {t: w for t, w in weights.items() if any(a in corpus for a in terms[t])}
     return {
         "coverage": max(best, COMBINED_DISCOUNT * pair),
         "top_coverage": coverage(terms, idf, about(hits[0])) if hits else 0.0,
@@ -113,10 +117,22 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
         "slot_met": float(sum(1 for ok in held.values() if ok)),
         # how much the question specifies; a bare "X怎么办" is less often held by the documents
         "terms": math.log1p(len(terms)),
+        "focus_missing": focus_missing(known, terms, cited, max(weights.values(), default=1.0)),
+        "number_met": float(bool(_ASKS_NUMBER.search(part.text))) * (
+            1.0 if _STATED_NUMBER.search("".join(quoted)) else -1.0),
         "_place": place, "_year": year, "_quantity": quantity,
         "_slots": [slot for slot, ok in held.items() if not ok],
         "_citations_empty": not citations,
     }
+
+
+def focus_missing(weights: dict[str, float], terms: dict[str, tuple[str, ...]], cited: str,
+                  rarest: float) -> float:
+    """How rare the rarest question term is that the corpus uses but the cited passages lack
+    (as a share of the rarest term's weight): "殡仪馆火化收费多少" answered from a passage on
+    殡仪馆 without 收费 is a topic match, not an answer."""
+    lacking = [w for t, w in weights.items() if not any(a in cited for a in terms[t])]
+    return max(lacking, default=0.0) / rarest if rarest else 0.0
 
 
 def _in_both_top(hit: Hit, hits: list[Hit]) -> bool:
