@@ -144,6 +144,9 @@ def row_summary(row_sentence: str) -> str:
     return f"{name}：{'，'.join(shown)}"
 
 
+TYPED_PASSAGES = 2  # a sentence stating what was asked is looked for in the first two passages
+
+
 def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = 4, most: int = 3
                    ) -> list[tuple[Hit, str]]:
     """The best-matching sentences of the top passages, best first, at most `most`."""
@@ -161,9 +164,16 @@ def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = 4, most:
         return []
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))
     best = scored[0][0]
+    typed = [s for s in scored if s[1] < TYPED_PASSAGES and s[0] > 0
+             and answer_type_bonus(part, s[4]) > 1]
+    if typed and all(answer_type_bonus(part, s[4]) == 1 for s in scored[:1]):
+        # the best sentence shares the most words but not what was asked (a period, an
+        # amount): the one that states it leads, the best one follows
+        scored.remove(typed[0])
+        scored.insert(0, typed[0])
     picked = []
     for score, _, position, hit, sentence, sentences in scored:
-        if len(picked) >= most or score < 0.45 * best:
+        if len(picked) >= most or (picked and score < 0.45 * best):
             break
         if hit.chunk.article:  # an article: quote its 款 whole, an enumeration with its lead-in
             sentence = next((b for b in enumeration_blocks(hit.chunk.text) if sentence in b),
@@ -177,7 +187,8 @@ def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = 4, most:
 
 # How much a sentence holding the kind of thing asked for outweighs one that only shares words
 # (set by hand on the seed train set; a period or a date is rarer in a passage than a number).
-SLOT_BONUS = {"duration": 1.6, "date": 1.4}
+SLOT_BONUS = {"duration": 2.0, "date": 1.6}
+NUMBER_BONUS = 1.8  # a number asked ("一年能给多少") and a number held
 
 
 def answer_type_bonus(part: Part, sentence: str) -> float:
@@ -190,8 +201,8 @@ def answer_type_bonus(part: Part, sentence: str) -> float:
     for slot, _, evidence in slots():
         if slot in part.slots and slot in SLOT_BONUS:
             return SLOT_BONUS[slot] if evidence.search(sentence) else 1.0
-    if _ASKS_NUMBER.search(part.text):
-        return 1.3 if re.search(r"\d", sentence) else 1.0
+    if _ASKS_NUMBER.search(part.text) or "amount" in part.slots:
+        return NUMBER_BONUS if re.search(r"\d", sentence) else 1.0
     return 1.0
 
 
