@@ -28,7 +28,7 @@ TOP_PASSAGES = 3  # coverage is judged on the best of the first three passages
 FEATURES = ("coverage", "top_coverage", "quote_coverage", "unseen", "dense_best", "dense_top",
             "dense_gap", "keyword_top", "agree", "margin", "missing_place", "missing_year",
             "asks_now", "missing_quantity", "slot_missing", "slot_met", "terms", "focus_missing",
-            "number_met")
+            "number_met", "asked_prior")
 _ASKS_NUMBER = re.compile(r"多少|几|百分之|比例|占比|多大|多高|多长")
 _STATED_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万]+(?:个|年|月|日|天|倍|人|元|张|%|周岁)")
 
@@ -120,6 +120,7 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
         "focus_missing": focus_missing(known, terms, cited, max(weights.values(), default=1.0)),
         "number_met": float(bool(_ASKS_NUMBER.search(part.text))) * (
             1.0 if _STATED_NUMBER.search("".join(quoted)) else -1.0),
+        "asked_prior": asked_prior(part.text),
         "_place": place, "_year": year, "_quantity": quantity,
         "_slots": [slot for slot, ok in held.items() if not ok],
         "_citations_empty": not citations,
@@ -140,6 +141,32 @@ def _in_both_top(hit: Hit, hits: list[Hit]) -> bool:
     dense = sorted(hits, key=lambda h: -h.scores.get("dense", -1.0))[:3]
     keyword = sorted(hits, key=lambda h: -h.scores.get("bm25", -1.0))[:3]
     return hit in dense and hit in keyword and "bm25" in hit.scores
+
+
+NGRAMS = (1, 3)  # character n-grams of the question: what the wording alone says
+
+
+def char_ngrams(text: str) -> list[str]:
+    text = re.sub(r"\s+", "", text)
+    return [text[i:i + n] for n in range(NGRAMS[0], NGRAMS[1] + 1) for i in range(len(text) - n + 1)]
+
+
+def asked_prior(text: str, fitted: dict | None = None) -> float:
+    """How often a question worded like this one is answered by the documents at all, from its
+    wording alone (a tf-idf of character n-grams weighed by a logistic regression that `make
+    train` fits on the labelled questions): "今年…每月发多少钱", "…的电话是多少" are asked
+    far more often than any policy document holds. One signal among the others, never a verdict."""
+    prior = (fitted or model()).get("prior")
+    if not prior:
+        return 0.5
+    counts: dict[str, int] = {}
+    for gram in char_ngrams(text):
+        if gram in prior["ngrams"]:
+            counts[gram] = counts.get(gram, 0) + 1
+    weights = {g: (1 + math.log(c)) * prior["ngrams"][g][0] for g, c in counts.items()}
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    z = prior["intercept"] + sum(w / norm * prior["ngrams"][g][1] for g, w in weights.items())
+    return 1 / (1 + math.exp(-max(min(z, 30), -30)))
 
 
 @lru_cache(maxsize=1)

@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.settings import Settings
 
     settings = Settings.from_env()
-    rows, labels, groups, outside, sources = [], [], [], [], {}
+    rows, labels, groups, outside, texts, sources = [], [], [], [], [], {}
     for name, corpus in read_corpora(args.corpora).items():
         index, _, _ = open_corpus(name, corpus, settings)
         for split in TRAINING_SPLITS:
@@ -50,15 +50,21 @@ def main(argv: list[str] | None = None) -> int:
             questions = read_questions(corpus[split])
             sources[f"{name}/{split}"] = len(questions)
             for q in questions:
-                for values, label in labelled_parts(index, q):
+                for text, values, label in labelled_parts(index, q):
+                    texts.append(text)
                     rows.append([values[f] for f in FEATURES])
                     labels.append(label)
                     groups.append(f"{name}/{q['id']}")
                     outside.append(q["kind"] == "out_of_scope")
+    prior, held_out = fit_prior(texts, labels, groups)
+    column = FEATURES.index("asked_prior")
+    for row, p in zip(rows, held_out):  # out-of-fold: the model weighs the prior as it errs
+        row[column] = p
     fitted = fit(rows, labels, groups, outside, FEATURES)
+    fitted["prior"] = prior
     fitted["trained_on"] = sources
     args.out.write_text(json.dumps(fitted, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps({k: v for k, v in fitted.items() if k not in ("mean", "scale")},
+    print(json.dumps({k: v for k, v in fitted.items() if k not in ("mean", "scale", "prior")},
                      ensure_ascii=False, indent=1))
     for name, weight in sorted(zip(FEATURES, fitted["coef"]), key=lambda t: -abs(t[1])):
         print(f"  {name:18s} {weight:+.3f}")
@@ -79,7 +85,39 @@ def labelled_parts(index, question: dict):
         else:  # the evidence holds the answer: a passage quoted or retrieved first has it
             held = [c.hit for c in citations] + list(hits[:EVIDENCE])
             label = int(any(contains_quote(h.chunk.text, sources) for h in held))
-        yield values, label
+        yield part.text, values, label
+
+
+PRIOR_NGRAMS = 3000  # the most frequent character n-grams kept (the fitted file stays small)
+
+
+def fit_prior(texts: list[str], labels: list[int], groups: list[str]):
+    """The wording prior (judge.asked_prior): tf-idf of character n-grams + logistic regression.
+    Returns its fitted weights and, for every part, its out-of-fold probability: the judge's
+    model is fitted on the prior as it is for questions it has not seen."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    from assistant.judge import NGRAMS, char_ngrams
+
+    def fitted_on(rows):
+        vectorizer = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2,
+                                     max_features=PRIOR_NGRAMS)
+        matrix = vectorizer.fit_transform([texts[i] for i in rows])
+        model = LogisticRegression(C=1.0, max_iter=2000).fit(matrix, np.asarray(labels)[rows])
+        return vectorizer, model
+
+    y, held_out = np.asarray(labels), np.zeros(len(labels))
+    for train, valid in GroupKFold(n_splits=FOLDS).split(texts, y, groups):
+        vectorizer, model = fitted_on(train)
+        held_out[valid] = model.predict_proba(vectorizer.transform([texts[i] for i in valid]))[:, 1]
+    vectorizer, model = fitted_on(np.arange(len(texts)))
+    ngrams = {gram: [round(float(vectorizer.idf_[i]), 4), round(float(model.coef_[0][i]), 4)]
+              for gram, i in sorted(vectorizer.vocabulary_.items())}
+    return {"ngrams": ngrams, "ngram_range": list(NGRAMS),
+            "intercept": round(float(model.intercept_[0]), 6)}, held_out.tolist()
 
 
 def fit(rows: list[list[float]], labels: list[int], groups: list[str], outside: list[bool],

@@ -100,3 +100,34 @@ def test_the_first_line_answers_in_a_sentence_that_says_something_new(question, 
     from assistant.question import part
 
     assert lead(part(question), quote, lambda term: 1.0) == first
+
+
+def test_the_wording_prior_is_the_fitted_tfidf_and_logistic_regression():
+    """judge.asked_prior reproduces, without scikit-learn, what `make train` fitted with it."""
+    import sys
+    from pathlib import Path
+
+    import numpy as np
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from train_judge import fit_prior
+
+    from assistant.judge import asked_prior, char_ngrams
+
+    texts = ["特困人员的认定条件是什么", "低保审批要多少个工作日", "收养登记要带哪些材料",
+             "志愿者是指什么人", "哄抢救灾物资会被怎么处罚", "我们市民政局的电话是多少",
+             "今年高龄津贴每月发多少钱", "民政局办公地址在哪", "明年低保标准涨多少钱",
+             "养老院的电话多少"]
+    labels = [1, 1, 1, 1, 1, 0, 0, 0, 0, 0]
+    prior, held_out = fit_prior(texts, labels, [str(i) for i in range(len(texts))])
+    assert len(held_out) == len(texts)
+    vectorizer = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2, max_features=3000)
+    matrix = vectorizer.fit_transform(texts)
+    model = LogisticRegression(C=1.0, max_iter=2000).fit(matrix, np.asarray(labels))
+    for text in ["残疾人补贴的电话是多少", "特困人员认定要什么条件", "今年标准"]:
+        expected = model.predict_proba(vectorizer.transform([text]))[0, 1]
+        assert asked_prior(text, {"prior": prior}) == pytest.approx(expected, abs=1e-3)
+    assert asked_prior("特困人员认定要什么条件", {"prior": prior}) > asked_prior(
+        "今年民政局电话是多少", {"prior": prior})
