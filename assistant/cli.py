@@ -50,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
 def run_index(args, settings: Settings) -> int:
     from tqdm import tqdm
 
-    from .embed import get_embeddings
     from .build import build_index
+    from .embed import get_embeddings
 
     embeddings = get_embeddings(settings.embeddings)
     with tqdm(desc="嵌入文本块", unit="块") as bar:
