@@ -1,11 +1,11 @@
 """Build the index from the corpus — a document's walk: load → clean → chunk → embed → store —
-into a new build folder, verified as an app will open it before it is put into use.
+into a new build folder.
 
-A build writes a new folder, verifies it as `open_index` will, and only then points CURRENT at
-it (`publish.py`), so a build that fails, is killed or does not verify leaves the previous index
-in use. Unchanged chunks keep their vectors (ids are content hashes), so only new or changed text
-is embedded; vectors a killed build had already stored are picked up by the next build, which
-therefore resumes rather than starts over.
+The new build is verified exactly as `open_index` will open it, and only then does `publish.py`
+point CURRENT at it, so a build that fails, is killed or does not verify leaves the previous
+index in use. Unchanged chunks keep their vectors (ids are content hashes), so only new or
+changed text is embedded; vectors a killed build had already stored are picked up by the next
+build, which therefore resumes rather than starts over.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         write_json(build / "terms.json", terms)
         KeywordIndex.build([c.id for c in chunks], tokens).save(build / "keyword")
         write_jsonl(build / "chunks.jsonl",
-                     [dict(dataclasses.asdict(c), tokens=t) for c, t in zip(chunks, tokens)])
+                    [dict(dataclasses.asdict(c), tokens=t) for c, t in zip(chunks, tokens)])
         per_doc = {d.name: sum(1 for c in chunks if c.doc == d.name) for d in documents}
         meta.update(
             documents={d.name: dict(citations[d.name], sha1=_sha1(d.text), chunks=per_doc[d.name])

@@ -5,8 +5,11 @@ import json
 import subprocess
 import sys
 
-BUILD_PATH = {"assistant.build", "assistant.publish", "assistant.doctor", "assistant.chunk",
-              "assistant.tables"}
+from assistant.load import MAX_FILE_MB
+from assistant.settings import Settings
+
+BUILD_PATH = {"assistant.build", "assistant.publish", "assistant.doctor", "assistant.load",
+              "assistant.chunk", "assistant.tables"}
 
 
 def test_answering_does_not_import_the_build_path():
@@ -19,3 +22,9 @@ def test_answering_does_not_import_the_build_path():
                                        text=True, check=True).stdout)
     assert "assistant.index" in loaded and "assistant.web" in loaded
     assert BUILD_PATH.isdisjoint(loaded), BUILD_PATH & set(loaded)
+
+
+def test_the_settings_file_size_default_is_the_loaders():
+    # a literal in settings.py, which the answering edges import, so that they need not import
+    # load.py for it
+    assert Settings().max_file_mb == Settings.from_env({}).max_file_mb == MAX_FILE_MB
