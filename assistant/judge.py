@@ -187,7 +187,7 @@ def probability(values: dict, fitted: dict | None = None) -> float:
 
 SLOT_NAMES = {"amount": "具体金额或标准", "duration": "具体期限", "date": "具体日期", "where": "办理的部门或地点",
               "materials": "所需材料", "procedure": "办理流程", "penalty": "处罚规定",
-              "conditions": "具体条件", "definition": "定义"}
+              "conditions": "具体条件", "definition": "定义", "fee": "收费规定"}
 
 
 def decide(values: dict, date_span: str = "", fitted: dict | None = None) -> Verdict:

@@ -28,7 +28,8 @@ from assistant.evaluate import contains_quote  # noqa: E402
 TRAINING_SPLITS = ("train", "dev")
 FOLDS = 5
 EVIDENCE = 3  # passages the answer is composed from (judge.TOP_PASSAGES)
-C_GRID = (1.0,)  # a grid (0.03–30) picked a different C on each run, within CV noise
+C_GRID = (1.0,)
+THRESHOLD_TOLERANCE = 0.005  # balanced accuracy this close to the best counts as a tie  # a grid (0.03–30) picked a different C on each run, within CV noise
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,14 +161,17 @@ def best_threshold(probabilities, labels, outside) -> tuple[float, float]:
     much as possible, was tried: on cross-validation it refused a fifth of the answerable.)"""
     import numpy as np
 
-    best = (0.5, 0.0)
+    scores = []
     for cut in np.arange(0.2, 0.81, 0.01):
         answer = probabilities >= cut
         tpr = answer[labels == 1].mean() if (labels == 1).any() else 0.0
         tnr = (~answer[outside]).mean() if outside.any() else 0.0
-        if (tpr + tnr) / 2 > best[1]:
-            best = (float(cut), float((tpr + tnr) / 2))
-    return best
+        scores.append((float(cut), float((tpr + tnr) / 2)))
+    best = max(score for _, score in scores)
+    # The curve is flat near its top (0.46–0.64 within 0.005 on the first refit with the new
+    # train sets): the middle of the near-best cuts, not whichever one noise puts first.
+    near = [cut for cut, score in scores if score >= best - THRESHOLD_TOLERANCE]
+    return round((min(near) + max(near)) / 2, 2), best
 
 
 if __name__ == "__main__":
