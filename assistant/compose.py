@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import re
 
-from .judge import _QUANTITY, about, missing_quantity
+from .judge import _ASKS_NUMBER, _QUANTITY, about, missing_quantity
 from .question import Part
 from .schema import Citation, Hit
 
 OFFICE = "建议咨询当地民政部门（县/区民政局或乡镇（街道）社会救助窗口），或拨打 12345 政务服务热线。"
 _TARGET = re.compile(r"目标|指标|占比|覆盖率|比例|增速|实际值|属性|约束性|预期性|总量|数量|面积|多少")
-_ASKS_NUMBER = re.compile(r"多少|几[个人户家张所年月天岁]|比例|百分|占比|多大")
 _BARE_NUMBER = re.compile(r"[≥≤><]?\s*[\d.]+")
 
 
@@ -188,6 +187,7 @@ def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = 4, most:
 # How much a sentence holding the kind of thing asked for outweighs one that only shares words
 # (set by hand on the seed train set; a period or a date is rarer in a passage than a number).
 SLOT_BONUS = {"duration": 2.0, "date": 1.6}
+OTHER_SLOT_BONUS = 1.5  # an office for "去哪儿", 无偿 for "要钱吗", materials for "带啥"
 NUMBER_BONUS = 1.8  # a number asked ("一年能给多少") and a number held
 
 
@@ -198,9 +198,10 @@ def answer_type_bonus(part: Part, sentence: str) -> float:
 
     if _QUANTITY.search(part.text) and not missing_quantity(part.text, [sentence]):
         return 1.6
-    for slot, _, evidence in slots():
-        if slot in part.slots and slot in SLOT_BONUS:
-            return SLOT_BONUS[slot] if evidence.search(sentence) else 1.0
+    held = [SLOT_BONUS.get(slot, OTHER_SLOT_BONUS) for slot, _, evidence in slots()
+            if slot in part.slots and evidence.search(sentence)]
+    if held:
+        return max(held)
     if _ASKS_NUMBER.search(part.text) or "amount" in part.slots:
         return NUMBER_BONUS if re.search(r"\d", sentence) else 1.0
     return 1.0

@@ -18,9 +18,9 @@ from .schema import Citation, Hit
 _NOW = re.compile(r"今年|明年|去年|现在|目前|最新")
 # The plans speak of the end of a five-year period rather than its year.
 YEAR_ALIASES = {"2020": ("十三五",), "2025": ("十四五",)}
-QUANTITY_UNITS = {"钱": "元", "块": "元", "块钱": "元", "元": "元", "人": "人|名|万人", "名": "人|名",
+QUANTITY_UNITS = {"钱": "元|倍", "块": "元", "块钱": "元", "元": "元", "人": "人|名|万人", "名": "人|名",
                   "户": "户", "个": "个|家|所", "家": "家|个", "张": "张", "所": "所|个"}
-_QUANTITY = re.compile(r"(?:多少|几)(块钱|钱|块|元|人|名|户|个|家|张|所)|(?:费|价|资|金|补贴|津贴)\w{0,3}多少()")
+_QUANTITY = re.compile(r"(?:多少|(?<![们弟妹兄姐好])几)(块钱|钱|块|元|人|名|户|个|家|张|所)|(?:费|价|资|金|补贴|津贴)\w{0,3}多少()")
 # A question that two passages answer together (national vs county) is covered by both, but
 # two half-matching passages are weaker evidence than one whole match.
 COMBINED_DISCOUNT = 0.9
@@ -29,7 +29,7 @@ FEATURES = ("coverage", "top_coverage", "quote_coverage", "unseen", "dense_best"
             "dense_gap", "keyword_top", "agree", "margin", "missing_place", "missing_year",
             "asks_now", "missing_quantity", "slot_missing", "slot_met", "terms", "focus_missing",
             "number_met", "asked_prior")
-_ASKS_NUMBER = re.compile(r"多少|几|百分之|比例|占比|多大|多高|多长")
+_ASKS_NUMBER = re.compile(r"多少|(?<![们弟妹兄姐好])几(?!乎)|百分之|比例|占比|多大|多高|多长")
 _STATED_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万]+(?:个|年|月|日|天|倍|人|元|张|%|周岁)")
 
 
