@@ -71,7 +71,37 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
     first = lead(part, citations[0].quote, idf) if citations else ""
     if first and _bare(citations[0].quote).startswith(_bare(first)):
         first = ""  # the quote opens with the answer already: don't say it twice
+    said = verdict(part, citations[0].quote, idf) if citations else ""
+    first = f"{said}{first}" if said else first
     return "\n".join(([f"答：{first}[1]"] if first else []) + lines), tuple(citations)
+
+
+_YES_NO = re.compile(r"吗|能不能|可不可以|行不行|能否|是否|可以不|行不|[能行]不[能行]")
+_ALLOWED = re.compile(r"能|可以|行|让|允许|合规|合法|违法|违规|犯法")
+_FORBIDS = re.compile(r"不得|禁止|严禁|不准")
+# "违法吗", "犯法吗" ask whether it is forbidden: "不可以" would answer the opposite question.
+_BREAKS = re.compile(r"违法|违规|犯法")
+VERDICT_COVERAGE = 0.5  # share of the question's (rarity-weighted) terms the sentence names
+
+
+def verdict(part: Part, quote: str, idf=lambda term: 1.0) -> str:
+    """"不可以，文件明确禁止。" when a yes-no question asks whether something is allowed (能…吗,
+    合规吗) and a sentence of the first quote forbids it, naming most of what the question
+    names; "" otherwise: whether a thing is allowed under conditions is for the quote to say,
+    not for a rule to guess. (On the regulations train set, a sentence naming any one term
+    of the question gave a wrong "不可以" one time in three.)"""
+    if not (_YES_NO.search(part.text) and _ALLOWED.search(part.text)) or _BREAKS.search(part.text):
+        return ""
+    weights = [(tuple(a for a in alternatives if len(a) >= 2), idf(term))
+               for term, alternatives in zip(part.terms, part.alternatives)
+               if len(term) >= 2 and not _ALLOWED.fullmatch(term)]
+    total = sum(w for _, w in weights) or 1.0
+    for sentence in re.split(r"[。；\n]", quote):
+        named = sum(w for alternatives, w in weights if any(a in sentence for a in alternatives))
+        if _FORBIDS.search(sentence) and named / total >= VERDICT_COVERAGE:
+            asked = re.search(r"合法|合规|允许", part.text)
+            return f"不{asked.group() if asked else '可以'}，文件明确禁止。"
+    return ""
 
 
 def _bare(text: str) -> str:

@@ -131,3 +131,21 @@ def test_the_wording_prior_is_the_fitted_tfidf_and_logistic_regression():
         assert asked_prior(text, {"prior": prior}) == pytest.approx(expected, abs=1e-3)
     assert asked_prior("特困人员认定要什么条件", {"prior": prior}) > asked_prior(
         "今年民政局电话是多少", {"prior": prior})
+
+
+@pytest.mark.parametrize("question, quote, said", [
+    ("子女能要求老人干重活吗", "赡养人不得要求老年人承担力不能及的劳动。", "不可以，文件明确禁止。"),
+    ("社会救助资金可以被挪作他用吗？", "社会救助资金实行专项管理，任何单位或者个人不得挤占挪用。", "不可以，文件明确禁止。"),
+    ("单位领导硬派我们去当志愿者，这样合规吗", "任何组织和个人不得强行指派志愿者、志愿服务组织提供服务。", "不合规，文件明确禁止。"),
+    # allowed under a condition: the quote says so, no verdict
+    ("我们兄弟几个商量轮流养老，老人不同意也能签协议吗", "经老年人同意，赡养人之间可以就履行赡养义务签订协议。", ""),
+    # a prohibition on another topic is no verdict on this one
+    ("低保户能养宠物吗", "任何单位或者个人不得挤占挪用社会救助资金。", ""),
+    # not a yes-no question
+    ("志愿服务组织不得做什么", "不得向志愿服务对象收取或者变相收取报酬。", ""),
+])
+def test_a_yes_no_question_on_what_is_forbidden_is_answered_no(question, quote, said):
+    from assistant.compose import verdict
+    from assistant.question import part
+
+    assert verdict(part(question), quote) == said
