@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .judge import _ASKS_NUMBER, _QUANTITY, about, missing_quantity
+from .judge import _ASKS_NUMBER, _NOW, _QUANTITY, about, missing_quantity
 from .question import Part
 from .schema import Citation, Hit
 
@@ -45,7 +45,8 @@ def assemble(parts: tuple[Part, ...], results: list) -> tuple[str, tuple[Citatio
             numbers[c.n] = same.n
         lines.append(re.sub(r"\[(\d+)\]", lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]",
                             text))
-    return "\n".join(lines + _notes(citations)), tuple(citations)
+    asks_now = any(_NOW.search(part.text) for part in parts)
+    return "\n".join(lines + _notes(citations, asks_now=asks_now)), tuple(citations)
 
 
 RELATED = 2  # passages shown under a refusal, apart: on the topic, not an answer
@@ -244,8 +245,9 @@ def _source(hit: Hit) -> str:
     return f"《{hit.title}》{hit.chunk.article}" + (f"（{bits}）" if bits else "")
 
 
-def _notes(citations, this_year: int | None = None) -> list[str]:
-    """A plan's target for a year already past is a target, not what was reached."""
+def _notes(citations, this_year: int | None = None, asks_now: bool = False) -> list[str]:
+    """A plan's target for a year already past is a target, not what was reached; a figure
+    asked "now" is the document's, as of its date."""
     import datetime
 
     this_year = this_year or datetime.date.today().year
@@ -255,6 +257,10 @@ def _notes(citations, this_year: int | None = None) -> list[str]:
     past = [y for y in targets if y < this_year]
     if past:
         notes.append(f"注：以上是规划中到{max(past)}年的目标，该时期已经结束；实际完成情况和现行标准"
+                     "请向当地民政部门核实。")
+    dates = sorted({c.hit.date for c in citations if c.hit.date})
+    if asks_now and dates:
+        notes.append(f"注：您问的是现在的情况；以上是文件（{'、'.join(dates)}）中的内容，现行标准可能已经调整，"
                      "请向当地民政部门核实。")
     notes.append("以上内容摘自原文件，具体办理以当地民政部门的解释为准。")
     return notes

@@ -149,3 +149,15 @@ def test_a_yes_no_question_on_what_is_forbidden_is_answered_no(question, quote, 
     from assistant.question import part
 
     assert verdict(part(question), quote) == said
+
+
+def test_a_figure_asked_for_now_is_given_with_its_date_and_a_caution():
+    from types import SimpleNamespace
+
+    from assistant.compose import _notes
+
+    cited = SimpleNamespace(quote="农村低保标准由年3420元提高到4428元。",
+                            hit=SimpleNamespace(date="2022-05-31", chunk=SimpleNamespace(kind="text")))
+    now = _notes([cited], 2026, asks_now=True)
+    assert "2022-05-31" in now[0] and "可能已经调整" in now[0]
+    assert not any("可能已经调整" in note for note in _notes([cited], 2026))
