@@ -121,7 +121,8 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
         "number_met": float(bool(_ASKS_NUMBER.search(part.text))) * (
             1.0 if _STATED_NUMBER.search("".join(quoted)) else -1.0),
         "asked_prior": asked_prior(part.text),
-        "_place": place, "_year": year, "_quantity": quantity,
+        "_place": place, "_year": year, "_quantity": quantity, "_asked": list(part.slots),
+        "_topic": topic(terms, hits),
         "_slots": [slot for slot, ok in held.items() if not ok],
         "_citations_empty": not citations,
     }
@@ -134,6 +135,16 @@ def focus_missing(weights: dict[str, float], terms: dict[str, tuple[str, ...]], 
     殡仪馆 without 收费 is a topic match, not an answer."""
     lacking = [w for t, w in weights.items() if not any(a in cited for a in terms[t])]
     return max(lacking, default=0.0) / rarest if rarest else 0.0
+
+
+def topic(terms: dict[str, tuple[str, ...]], hits: list[Hit]) -> str:
+    """The question term the first passages speak of most (the longer on a tie): what the
+    documents do hold, for a refusal to name ("文件里有关于“低保”的内容，但…")."""
+    texts = [about(h) for h in hits[:TOP_PASSAGES]]
+    held = {t: sum(1 for text in texts if any(a in text for a in alternatives))
+            for t, alternatives in terms.items() if len(t) >= 2}
+    best = max(held, key=lambda t: (held[t], len(t)), default="")
+    return best if held.get(best) else ""
 
 
 def _in_both_top(hit: Hit, hits: list[Hit]) -> bool:
@@ -187,7 +198,8 @@ def probability(values: dict, fitted: dict | None = None) -> float:
 
 SLOT_NAMES = {"amount": "具体金额或标准", "duration": "具体期限", "date": "具体日期", "where": "办理的部门或地点",
               "materials": "所需材料", "procedure": "办理流程", "penalty": "处罚规定",
-              "conditions": "具体条件", "definition": "定义", "fee": "收费规定"}
+              "conditions": "具体条件", "definition": "定义", "fee": "收费规定",
+              "contact": "联系电话或地址"}
 
 
 def decide(values: dict, date_span: str = "", fitted: dict | None = None) -> Verdict:
@@ -210,6 +222,8 @@ def refusal_reason(values: dict, date_span: str = "") -> str:
                 else "现有文件不含当前的标准")
     if values["_quantity"]:
         return f"文件中没有给出具体的{values['_quantity']}"
-    if values["_slots"]:
-        return f"相关文件没有写明{SLOT_NAMES.get(values['_slots'][0], '这一点')}"
-    return ""
+    missing = values["_slots"] or values.get("_asked") or []
+    about_topic = f"文件里有关于“{values['_topic']}”的内容，但" if values.get("_topic") else "相关文件"
+    if missing:
+        return f"{about_topic}没有写明{SLOT_NAMES.get(missing[0], '这一点')}"
+    return f"{about_topic}没有直接回答这个问题" if values.get("_topic") else ""

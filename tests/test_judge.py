@@ -15,6 +15,10 @@ from assistant.question import asked_slots
     ("低保怎么申请", ("procedure",)),
     ("特困人员是指什么人", ("conditions", "definition")),
     ("养老机构护理型床位占比目标", ()),
+    ("结婚登记要花钱吗", ("fee",)),
+    ("民乐县民政局的电话是多少", ("contact",)),
+    ("孤儿的保障标准和认定条件", ("amount", "conditions")),
+    ("我妈瘫在床上好几年了，能领什么补贴", ()),  # 好几年 tells, it does not ask
 ])
 def test_the_slot_a_question_asks(question, slots):
     assert asked_slots(question) == slots
@@ -39,6 +43,20 @@ def test_a_year_asked_must_be_in_the_passages(question, text, missing):
     from assistant.question import part
 
     assert missing_year(part(question).years, text) == missing
+
+
+@pytest.mark.parametrize("values, reason", [
+    ({"_slots": [], "_asked": ["procedure"], "_topic": "低保"}, "文件里有关于“低保”的内容，但没有写明办理流程"),
+    ({"_slots": ["fee"], "_asked": ["fee"], "_topic": "结婚登记"}, "文件里有关于“结婚登记”的内容，但没有写明收费规定"),
+    ({"_slots": [], "_asked": [], "_topic": "殡葬"}, "文件里有关于“殡葬”的内容，但没有直接回答这个问题"),
+    ({"_slots": [], "_asked": [], "_topic": ""}, ""),
+    ({"_slots": [], "_asked": [], "_topic": "低保", "_place": "杭州"}, "文件中没有关于“杭州”的这方面内容"),
+])
+def test_a_refusal_says_what_the_documents_hold_and_what_they_lack(values, reason):
+    from assistant.judge import refusal_reason
+
+    values = {"_place": "", "_year": "", "asks_now": 0.0, "_quantity": "", **values}
+    assert refusal_reason(values) == reason
 
 
 def test_the_fitted_model_is_complete_and_decides_by_its_threshold():
