@@ -71,55 +71,6 @@ def test_the_fitted_model_is_complete_and_decides_by_its_threshold():
     assert not refused.answer and "杭州" in refused.reason
 
 
-def test_a_question_is_understood_once_into_parts():
-    from assistant.question import Vocabulary, understand
-
-    asked = understand("请问低保怎么申请？请问低保怎么申请？")
-    assert [p.text for p in asked.parts] == ["请问低保怎么申请"]
-    two = understand("县里护理型床位占比是多少？国家的呢？", (),
-                     Vocabulary(titles=frozenset({"社会救助暂行办法"})))
-    assert len(two.parts) == 2 and two.parts[0].levels == ("县",)
-    assert "国家" in two.parts[1].levels
-    followup = understand("那农村的呢？", ["城市低保标准怎么定？"])
-    assert followup.parts[0].text == "城市低保标准怎么定，那农村的呢？"
-    colloquial = understand("我奶奶瘫痪在床能领什么补贴").parts[0]
-    assert "重度残疾人" in colloquial.added and "重度残疾人" in colloquial.tokens
-    named = understand("《社会救助暂行办法》什么时候施行", (),
-                       Vocabulary(titles=frozenset({"社会救助暂行办法"}))).parts[0]
-    assert named.documents == ("社会救助暂行办法",) and "date" in named.slots
-    assert understand("   ").problem == "empty" and understand("hello").problem == "not_chinese"
-
-
-@pytest.mark.parametrize("question, parts", [
-    ("民乐县和国家的养老机构护理型床位占比目标分别是多少？",
-     ["民乐县的养老机构护理型床位占比目标是多少？", "国家的养老机构护理型床位占比目标是多少？"]),
-    ("国家和省里的低保标准增速目标各是多少", ["国家的低保标准增速目标是多少", "省里的低保标准增速目标是多少"]),
-    ("浙江和江苏的低保标准分别是多少", ["浙江的低保标准是多少", "江苏的低保标准是多少"]),
-    # two topics, not two places: one part
-    ("低保和特困的认定条件是什么", ["低保和特困的认定条件是什么"]),
-])
-def test_a_question_about_two_places_is_asked_of_each(question, parts):
-    from assistant.question import compared_parts
-
-    assert compared_parts(question, frozenset({"民乐县"})) == parts
-
-
-@pytest.mark.parametrize("question, quote, first", [
-    ("申请特困人员供养应当向哪里提出？",
-     "第十六条 申请特困人员供养，由本人向户籍所在地的乡镇人民政府、街道办事处提出书面申请；"
-     "本人申请有困难的，可以委托村民委员会、居民委员会代为提出申请。",
-     "申请特困人员供养，由本人向户籍所在地的乡镇人民政府、街道办事处提出书面申请。"),
-    ("政府投资兴办的养老机构应当优先保障哪些老年人？",
-     "第四十一条 政府投资兴办的养老机构，应当优先保障经济困难的孤寡、失能、高龄等老年人的服务需求。", ""),
-    ("特困人员怎么申请", "特困人员供养。申请特困人员供养。", ""),
-])
-def test_the_first_line_answers_in_a_sentence_that_says_something_new(question, quote, first):
-    from assistant.compose import lead
-    from assistant.question import part
-
-    assert lead(part(question), quote, lambda term: 1.0) == first
-
-
 def test_the_wording_prior_is_the_fitted_tfidf_and_logistic_regression():
     """judge.asked_prior reproduces, without scikit-learn, what `make train` fitted with it."""
     import sys
@@ -149,33 +100,3 @@ def test_the_wording_prior_is_the_fitted_tfidf_and_logistic_regression():
         assert asked_prior(text, {"prior": prior}) == pytest.approx(expected, abs=1e-3)
     assert asked_prior("特困人员认定要什么条件", {"prior": prior}) > asked_prior(
         "今年民政局电话是多少", {"prior": prior})
-
-
-@pytest.mark.parametrize("question, quote, said", [
-    ("子女能要求老人干重活吗", "赡养人不得要求老年人承担力不能及的劳动。", "不可以，文件明确禁止。"),
-    ("社会救助资金可以被挪作他用吗？", "社会救助资金实行专项管理，任何单位或者个人不得挤占挪用。", "不可以，文件明确禁止。"),
-    ("单位领导硬派我们去当志愿者，这样合规吗", "任何组织和个人不得强行指派志愿者、志愿服务组织提供服务。", "不合规，文件明确禁止。"),
-    # allowed under a condition: the quote says so, no verdict
-    ("我们兄弟几个商量轮流养老，老人不同意也能签协议吗", "经老年人同意，赡养人之间可以就履行赡养义务签订协议。", ""),
-    # a prohibition on another topic is no verdict on this one
-    ("低保户能养宠物吗", "任何单位或者个人不得挤占挪用社会救助资金。", ""),
-    # not a yes-no question
-    ("志愿服务组织不得做什么", "不得向志愿服务对象收取或者变相收取报酬。", ""),
-])
-def test_a_yes_no_question_on_what_is_forbidden_is_answered_no(question, quote, said):
-    from assistant.compose import verdict
-    from assistant.question import part
-
-    assert verdict(part(question), quote) == said
-
-
-def test_a_figure_asked_for_now_is_given_with_its_date_and_a_caution():
-    from types import SimpleNamespace
-
-    from assistant.compose import _notes
-
-    cited = SimpleNamespace(quote="农村低保标准由年3420元提高到4428元。",
-                            hit=SimpleNamespace(date="2022-05-31", chunk=SimpleNamespace(kind="text")))
-    now = _notes([cited], 2026, asks_now=True)
-    assert "2022-05-31" in now[0] and "可能已经调整" in now[0]
-    assert not any("可能已经调整" in note for note in _notes([cited], 2026))
