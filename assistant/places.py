@@ -72,6 +72,18 @@ def named_places(question: str, known: frozenset[str] = frozenset()) -> tuple[st
     return tuple(found)
 
 
+def place_words(text: str) -> tuple[str, ...]:
+    """Every word of the text that names a place: what `named_places` finds, and any word jieba
+    tags as a place name (扬州, 威海), with or without its suffix."""
+    from .keyword import segmenter
+
+    segmenter()
+    import jieba.posseg as posseg
+
+    return tuple(dict.fromkeys(w for w, flag in posseg.lcut(text)
+                               if flag == "ns" and len(w) >= 2 and w not in GENERIC))
+
+
 def of_place(place: str, region: str, title: str = "") -> bool:
     """Is a document of `region` (or titled `title`) about `place`?"""
     stem = short(place)

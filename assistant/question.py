@@ -129,8 +129,8 @@ _EACH = re.compile(r"分别|各自|各")
 
 
 def compared_parts(question: str, known: frozenset[str] = frozenset()) -> list[str]:
-    """"民乐县和国家的护理型床位占比目标分别是多少" asks the same of two places (or levels of
-    government): one part for each, "民乐县的…" and "国家的…", each answered from its own source."""
+    """"金牛区和国家的护理型床位占比目标分别是多少" asks the same of two places (or levels of
+    government): one part for each, "金牛区的…" and "国家的…", each answered from its own source."""
     for conjunction in _AND.finditer(question):
         first, rest = question[:conjunction.start()], question[conjunction.end():]
         second, of, asked = rest.partition("的")
@@ -141,7 +141,7 @@ def compared_parts(question: str, known: frozenset[str] = frozenset()) -> list[s
 
 
 def _is_place(words: str, known: frozenset[str]) -> bool:
-    """Words that only name a place or a level of government ("民乐县", "国家", "省里")."""
+    """Words that only name a place or a level of government ("金牛区", "国家", "省里")."""
     words = words.strip()
     return 2 <= len(words) <= 12 and (
         named_places(words, known) == (words,) or asked_levels(words) and len(words) <= 3)

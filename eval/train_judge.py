@@ -6,7 +6,7 @@ Every question of every corpus's train and dev splits (never test) is asked part
 part's signals (assistant/judge.py) are labelled 1 when the passages the answer is composed from
 hold a source quote, 0 when they do not or the question is out of scope. (Whether the quote holds the expected keys is the composer's business, measured by the
 evaluation; the judge decides whether the evidence answers at all.) A logistic regression (scikit-learn) is fitted on standardized signals; its
-regularisation and decision threshold are chosen by 5-fold cross-validation, folds grouped by
+regularisation and decision threshold are chosen by 5-fold cross-validation (repeated five times, shuffled), folds grouped by
 question so that the parts of one question never straddle train and validation.
 """
 
@@ -29,6 +29,7 @@ TRAINING_SPLITS = ("train", "dev")
 FOLDS = 5
 EVIDENCE = 3  # passages the answer is composed from (judge.TOP_PASSAGES)
 C_GRID = (1.0,)
+REPEATS = 5  # the folds drawn five ways: one split's noise moved the chosen cut by 0.1
 THRESHOLD_TOLERANCE = 0.005  # balanced accuracy this close to the best counts as a tie  # a grid (0.03–30) picked a different C on each run, within CV noise
 
 
@@ -75,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
 def labelled_parts(index, question: dict):
     """(signals, label) for each part the question is split into, as `ask` splits it."""
     from assistant.ask import assess
+    from assistant.judge import wording
     from assistant.question import understand
 
     parts = understand(question["question"], (), index.vocabulary).parts
@@ -86,7 +88,7 @@ def labelled_parts(index, question: dict):
         else:  # the evidence holds the answer: a passage quoted or retrieved first has it
             held = [c.hit for c in citations] + list(hits[:EVIDENCE])
             label = int(any(contains_quote(h.chunk.text, sources) for h in held))
-        yield part.text, values, label
+        yield wording(part, index.vocabulary.places), values, label
 
 
 PRIOR_NGRAMS = 3000  # the most frequent character n-grams kept (the fitted file stays small)
@@ -125,20 +127,25 @@ def fit(rows: list[list[float]], labels: list[int], groups: list[str], outside: 
         features) -> dict:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold
+    from sklearn.model_selection import StratifiedGroupKFold
     from sklearn.preprocessing import StandardScaler
 
     X, y, g = np.asarray(rows, dtype=float), np.asarray(labels), np.asarray(groups)
     oos = np.asarray(outside)
-    folds = list(GroupKFold(n_splits=FOLDS).split(X, y, g))
     best = None
     for c in C_GRID:
-        held_out = np.zeros(len(y))
-        for train, valid in folds:
-            scaler = StandardScaler().fit(X[train])
-            model = LogisticRegression(C=c, max_iter=2000).fit(scaler.transform(X[train]), y[train])
-            held_out[valid] = model.predict_proba(scaler.transform(X[valid]))[:, 1]
-        threshold, score = best_threshold(held_out, y, oos)
+        held_out = []  # one out-of-fold probability per part, for each repeat of the folds
+        for repeat in range(REPEATS):
+            predicted = np.zeros(len(y))
+            folds = StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=repeat)
+            for train, valid in folds.split(X, y, g):
+                scaler = StandardScaler().fit(X[train])
+                model = LogisticRegression(C=c, max_iter=2000).fit(scaler.transform(X[train]),
+                                                                   y[train])
+                predicted[valid] = model.predict_proba(scaler.transform(X[valid]))[:, 1]
+            held_out.append(predicted)
+        threshold, score = best_threshold(np.concatenate(held_out), np.tile(y, REPEATS),
+                                          np.tile(oos, REPEATS))
         if best is None or score > best[0]:
             best = (score, c, threshold)
     score, c, threshold = best

@@ -100,3 +100,23 @@ def test_the_wording_prior_is_the_fitted_tfidf_and_logistic_regression():
         assert asked_prior(text, {"prior": prior}) == pytest.approx(expected, abs=1e-3)
     assert asked_prior("特困人员认定要什么条件", {"prior": prior}) > asked_prior(
         "今年民政局电话是多少", {"prior": prior})
+
+
+@pytest.mark.parametrize("question, read", [
+    ("金牛区民政局的电话是多少", "某地民政局的电话是多少"),
+    ("在威海有难处了打哪个热线找政府", "在某地有难处了打哪个热线找政府"),
+    ("农村老人在城乡有啥补贴", "农村老人在城乡有啥补贴"),
+])
+def test_the_wording_prior_reads_the_question_with_its_places_masked(question, read):
+    from assistant.judge import wording
+    from assistant.question import understand
+
+    assert wording(understand(question).parts[0]) == read
+
+
+def test_a_place_of_the_corpus_is_masked_in_its_short_form_too():
+    from assistant.judge import wording
+    from assistant.question import Vocabulary, understand
+
+    asked = understand("金牛农村低保一年多少钱", (), Vocabulary(places=frozenset({"金牛区"}))).parts[0]
+    assert wording(asked, frozenset({"金牛区"})) == "某地农村低保一年多少钱"
