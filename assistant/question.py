@@ -121,7 +121,27 @@ def split_questions(question: str) -> list[str]:
     parts = [p.strip() for p in parts if len(_CJK.findall(p)) >= 4]
     if len(parts) < 2:
         return [question]
-    return [resolve_followup(p, parts[:n]) for n, p in enumerate(parts)]
+    return [parts[0]] + [f"{parts[n - 1].rstrip('？?')}，{p}" if elliptical(p) else
+                         resolve_followup(p, parts[:n]) for n, p in enumerate(parts) if n]
+
+
+def elliptical(clause: str) -> bool:
+    """A later clause that names nothing of its own ("到2025年底要达到多少", "十四五末目标是多少")
+    asks about the clause before it: it holds no noun but the generic ones of
+    data/generic_nouns.txt (目标, 标准, 规划 …)."""
+    from .keyword import segmenter
+
+    segmenter()
+    import jieba.posseg as posseg
+
+    return not any(flag.startswith("n") and len(word) >= 2 and word not in generic_nouns()
+                   for word, flag in posseg.lcut(clause))
+
+
+@lru_cache(maxsize=1)
+def generic_nouns() -> frozenset[str]:
+    text = (resources.files("assistant") / "data" / "generic_nouns.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
 
 
 _AND = re.compile(r"和|与|跟|同|及|、")

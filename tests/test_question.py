@@ -34,3 +34,17 @@ def test_a_question_about_two_places_is_asked_of_each(question, parts):
     from assistant.question import compared_parts
 
     assert compared_parts(question, frozenset({"民乐县"})) == parts
+
+
+@pytest.mark.parametrize("question, parts", [
+    ("民乐县社会组织2020年底登记了多少个，到2025年规划是多少家？",
+     ["民乐县社会组织2020年底登记了多少个", "民乐县社会组织2020年底登记了多少个，到2025年规划是多少家"]),
+    ("全国社会工作专业人才十三五末有多少，十四五末目标是多少",
+     ["全国社会工作专业人才十三五末有多少", "全国社会工作专业人才十三五末有多少，十四五末目标是多少"]),
+    # a clause naming its own topic stands alone
+    ("十三五末全国养老机构和设施有多少个？养老床位有多少张", ["十三五末全国养老机构和设施有多少个", "养老床位有多少张"]),
+])
+def test_a_clause_that_names_nothing_of_its_own_asks_about_the_one_before(question, parts):
+    from assistant.question import understand
+
+    assert [p.text for p in understand(question).parts] == parts
