@@ -157,7 +157,23 @@ def compared_parts(question: str, known: frozenset[str] = frozenset()) -> list[s
         if of and asked and _is_place(first, known) and _is_place(second, known):
             asked = _EACH.sub("", asked, count=1)
             return [f"{first}的{asked}", f"{second}的{asked}"]
+    each = _EACH.search(question)
+    if each:  # "金牛区2020年农村低保标准和全国十三五末农村低保平均标准分别是多少"
+        subjects, asked = question[:each.start()], question[each.end():]
+        for conjunction in _AND.finditer(subjects):
+            first, second = subjects[:conjunction.start()], subjects[conjunction.end():]
+            if _opens_with_place(first, known) and _opens_with_place(second, known):
+                return [f"{first}{asked}", f"{second}{asked}"]
     return [question]
+
+
+def _opens_with_place(words: str, known: frozenset[str]) -> bool:
+    """"金牛区2020年农村低保标准", "全国十三五末…": a subject of its own, opening with a place or a
+    level of government."""
+    from .keyword import segmenter
+
+    first = segmenter().lcut(words.strip())[:1]
+    return len(words) >= 6 and bool(first) and _is_place(first[0], known)
 
 
 def _is_place(words: str, known: frozenset[str]) -> bool:

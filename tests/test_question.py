@@ -27,13 +27,15 @@ def test_a_question_is_understood_once_into_parts():
      ["民乐县的养老机构护理型床位占比目标是多少？", "国家的养老机构护理型床位占比目标是多少？"]),
     ("国家和省里的低保标准增速目标各是多少", ["国家的低保标准增速目标是多少", "省里的低保标准增速目标是多少"]),
     ("浙江和江苏的低保标准分别是多少", ["浙江的低保标准是多少", "江苏的低保标准是多少"]),
+    ("金牛区2020年农村低保标准和全国十三五末农村低保平均标准分别是多少",
+     ["金牛区2020年农村低保标准是多少", "全国十三五末农村低保平均标准是多少"]),
     # two topics, not two places: one part
     ("低保和特困的认定条件是什么", ["低保和特困的认定条件是什么"]),
 ])
 def test_a_question_about_two_places_is_asked_of_each(question, parts):
     from assistant.question import compared_parts
 
-    assert compared_parts(question, frozenset({"民乐县"})) == parts
+    assert compared_parts(question, frozenset({"民乐县", "金牛区"})) == parts
 
 
 @pytest.mark.parametrize("question, parts", [
