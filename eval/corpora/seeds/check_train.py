@@ -24,6 +24,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from check_test import finish, load_docs, norm
+
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parents[2] / "corpus"
 TRAIN = HERE / "train.jsonl"
@@ -34,16 +37,10 @@ KINDS = {"target", "fact", "eligibility", "colloquial", "multi", "out_of_scope"}
 STYLES = {"everyday", "formal"}
 FIELDS = ["id", "question", "kind", "answer_keys", "sources"]
 FORBIDDEN = set("\ufffd*$\\")
-WS = re.compile(r"\s+")
-
-
-def norm(s):
-    return WS.sub("", s)
 
 
 def main():
-    docs = {p.name: [norm(line) for line in p.read_text(encoding="utf-8", errors="replace").split("\n")]
-            for p in sorted(CORPUS.glob("*.txt"))}
+    docs = load_docs()
     assert docs, f"no corpus files under {CORPUS}"
     errors = []
     rows = [json.loads(line) for line in TRAIN.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -116,12 +113,7 @@ def main():
     print("added by kind:", dict(sorted(Counter(r["kind"] for r in added).items())))
     print(f"added: everyday {everyday:.1%}, out_of_scope {outside:.1%}, origin URL {urls}")
     print("sources by doc:", dict(sorted(by_doc.items())))
-    if errors:
-        print(f"\nFAILED: {len(errors)} problem(s)")
-        for e in errors:
-            print("  -", e)
-        sys.exit(1)
-    print("\nOK")
+    finish(errors)
 
 
 if __name__ == "__main__":
