@@ -59,7 +59,7 @@ def named_places(question: str, known: frozenset[str] = frozenset()) -> tuple[st
     from .keyword import segmenter
 
     segmenter()
-    import jieba.posseg as posseg
+    from jieba import posseg
 
     provincial = {name for pair in provinces() for name in pair}
     found = []
@@ -78,7 +78,7 @@ def place_words(text: str) -> tuple[str, ...]:
     from .keyword import segmenter
 
     segmenter()
-    import jieba.posseg as posseg
+    from jieba import posseg
 
     return tuple(dict.fromkeys(w for w, flag in posseg.lcut(text)
                                if flag == "ns" and len(w) >= 2 and w not in GENERIC))

@@ -132,7 +132,7 @@ def elliptical(clause: str) -> bool:
     from .keyword import segmenter
 
     segmenter()
-    import jieba.posseg as posseg
+    from jieba import posseg
 
     return not any(flag.startswith("n") and len(word) >= 2 and word not in generic_nouns()
                    for word, flag in posseg.lcut(clause))
