@@ -92,7 +92,7 @@ def test_the_wording_prior_is_the_fitted_tfidf_and_logistic_regression():
     labels = [1, 1, 1, 1, 1, 0, 0, 0, 0, 0]
     prior, held_out = fit_prior(texts, labels, [str(i) for i in range(len(texts))])
     assert len(held_out) == len(texts)
-    vectorizer = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2, max_features=3000)
+    vectorizer = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2, max_features=1500)
     matrix = vectorizer.fit_transform(texts)
     model = LogisticRegression(C=1.0, max_iter=2000).fit(matrix, np.asarray(labels))
     for text in ["残疾人补贴的电话是多少", "特困人员认定要什么条件", "今年标准"]:
