@@ -43,8 +43,10 @@ def assemble(parts: tuple[Part, ...], results: list) -> tuple[str, tuple[Citatio
                 same = Citation(len(citations) + 1, c.hit, c.quote)
                 citations.append(same)
             numbers[c.n] = same.n
-        lines.append(re.sub(r"\[(\d+)\]", lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]",
-                            text))
+        text = re.sub(r"\[(\d+)\]",
+                      lambda m, numbers=numbers: f"[{numbers.get(int(m.group(1)), m.group(1))}]", text)
+        # several parts: each line says which part it answers
+        lines.append(f"关于“{part.text.rstrip('？?')}”：{text}" if len(parts) > 1 else text)
     asks_now = any(_NOW.search(part.text) for part in parts)
     return "\n".join(lines + _notes(citations, asks_now=asks_now)), tuple(citations)
 
