@@ -73,7 +73,8 @@ def missing_quantity(question: str, quotes: list[str]) -> str:
         return ""
     unit = asked.group(1) or "元"
     units = QUANTITY_UNITS.get(unit, unit)
-    stated = re.compile(rf"\d[\d.,，万亿千百]*\s*(?:{units})|单位：[^；]*(?:{units})")
+    stated = re.compile(rf"(?:\d[\d.,，万亿千百]*|[一二两三四五六七八九十百千万]+)\s*(?:{units})"
+                        rf"|单位：[^；]*(?:{units})")
     return "" if any(stated.search(q) for q in quotes) else f"数额（{unit}）"
 
 

@@ -29,6 +29,8 @@ def test_the_slot_a_question_asks(question, slots):
     ("临时救助最多能给多少钱", ["临时救助金额一般不超过当地低保标准的6倍，最高3000元。"], ""),
     ("全县有多少户低保户？", ["全县共有低保对象1200户。"], ""),
     ("特困人员怎么认定？", ["无劳动能力、无生活来源。"], ""),
+    ("政府应当确保该家庭至少几人就业？", ["应当确保该家庭至少有一人就业。"], ""),
+    ("骗低保被查出来要罚多少钱", ["并处冒领金额一倍以上三倍以下的罚款。"], ""),
 ])
 def test_a_quantity_asked_must_be_stated(question, quotes, missing):
     assert missing_quantity(question, quotes) == missing
