@@ -122,3 +122,41 @@ def test_a_place_of_the_corpus_is_masked_in_its_short_form_too():
 
     asked = understand("金牛农村低保一年多少钱", (), Vocabulary(places=frozenset({"金牛区"}))).parts[0]
     assert wording(asked, frozenset({"金牛区"})) == "某地农村低保一年多少钱"
+
+
+@pytest.mark.parametrize("places, text, missing", [
+    (("杭州",), "浙江省社会救助条例 第十一条 申请最低生活保障……", "杭州"),
+    (("浙江",), "浙江省社会救助条例 第十一条 申请最低生活保障……", ""),
+    ((), "任何文字", ""),
+])
+def test_a_place_asked_must_be_in_the_passages(places, text, missing):
+    from assistant.judge import missing_place
+
+    assert missing_place(places, text) == missing
+
+
+@pytest.mark.parametrize("terms, cited, share", [
+    # 收费 (the rarest word the corpus knows) is missing from the cited passage: a topic match
+    ({"殡仪馆": 2.0, "收费": 4.0}, "建设殡仪馆，完善殡葬设施。", 1.0),
+    ({"殡仪馆": 2.0, "收费": 4.0}, "殡仪馆基本服务收费实行政府定价。", 0.0),
+    ({"殡仪馆": 2.0, "收费": 4.0}, "收费公示。", 0.5),
+])
+def test_the_rarest_question_word_the_cited_passages_lack(terms, cited, share):
+    from assistant.judge import focus_missing
+
+    alternatives = {t: (t,) for t in terms}
+    assert focus_missing(terms, alternatives, cited, max(terms.values())) == share
+
+
+def test_a_refusal_names_the_topic_the_first_passages_speak_of_most():
+    from types import SimpleNamespace
+
+    from assistant.judge import topic
+
+    def hit(text):
+        return SimpleNamespace(chunk=SimpleNamespace(text=text, section_path=""), title="")
+
+    terms = {"低保": ("低保", "最低生活保障"), "申请": ("申请",), "怎么": ("怎么",)}
+    hits = [hit("低保标准提高。"), hit("最低生活保障审核确认。"), hit("申请低保的家庭。")]
+    assert topic(terms, hits) == "低保"
+    assert topic(terms, [hit("养老床位")]) == ""
