@@ -50,8 +50,8 @@ def main(argv: list[str] | None = None) -> int:
 def run_index(args, settings: Settings) -> int:
     from tqdm import tqdm
 
+    from .build import build_index
     from .embed import get_embeddings
-    from .index import build_index
 
     embeddings = get_embeddings(settings.embeddings)
     with tqdm(desc="嵌入文本块", unit="块") as bar:
@@ -140,7 +140,7 @@ def run_ask(args, settings: Settings) -> int:
 def run_doctor(args, settings: Settings) -> int:
     """One line per build (in use, kept for running apps, broken, unfinished); 0 when the build
     in use verifies, else 2 with the fix."""
-    from .index import check_index
+    from .doctor import check_index
 
     report = check_index(settings.index_dir, model=settings.embeddings,
                          chroma_url=settings.chroma_url)

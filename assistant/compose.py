@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import re
 
-from .judge import _QUANTITY, about, missing_quantity
+from .judge import _ASKS_NUMBER, _NOW, _QUANTITY, about, missing_quantity
 from .question import Part
 from .schema import Citation, Hit
 
 OFFICE = "建议咨询当地民政部门（县/区民政局或乡镇（街道）社会救助窗口），或拨打 12345 政务服务热线。"
 _TARGET = re.compile(r"目标|指标|占比|覆盖率|比例|增速|实际值|属性|约束性|预期性|总量|数量|面积|多少")
-_ASKS_NUMBER = re.compile(r"多少|几[个人户家张所年月天岁]|比例|百分|占比|多大")
 _BARE_NUMBER = re.compile(r"[≥≤><]?\s*[\d.]+")
 
 
@@ -44,9 +43,12 @@ def assemble(parts: tuple[Part, ...], results: list) -> tuple[str, tuple[Citatio
                 same = Citation(len(citations) + 1, c.hit, c.quote)
                 citations.append(same)
             numbers[c.n] = same.n
-        lines.append(re.sub(r"\[(\d+)\]", lambda m: f"[{numbers.get(int(m.group(1)), m.group(1))}]",
-                            text))
-    return "\n".join(lines + _notes(citations)), tuple(citations)
+        text = re.sub(r"\[(\d+)\]",
+                      lambda m, numbers=numbers: f"[{numbers.get(int(m.group(1)), m.group(1))}]", text)
+        # several parts: each line says which part it answers
+        lines.append(f"关于“{part.text.rstrip('？?')}”：{text}" if len(parts) > 1 else text)
+    asks_now = any(_NOW.search(part.text) for part in parts)
+    return "\n".join(lines + _notes(citations, asks_now=asks_now)), tuple(citations)
 
 
 RELATED = 2  # passages shown under a refusal, apart: on the topic, not an answer
@@ -72,7 +74,37 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
     first = lead(part, citations[0].quote, idf) if citations else ""
     if first and _bare(citations[0].quote).startswith(_bare(first)):
         first = ""  # the quote opens with the answer already: don't say it twice
+    said = verdict(part, citations[0].quote, idf) if citations else ""
+    first = f"{said}{first}" if said else first
     return "\n".join(([f"答：{first}[1]"] if first else []) + lines), tuple(citations)
+
+
+_YES_NO = re.compile(r"吗|能不能|可不可以|行不行|能否|是否|可以不|行不|[能行]不[能行]")
+_ALLOWED = re.compile(r"能|可以|行|让|允许|合规|合法|违法|违规|犯法")
+_FORBIDS = re.compile(r"不得|禁止|严禁|不准")
+# "违法吗", "犯法吗" ask whether it is forbidden: "不可以" would answer the opposite question.
+_BREAKS = re.compile(r"违法|违规|犯法")
+VERDICT_COVERAGE = 0.5  # share of the question's (rarity-weighted) terms the sentence names
+
+
+def verdict(part: Part, quote: str, idf=lambda term: 1.0) -> str:
+    """"不可以，文件明确禁止。" when a yes-no question asks whether something is allowed (能…吗,
+    合规吗) and a sentence of the first quote forbids it, naming most of what the question
+    names; "" otherwise: whether a thing is allowed under conditions is for the quote to say,
+    not for a rule to guess. (On the regulations train set, a sentence naming any one term
+    of the question gave a wrong "不可以" one time in three.)"""
+    if not (_YES_NO.search(part.text) and _ALLOWED.search(part.text)) or _BREAKS.search(part.text):
+        return ""
+    weights = [(tuple(a for a in alternatives if len(a) >= 2), idf(term))
+               for term, alternatives in zip(part.terms, part.alternatives)
+               if len(term) >= 2 and not _ALLOWED.fullmatch(term)]
+    total = sum(w for _, w in weights) or 1.0
+    for sentence in re.split(r"[。；\n]", quote):
+        named = sum(w for alternatives, w in weights if any(a in sentence for a in alternatives))
+        if _FORBIDS.search(sentence) and named / total >= VERDICT_COVERAGE:
+            asked = re.search(r"合法|合规|允许", part.text)
+            return f"不{asked.group() if asked else '可以'}，文件明确禁止。"
+    return ""
 
 
 def _bare(text: str) -> str:
@@ -144,6 +176,9 @@ def row_summary(row_sentence: str) -> str:
     return f"{name}：{'，'.join(shown)}"
 
 
+TYPED_PASSAGES = 2  # a sentence stating what was asked is looked for in the first two passages
+
+
 def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = 4, most: int = 3
                    ) -> list[tuple[Hit, str]]:
     """The best-matching sentences of the top passages, best first, at most `most`."""
@@ -161,9 +196,16 @@ def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = 4, most:
         return []
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))
     best = scored[0][0]
+    typed = [s for s in scored if s[1] < TYPED_PASSAGES and s[0] > 0
+             and answer_type_bonus(part, s[4]) > 1]
+    if typed and all(answer_type_bonus(part, s[4]) == 1 for s in scored[:1]):
+        # the best sentence shares the most words but not what was asked (a period, an
+        # amount): the one that states it leads, the best one follows
+        scored.remove(typed[0])
+        scored.insert(0, typed[0])
     picked = []
     for score, _, position, hit, sentence, sentences in scored:
-        if len(picked) >= most or score < 0.45 * best:
+        if len(picked) >= most or (picked and score < 0.45 * best):
             break
         if hit.chunk.article:  # an article: quote its 款 whole, an enumeration with its lead-in
             sentence = next((b for b in enumeration_blocks(hit.chunk.text) if sentence in b),
@@ -177,7 +219,9 @@ def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = 4, most:
 
 # How much a sentence holding the kind of thing asked for outweighs one that only shares words
 # (set by hand on the seed train set; a period or a date is rarer in a passage than a number).
-SLOT_BONUS = {"duration": 1.6, "date": 1.4}
+SLOT_BONUS = {"duration": 2.0, "date": 1.6}
+OTHER_SLOT_BONUS = 1.5  # an office for "去哪儿", 无偿 for "要钱吗", materials for "带啥"
+NUMBER_BONUS = 1.8  # a number asked ("一年能给多少") and a number held
 
 
 def answer_type_bonus(part: Part, sentence: str) -> float:
@@ -187,11 +231,12 @@ def answer_type_bonus(part: Part, sentence: str) -> float:
 
     if _QUANTITY.search(part.text) and not missing_quantity(part.text, [sentence]):
         return 1.6
-    for slot, _, evidence in slots():
-        if slot in part.slots and slot in SLOT_BONUS:
-            return SLOT_BONUS[slot] if evidence.search(sentence) else 1.0
-    if _ASKS_NUMBER.search(part.text):
-        return 1.3 if re.search(r"\d", sentence) else 1.0
+    held = [SLOT_BONUS.get(slot, OTHER_SLOT_BONUS) for slot, _, evidence in slots()
+            if slot in part.slots and evidence.search(sentence)]
+    if held:
+        return max(held)
+    if _ASKS_NUMBER.search(part.text) or "amount" in part.slots:
+        return NUMBER_BONUS if re.search(r"\d", sentence) else 1.0
     return 1.0
 
 
@@ -202,8 +247,9 @@ def _source(hit: Hit) -> str:
     return f"《{hit.title}》{hit.chunk.article}" + (f"（{bits}）" if bits else "")
 
 
-def _notes(citations, this_year: int | None = None) -> list[str]:
-    """A plan's target for a year already past is a target, not what was reached."""
+def _notes(citations, this_year: int | None = None, asks_now: bool = False) -> list[str]:
+    """A plan's target for a year already past is a target, not what was reached; a figure
+    asked "now" is the document's, as of its date."""
     import datetime
 
     this_year = this_year or datetime.date.today().year
@@ -213,6 +259,10 @@ def _notes(citations, this_year: int | None = None) -> list[str]:
     past = [y for y in targets if y < this_year]
     if past:
         notes.append(f"注：以上是规划中到{max(past)}年的目标，该时期已经结束；实际完成情况和现行标准"
+                     "请向当地民政部门核实。")
+    dates = sorted({c.hit.date for c in citations if c.hit.date})
+    if asks_now and dates:
+        notes.append(f"注：您问的是现在的情况；以上是文件（{'、'.join(dates)}）中的内容，现行标准可能已经调整，"
                      "请向当地民政部门核实。")
     notes.append("以上内容摘自原文件，具体办理以当地民政部门的解释为准。")
     return notes

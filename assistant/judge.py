@@ -12,22 +12,26 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .places import place_words, short
 from .question import Part, slots
 from .schema import Citation, Hit
 
 _NOW = re.compile(r"今年|明年|去年|现在|目前|最新")
 # The plans speak of the end of a five-year period rather than its year.
 YEAR_ALIASES = {"2020": ("十三五",), "2025": ("十四五",)}
-QUANTITY_UNITS = {"钱": "元", "块": "元", "块钱": "元", "元": "元", "人": "人|名|万人", "名": "人|名",
+QUANTITY_UNITS = {"钱": "元|倍", "块": "元", "块钱": "元", "元": "元", "人": "人|名|万人", "名": "人|名",
                   "户": "户", "个": "个|家|所", "家": "家|个", "张": "张", "所": "所|个"}
-_QUANTITY = re.compile(r"(?:多少|几)(块钱|钱|块|元|人|名|户|个|家|张|所)|(?:费|价|资|金|补贴|津贴)\w{0,3}多少()")
+_QUANTITY = re.compile(r"(?:多少|(?<![们弟妹兄姐好])几)(块钱|钱|块|元|人|名|户|个|家|张|所)|(?:费|价|资|金|补贴|津贴)\w{0,3}多少()")
 # A question that two passages answer together (national vs county) is covered by both, but
 # two half-matching passages are weaker evidence than one whole match.
 COMBINED_DISCOUNT = 0.9
 TOP_PASSAGES = 3  # coverage is judged on the best of the first three passages
 FEATURES = ("coverage", "top_coverage", "quote_coverage", "unseen", "dense_best", "dense_top",
             "dense_gap", "keyword_top", "agree", "margin", "missing_place", "missing_year",
-            "asks_now", "missing_quantity", "slot_missing", "slot_met", "terms")
+            "asks_now", "missing_quantity", "slot_missing", "slot_met", "terms", "focus_missing",
+            "number_met", "asked_prior")
+_ASKS_NUMBER = re.compile(r"多少|(?<![们弟妹兄姐好])几(?!乎)|百分之|比例|占比|多大|多高|多长")
+_STATED_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万]+(?:个|年|月|日|天|倍|人|元|张|%|周岁)")
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,8 @@ def missing_quantity(question: str, quotes: list[str]) -> str:
         return ""
     unit = asked.group(1) or "元"
     units = QUANTITY_UNITS.get(unit, unit)
-    stated = re.compile(rf"\d[\d.,，万亿千百]*\s*(?:{units})|单位：[^；]*(?:{units})")
+    stated = re.compile(rf"(?:\d[\d.,，万亿千百]*|[一二两三四五六七八九十百千万]+)\s*(?:{units})"
+                        rf"|单位：[^；]*(?:{units})")
     return "" if any(stated.search(q) for q in quotes) else f"数额（{unit}）"
 
 
@@ -93,6 +98,7 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
     place = missing_place(part.places, "".join(about(h) + h.region for h in top) + cited)
     year = missing_year(part.years, "".join(about(h) for h in hits[:2]))
     quantity = missing_quantity(part.text, [c.hit.chunk.text for c in citations])
+    known = {t: w for t, w in weights.items() if any(a in corpus for a in terms[t])}
     return {
         "coverage": max(best, COMBINED_DISCOUNT * pair),
         "top_coverage": coverage(terms, idf, about(hits[0])) if hits else 0.0,
@@ -113,10 +119,34 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
         "slot_met": float(sum(1 for ok in held.values() if ok)),
         # how much the question specifies; a bare "X怎么办" is less often held by the documents
         "terms": math.log1p(len(terms)),
-        "_place": place, "_year": year, "_quantity": quantity,
+        "focus_missing": focus_missing(known, terms, cited, max(weights.values(), default=1.0)),
+        "number_met": float(bool(_ASKS_NUMBER.search(part.text))) * (
+            1.0 if _STATED_NUMBER.search("".join(quoted)) else -1.0),
+        "asked_prior": asked_prior(wording(part, index.vocabulary.places)),
+        "_place": place, "_year": year, "_quantity": quantity, "_asked": list(part.slots),
+        "_topic": topic(terms, hits),
         "_slots": [slot for slot, ok in held.items() if not ok],
         "_citations_empty": not citations,
     }
+
+
+def focus_missing(weights: dict[str, float], terms: dict[str, tuple[str, ...]], cited: str,
+                  rarest: float) -> float:
+    """How rare the rarest question term is that the corpus uses but the cited passages lack
+    (as a share of the rarest term's weight): "殡仪馆火化收费多少" answered from a passage on
+    殡仪馆 without 收费 is a topic match, not an answer."""
+    lacking = [w for t, w in weights.items() if not any(a in cited for a in terms[t])]
+    return max(lacking, default=0.0) / rarest if rarest else 0.0
+
+
+def topic(terms: dict[str, tuple[str, ...]], hits: list[Hit]) -> str:
+    """The question term the first passages speak of most (the longer on a tie): what the
+    documents do hold, for a refusal to name ("文件里有关于“低保”的内容，但…")."""
+    texts = [about(h) for h in hits[:TOP_PASSAGES]]
+    held = {t: sum(1 for text in texts if any(a in text for a in alternatives))
+            for t, alternatives in terms.items() if len(t) >= 2}
+    best = max(held, key=lambda t: (held[t], len(t)), default="")
+    return best if held.get(best) else ""
 
 
 def _in_both_top(hit: Hit, hits: list[Hit]) -> bool:
@@ -124,6 +154,46 @@ def _in_both_top(hit: Hit, hits: list[Hit]) -> bool:
     dense = sorted(hits, key=lambda h: -h.scores.get("dense", -1.0))[:3]
     keyword = sorted(hits, key=lambda h: -h.scores.get("bm25", -1.0))[:3]
     return hit in dense and hit in keyword and "bm25" in hit.scores
+
+
+NGRAMS = (1, 3)  # character n-grams of the question: what the wording alone says
+
+
+def char_ngrams(text: str) -> list[str]:
+    text = re.sub(r"\s+", "", text)
+    return [text[i:i + n] for n in range(NGRAMS[0], NGRAMS[1] + 1) for i in range(len(text) - n + 1)]
+
+
+def wording(part: Part, known: frozenset[str] = frozenset()) -> str:
+    """The question as the wording prior reads it: the places it names masked (also a place of
+    the corpus, `known`, in its short form: 民乐 of 民乐县), so that the prior learns how people
+    ask, not which places the training corpora were about."""
+    text = part.text
+    named = {n for k in known for n in (k, short(k)) if len(n) >= 2 and n in text}
+    for place in sorted(set(part.places) | set(place_words(text)) | named, key=len, reverse=True):
+        text = text.replace(place, PLACE_MASK)
+    return text
+
+
+PLACE_MASK = "某地"
+
+
+def asked_prior(text: str, fitted: dict | None = None) -> float:
+    """How often a question worded like this one is answered by the documents at all, from its
+    wording alone (a tf-idf of character n-grams weighed by a logistic regression that `make
+    train` fits on the labelled questions): "今年…每月发多少钱", "…的电话是多少" are asked
+    far more often than any policy document holds. One signal among the others, never a verdict."""
+    prior = (fitted or model()).get("prior")
+    if not prior:
+        return 0.5
+    counts: dict[str, int] = {}
+    for gram in char_ngrams(text):
+        if gram in prior["ngrams"]:
+            counts[gram] = counts.get(gram, 0) + 1
+    weights = {g: (1 + math.log(c)) * prior["ngrams"][g][0] for g, c in counts.items()}
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    z = prior["intercept"] + sum(w / norm * prior["ngrams"][g][1] for g, w in weights.items())
+    return 1 / (1 + math.exp(-max(min(z, 30), -30)))
 
 
 @lru_cache(maxsize=1)
@@ -144,7 +214,8 @@ def probability(values: dict, fitted: dict | None = None) -> float:
 
 SLOT_NAMES = {"amount": "具体金额或标准", "duration": "具体期限", "date": "具体日期", "where": "办理的部门或地点",
               "materials": "所需材料", "procedure": "办理流程", "penalty": "处罚规定",
-              "conditions": "具体条件", "definition": "定义"}
+              "conditions": "具体条件", "definition": "定义", "fee": "收费规定",
+              "contact": "联系电话或地址"}
 
 
 def decide(values: dict, date_span: str = "", fitted: dict | None = None) -> Verdict:
@@ -167,6 +238,8 @@ def refusal_reason(values: dict, date_span: str = "") -> str:
                 else "现有文件不含当前的标准")
     if values["_quantity"]:
         return f"文件中没有给出具体的{values['_quantity']}"
-    if values["_slots"]:
-        return f"相关文件没有写明{SLOT_NAMES.get(values['_slots'][0], '这一点')}"
-    return ""
+    missing = values["_slots"] or values.get("_asked") or []
+    about_topic = f"文件里有关于“{values['_topic']}”的内容，但" if values.get("_topic") else "相关文件"
+    if missing:
+        return f"{about_topic}没有写明{SLOT_NAMES.get(missing[0], '这一点')}"
+    return f"{about_topic}没有直接回答这个问题" if values.get("_topic") else ""

@@ -13,14 +13,17 @@ from pathlib import Path
 
 import numpy as np
 
-# Function words and question words carry no topic; a user's "请问……是多少呢" must not
-# match every passage that happens to contain 多少.
-STOPWORDS = frozenset(
-    "的 了 和 与 及 或 是 在 对 等 为 把 被 将 从 向 于 以 由 也 都 而 并 其 之 这 那 这个 那个 "
-    "我 你 他 她 我们 你们 他们 咱 俺 请问 请 问 一下 吗 呢 吧 啊 呀 嘛 么 哪些 哪个 什么 怎么 "
-    "怎样 如何 多少 几 是否 能否 能不能 可以 可不可以 有没有 有 没有 要 会 能 想 还 就 又 再 "
-    "吗？ 啥 咋 么样 关于 规定 政策 方面 情况 问题 相关 具体 一个 一些 哪里 哪儿 谁".split()
-)
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Function words and question words (data/stopwords.txt): they carry no topic; a user's
+    "请问……是多少呢" must not match every passage that happens to contain 多少."""
+    text = (resources.files("assistant") / "data" / "stopwords.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#")
+                     for w in line.split())
+
+
+PART_WEIGHT = 0.5  # chosen on the seed train/dev and regulation train/dev sets
 _KEEP = re.compile(r"[\u3400-\u9fffA-Za-z0-9≥≤%]")
 
 
@@ -73,7 +76,7 @@ USER_FREQ = 20  # as the curated userdict.txt: high enough to keep a term whole
 def tokenize(text: str) -> list[str]:
     """Search-mode tokens (long words and their parts), lower-cased, stopwords dropped."""
     tokens = segmenter().lcut_for_search(text)
-    return [t.lower() for t in tokens if _KEEP.search(t) and t not in STOPWORDS]
+    return [t.lower() for t in tokens if _KEEP.search(t) and t not in stopwords()]
 
 
 class KeywordIndex:
@@ -98,10 +101,19 @@ class KeywordIndex:
         return cls(list(ids), bm25, dict(Counter(t for doc in tokens for t in set(doc))))
 
     def scores(self, tokens: list[str]) -> np.ndarray:
-        """BM25 score of every chunk, aligned with `ids`."""
+        """BM25 score of every chunk, aligned with `ids`. A token that is part of a longer one
+        of the query (婚姻, 登记 of 婚姻登记: jieba's search mode yields all three) counts
+        PART_WEIGHT: otherwise a compound topic outweighs the one word that asks (收费)."""
+        total = np.zeros(len(self.ids))
         if not tokens or not self.ids:
-            return np.zeros(len(self.ids))
-        return np.asarray(self._bm25.get_scores(tokens), dtype=float)
+            return total
+        parts = {t for t in tokens if any(t != o and t in o for o in tokens)}
+        for weight, group in ((1.0, [t for t in tokens if t not in parts]),
+                              (PART_WEIGHT, [t for t in tokens if t in parts])):
+            known = [t for t in group if t in self.df]
+            if known:
+                total += weight * np.asarray(self._bm25.get_scores(known), dtype=float)
+        return total
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)

@@ -59,7 +59,7 @@ def named_places(question: str, known: frozenset[str] = frozenset()) -> tuple[st
     from .keyword import segmenter
 
     segmenter()
-    import jieba.posseg as posseg
+    from jieba import posseg
 
     provincial = {name for pair in provinces() for name in pair}
     found = []
@@ -70,6 +70,18 @@ def named_places(question: str, known: frozenset[str] = frozenset()) -> tuple[st
                                                    and len(word) >= 3):
             found.append(word)
     return tuple(found)
+
+
+def place_words(text: str) -> tuple[str, ...]:
+    """Every word of the text that names a place: what `named_places` finds, and any word jieba
+    tags as a place name (扬州, 威海), with or without its suffix."""
+    from .keyword import segmenter
+
+    segmenter()
+    from jieba import posseg
+
+    return tuple(dict.fromkeys(w for w, flag in posseg.lcut(text)
+                               if flag == "ns" and len(w) >= 2 and w not in GENERIC))
 
 
 def of_place(place: str, region: str, title: str = "") -> bool:

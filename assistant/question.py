@@ -16,7 +16,7 @@ from .places import asked_levels, named_places
 
 MAX_QUESTION = 300
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_ASKS = re.compile(r"多少|什么|哪|几|吗|呢|怎么|如何|是否|能不能|有没有|多久|多大")
+_ASKS = re.compile(r"多少|什么|哪|(?<!好)几(?!乎)|吗|呢|怎么|如何|是否|能不能|有没有|多久|多大")
 _FOLLOWUP = re.compile(r"^(?:那|那么|还有|另外|再问|再说)|[呢吗]？?$")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -67,7 +67,8 @@ def understand(asked: str, history: list[str] | tuple[str, ...] = (),
         return Question(asked, text, (), "empty")
     if not _CJK.search(text):
         return Question(asked, text, (), "not_chinese")
-    parts = question_parts(text, [sanitize(str(h)) for h in history])
+    parts = [p for asked_part in question_parts(text, [sanitize(str(h)) for h in history])
+             for p in compared_parts(asked_part, vocabulary.places)]
     return Question(asked, text, tuple(part(p, vocabulary) for p in parts))
 
 
@@ -120,7 +121,66 @@ def split_questions(question: str) -> list[str]:
     parts = [p.strip() for p in parts if len(_CJK.findall(p)) >= 4]
     if len(parts) < 2:
         return [question]
-    return [resolve_followup(p, parts[:n]) for n, p in enumerate(parts)]
+    return [parts[0]] + [f"{parts[n - 1].rstrip('？?')}，{p}" if elliptical(p) else
+                         resolve_followup(p, parts[:n]) for n, p in enumerate(parts) if n]
+
+
+def elliptical(clause: str) -> bool:
+    """A later clause that names nothing of its own ("到2025年底要达到多少", "十四五末目标是多少")
+    asks about the clause before it: it holds no noun but the generic ones of
+    data/generic_nouns.txt (目标, 标准, 规划 …)."""
+    from .keyword import segmenter
+
+    segmenter()
+    from jieba import posseg
+
+    return not any(flag.startswith("n") and len(word) >= 2 and word not in generic_nouns()
+                   for word, flag in posseg.lcut(clause))
+
+
+@lru_cache(maxsize=1)
+def generic_nouns() -> frozenset[str]:
+    text = (resources.files("assistant") / "data" / "generic_nouns.txt").read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
+
+
+_AND = re.compile(r"和|与|跟|同|及|、")
+_EACH = re.compile(r"分别|各自|各")
+
+
+def compared_parts(question: str, known: frozenset[str] = frozenset()) -> list[str]:
+    """"金牛区和国家的护理型床位占比目标分别是多少" asks the same of two places (or levels of
+    government): one part for each, "金牛区的…" and "国家的…", each answered from its own source."""
+    for conjunction in _AND.finditer(question):
+        first, rest = question[:conjunction.start()], question[conjunction.end():]
+        second, of, asked = rest.partition("的")
+        if of and asked and _is_place(first, known) and _is_place(second, known):
+            asked = _EACH.sub("", asked, count=1)
+            return [f"{first}的{asked}", f"{second}的{asked}"]
+    each = _EACH.search(question)
+    if each:  # "金牛区2020年农村低保标准和全国十三五末农村低保平均标准分别是多少"
+        subjects, asked = question[:each.start()], question[each.end():]
+        for conjunction in _AND.finditer(subjects):
+            first, second = subjects[:conjunction.start()], subjects[conjunction.end():]
+            if _opens_with_place(first, known) and _opens_with_place(second, known):
+                return [f"{first}{asked}", f"{second}{asked}"]
+    return [question]
+
+
+def _opens_with_place(words: str, known: frozenset[str]) -> bool:
+    """"金牛区2020年农村低保标准", "全国十三五末…": a subject of its own, opening with a place or a
+    level of government."""
+    from .keyword import segmenter
+
+    first = segmenter().lcut(words.strip())[:1]
+    return len(words) >= 6 and bool(first) and _is_place(first[0], known)
+
+
+def _is_place(words: str, known: frozenset[str]) -> bool:
+    """Words that only name a place or a level of government ("金牛区", "国家", "省里")."""
+    words = words.strip()
+    return 2 <= len(words) <= 12 and (
+        named_places(words, known) == (words,) or asked_levels(words) and len(words) <= 3)
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,7 @@ from pydantic import ConfigDict
 
 from .index import Index
 from .places import of_place
-from .question import Part, part
+from .question import Part, part, slots
 from .schema import Hit
 
 CANDIDATES = 40
@@ -26,6 +26,11 @@ INDICATOR_BOOST = 0.3  # a table row whose indicator the question names
 PLACE_BOOST = 0.4  # a document of the place or level of government the question asks about
 NATIONAL_BOOST = 0.1  # no place asked: national rules apply everywhere, a local one may not
 TITLE_BOOST = 0.4  # a passage of the document the question names (《志愿服务条例》…)
+# A sentence that holds both a term of the question and what its slot asks for (收费 for "要花钱
+#吗", 部门 for "去哪儿") is likelier the answer than one that only shares the topic.
+SLOT_BOOST = 0.35
+SENTENCE_BOOST = 0.6  # times the share of the question one sentence holds (rarity-weighted)
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 
 
 def search(index: Index, part: Part, *, k: int = 10, where: dict | None = None) -> list[Hit]:
@@ -33,9 +38,10 @@ def search(index: Index, part: Part, *, k: int = 10, where: dict | None = None) 
     doc/level/region."""
     vector = index.store.embeddings.embed_query(part.search)
     dense = index.store.search(vector, CANDIDATES, where=_chroma_where(where))
-    keyword = _keyword_hits(index, list(part.tokens), where)
+    keyword = _keyword_hits(index, list(dict.fromkeys(part.tokens)), where)
     fused = fuse([dense, keyword])
-    boosted = [replace(h, score=h.score * boost(part, h)) for h in fused]
+    idf = index.keyword.idf
+    boosted = [replace(h, score=h.score * boost(part, h, idf)) for h in fused]
     return sorted(boosted, key=lambda h: -h.score)[:k]
 
 
@@ -90,13 +96,18 @@ def fuse(rankings: list[list[Hit]], *, weights: tuple[float, ...] = (DENSE_WEIGH
     return sorted(fused.values(), key=lambda h: -h.score)
 
 
-def boost(part: Part, hit: Hit) -> float:
-    """Exact numbers, a named indicator or document and the asked-about place lift a passage."""
+def boost(part: Part, hit: Hit, idf=None) -> float:
+    """Exact numbers, a named indicator or document, the asked-about place and one sentence
+    holding most of the question lift a passage."""
     factor = 1.0
     compact = re.sub(r"\s", "", hit.chunk.text)
+    if idf is not None:
+        factor += SENTENCE_BOOST * sentence_coverage(part, compact, idf)
     factor += NUMBER_BOOST * sum(1 for n in part.numbers if n in compact)
     if hit.chunk.kind == "table_row" and names_indicator(part.text, hit.chunk.text):
         factor += INDICATOR_BOOST
+    if part.slots and holds_slot(part, compact):
+        factor += SLOT_BOOST
     if hit.title in part.documents:
         factor += TITLE_BOOST
     if part.places:
@@ -106,6 +117,26 @@ def boost(part: Part, hit: Hit) -> float:
     elif hit.level == "国家":
         factor += NATIONAL_BOOST
     return factor
+
+
+def holds_slot(part: Part, text: str) -> bool:
+    """Does one sentence of the text name a term of the question and hold its slot's answer?"""
+    wanted = [held for name, _, held in slots() if name in part.slots]
+    terms = [a for alternatives in part.alternatives for a in alternatives if len(a) >= 2]
+    return any(any(t in sentence for t in terms) and any(w.search(sentence) for w in wanted)
+               for sentence in _SENTENCE_END.split(text))
+
+
+def sentence_coverage(part: Part, text: str, idf) -> float:
+    """The largest rarity-weighted share of the question's terms (or their policy terms) that
+    one sentence of the text holds: a long passage that touches every word of the question
+    in different sentences is less likely the answer than one sentence that holds them."""
+    weights = [(alternatives, idf(term)) for term, alternatives in zip(part.terms, part.alternatives)]
+    total = sum(w for _, w in weights)
+    if not total:
+        return 0.0
+    return max((sum(w for alternatives, w in weights if any(a in sentence for a in alternatives))
+                for sentence in _SENTENCE_END.split(text)), default=0.0) / total
 
 
 def names_indicator(question: str, row_text: str) -> bool:

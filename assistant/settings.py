@@ -6,8 +6,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .load import MAX_FILE_MB
-
 
 @dataclass(frozen=True)
 class Settings:
@@ -22,7 +20,7 @@ class Settings:
     llm_api_key: str = ""
     feedback_path: Path | None = None  # default: <index_dir>/feedback.jsonl
     chroma_url: str = ""  # http://host:port to use a Chroma server instead of the embedded store
-    max_file_mb: float = MAX_FILE_MB  # larger corpus files are skipped with a reason
+    max_file_mb: float = 20.0  # larger corpus files are skipped with a reason (load.MAX_FILE_MB)
     grace_minutes: float = 10.0  # a build switched away from is kept this long for running apps
     max_request_kb: float = 64.0  # larger request bodies are refused (413) before Gradio reads them
 
@@ -46,7 +44,7 @@ class Settings:
             llm_api_key=get("LLM_API_KEY", ""),
             feedback_path=Path(feedback) if feedback else None,
             chroma_url=get("CHROMA_URL", ""),
-            max_file_mb=_parse(get("MAX_FILE_MB", str(MAX_FILE_MB)), "ASSISTANT_MAX_FILE_MB",
+            max_file_mb=_parse(get("MAX_FILE_MB", "20"), "ASSISTANT_MAX_FILE_MB",
                                float),
             grace_minutes=_parse(get("GRACE_MINUTES", "10"), "ASSISTANT_GRACE_MINUTES", float),
             max_request_kb=_parse(get("MAX_REQUEST_KB", "64"), "ASSISTANT_MAX_REQUEST_KB", float),

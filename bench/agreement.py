@@ -26,12 +26,12 @@ sys.path.insert(0, str(ROOT))
 
 def seed_texts(root: Path = ROOT) -> list[tuple[str, str]]:
     """(prompt name, text) for every seed passage and evaluation question."""
-    from assistant.index import _chunk_all
+    from assistant.build import chunk_all
     from assistant.load import load_corpus
     from assistant.store import indexed_text
 
     documents, _ = load_corpus(root / "corpus")
-    chunks, _ = _chunk_all(documents, 300)
+    chunks, _ = chunk_all(documents, 300)
     texts = [("passage", indexed_text(c)) for c in chunks]
     for name in ("train.jsonl", "dev.jsonl"):
         path = root / "eval" / "corpora" / "seeds" / name

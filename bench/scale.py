@@ -119,12 +119,12 @@ def measure(pipeline: str, corpus: Path, index_dir: Path, tokens: int) -> dict:
 
 def passages(corpus: Path) -> list[str]:
     """What `assistant index` embeds for `corpus`, in its order."""
-    from assistant.index import _chunk_all
+    from assistant.build import chunk_all
     from assistant.load import load_corpus
     from assistant.store import indexed_text
 
     documents, _ = load_corpus(corpus)
-    return [indexed_text(c) for c in _chunk_all(documents, 300)[0]]
+    return [indexed_text(c) for c in chunk_all(documents, 300)[0]]
 
 
 def count_tokens(texts: list[str]) -> int:

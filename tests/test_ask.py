@@ -61,3 +61,11 @@ def test_retrieval_can_be_filtered_by_document_or_level(index):
     assert county and {h.chunk.doc for h in county} == {"county.txt"}
     digest = search(index, part("特困人员"), k=5, where={"doc": "digest.txt"})
     assert digest and {h.chunk.doc for h in digest} == {"digest.txt"}
+
+
+def test_a_question_about_two_places_gets_a_line_and_a_source_for_each(index):
+    answer = ask(index, "民乐县和国家的养老机构护理型床位占比目标分别是多少？")
+    assert not answer.abstained
+    lines = [line for line in answer.text.split("\n") if line.startswith("关于")]
+    assert len(lines) == 2 and "民乐县" in lines[0] and "国家" in lines[1]
+    assert {c.hit.chunk.doc for c in answer.citations} == {"county.txt", "national.txt"}

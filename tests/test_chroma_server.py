@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from assistant.ask import ask
-from assistant.index import build_index, open_index
+from assistant.build import build_index
+from assistant.index import open_index
 from assistant.present import to_json
 from assistant.store import chroma_client
 from tests.test_browser import free_port

@@ -94,3 +94,23 @@ def test_the_held_out_sets_are_well_formed(check):
     done = subprocess.run([sys.executable, str(ROOT / "eval" / check)], capture_output=True,
                           text=True, cwd=ROOT)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+
+def test_no_train_or_dev_question_repeats_a_sealed_test_question():
+    """A question (punctuation aside) in train or dev and in test would leak the sealed set into
+    tuning and the judge's fit. Only ids are printed; the test questions stay unread."""
+    import json
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "eval" / "corpora"
+
+    def questions(path):
+        return {re.sub(r"[\s？?。！!，,、]", "", json.loads(line)["question"]): json.loads(line)["id"]
+                for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+
+    for corpus in ("seeds", "regulations"):
+        sealed = questions(root / corpus / "test.jsonl")
+        for split in ("train", "dev"):
+            seen = questions(root / corpus / f"{split}.jsonl")
+            assert not [i for q, i in seen.items() if q in sealed], f"{corpus}/{split}"

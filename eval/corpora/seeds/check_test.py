@@ -158,6 +158,11 @@ def main():
     for d in sorted(docs):
         print(f"   {d}: {by_doc[d]}")
     print("origin:   ", dict(origins))
+    finish(errors)
+
+
+def finish(errors: list[str]) -> None:
+    """Print the problems found and exit 1, or print OK."""
     if errors:
         print(f"\nFAILED: {len(errors)} problem(s)")
         for e in errors:

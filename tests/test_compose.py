@@ -1,0 +1,49 @@
+"""The composed answer: its first line, verdicts and notes (assistant/compose.py)."""
+
+import pytest
+
+
+@pytest.mark.parametrize("question, quote, first", [
+    ("申请特困人员供养应当向哪里提出？",
+     "第十六条 申请特困人员供养，由本人向户籍所在地的乡镇人民政府、街道办事处提出书面申请；"
+     "本人申请有困难的，可以委托村民委员会、居民委员会代为提出申请。",
+     "申请特困人员供养，由本人向户籍所在地的乡镇人民政府、街道办事处提出书面申请。"),
+    ("政府投资兴办的养老机构应当优先保障哪些老年人？",
+     "第四十一条 政府投资兴办的养老机构，应当优先保障经济困难的孤寡、失能、高龄等老年人的服务需求。", ""),
+    ("特困人员怎么申请", "特困人员供养。申请特困人员供养。", ""),
+])
+def test_the_first_line_answers_in_a_sentence_that_says_something_new(question, quote, first):
+    from assistant.compose import lead
+    from assistant.question import part
+
+    assert lead(part(question), quote, lambda term: 1.0) == first
+
+
+@pytest.mark.parametrize("question, quote, said", [
+    ("子女能要求老人干重活吗", "赡养人不得要求老年人承担力不能及的劳动。", "不可以，文件明确禁止。"),
+    ("社会救助资金可以被挪作他用吗？", "社会救助资金实行专项管理，任何单位或者个人不得挤占挪用。", "不可以，文件明确禁止。"),
+    ("单位领导硬派我们去当志愿者，这样合规吗", "任何组织和个人不得强行指派志愿者、志愿服务组织提供服务。", "不合规，文件明确禁止。"),
+    # allowed under a condition: the quote says so, no verdict
+    ("我们兄弟几个商量轮流养老，老人不同意也能签协议吗", "经老年人同意，赡养人之间可以就履行赡养义务签订协议。", ""),
+    # a prohibition on another topic is no verdict on this one
+    ("低保户能养宠物吗", "任何单位或者个人不得挤占挪用社会救助资金。", ""),
+    # not a yes-no question
+    ("志愿服务组织不得做什么", "不得向志愿服务对象收取或者变相收取报酬。", ""),
+])
+def test_a_yes_no_question_on_what_is_forbidden_is_answered_no(question, quote, said):
+    from assistant.compose import verdict
+    from assistant.question import part
+
+    assert verdict(part(question), quote) == said
+
+
+def test_a_figure_asked_for_now_is_given_with_its_date_and_a_caution():
+    from types import SimpleNamespace
+
+    from assistant.compose import _notes
+
+    cited = SimpleNamespace(quote="农村低保标准由年3420元提高到4428元。",
+                            hit=SimpleNamespace(date="2022-05-31", chunk=SimpleNamespace(kind="text")))
+    now = _notes([cited], 2026, asks_now=True)
+    assert "2022-05-31" in now[0] and "可能已经调整" in now[0]
+    assert not any("可能已经调整" in note for note in _notes([cited], 2026))

@@ -1,0 +1,52 @@
+"""Understanding a question once: parts, follow-ups, places compared (assistant/question.py)."""
+
+import pytest
+
+
+def test_a_question_is_understood_once_into_parts():
+    from assistant.question import Vocabulary, understand
+
+    asked = understand("请问低保怎么申请？请问低保怎么申请？")
+    assert [p.text for p in asked.parts] == ["请问低保怎么申请"]
+    two = understand("县里护理型床位占比是多少？国家的呢？", (),
+                     Vocabulary(titles=frozenset({"社会救助暂行办法"})))
+    assert len(two.parts) == 2 and two.parts[0].levels == ("县",)
+    assert "国家" in two.parts[1].levels
+    followup = understand("那农村的呢？", ["城市低保标准怎么定？"])
+    assert followup.parts[0].text == "城市低保标准怎么定，那农村的呢？"
+    colloquial = understand("我奶奶瘫痪在床能领什么补贴").parts[0]
+    assert "重度残疾人" in colloquial.added and "重度残疾人" in colloquial.tokens
+    named = understand("《社会救助暂行办法》什么时候施行", (),
+                       Vocabulary(titles=frozenset({"社会救助暂行办法"}))).parts[0]
+    assert named.documents == ("社会救助暂行办法",) and "date" in named.slots
+    assert understand("   ").problem == "empty" and understand("hello").problem == "not_chinese"
+
+
+@pytest.mark.parametrize("question, parts", [
+    ("民乐县和国家的养老机构护理型床位占比目标分别是多少？",
+     ["民乐县的养老机构护理型床位占比目标是多少？", "国家的养老机构护理型床位占比目标是多少？"]),
+    ("国家和省里的低保标准增速目标各是多少", ["国家的低保标准增速目标是多少", "省里的低保标准增速目标是多少"]),
+    ("浙江和江苏的低保标准分别是多少", ["浙江的低保标准是多少", "江苏的低保标准是多少"]),
+    ("金牛区2020年农村低保标准和全国十三五末农村低保平均标准分别是多少",
+     ["金牛区2020年农村低保标准是多少", "全国十三五末农村低保平均标准是多少"]),
+    # two topics, not two places: one part
+    ("低保和特困的认定条件是什么", ["低保和特困的认定条件是什么"]),
+])
+def test_a_question_about_two_places_is_asked_of_each(question, parts):
+    from assistant.question import compared_parts
+
+    assert compared_parts(question, frozenset({"民乐县", "金牛区"})) == parts
+
+
+@pytest.mark.parametrize("question, parts", [
+    ("民乐县社会组织2020年底登记了多少个，到2025年规划是多少家？",
+     ["民乐县社会组织2020年底登记了多少个", "民乐县社会组织2020年底登记了多少个，到2025年规划是多少家"]),
+    ("全国社会工作专业人才十三五末有多少，十四五末目标是多少",
+     ["全国社会工作专业人才十三五末有多少", "全国社会工作专业人才十三五末有多少，十四五末目标是多少"]),
+    # a clause naming its own topic stands alone
+    ("十三五末全国养老机构和设施有多少个？养老床位有多少张", ["十三五末全国养老机构和设施有多少个", "养老床位有多少张"]),
+])
+def test_a_clause_that_names_nothing_of_its_own_asks_about_the_one_before(question, parts):
+    from assistant.question import understand
+
+    assert [p.text for p in understand(question).parts] == parts
