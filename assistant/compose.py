@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from .judge import _ASKS_NUMBER, _NOW, _QUANTITY, about, missing_quantity
-from .question import Part
+from .question import Part, coverage
 from .schema import Citation, Hit
 
 OFFICE = "建议咨询当地民政部门（县/区民政局或乡镇（街道）社会救助窗口），或拨打 12345 政务服务热线。"
@@ -95,13 +95,11 @@ def verdict(part: Part, quote: str, idf=lambda term: 1.0) -> str:
     of the question gave a wrong "不可以" one time in three.)"""
     if not (_YES_NO.search(part.text) and _ALLOWED.search(part.text)) or _BREAKS.search(part.text):
         return ""
-    weights = [(tuple(a for a in alternatives if len(a) >= 2), idf(term))
-               for term, alternatives in zip(part.terms, part.alternatives)
-               if len(term) >= 2 and not _ALLOWED.fullmatch(term)]
-    total = sum(w for _, w in weights) or 1.0
+    terms = {term: tuple(a for a in alternatives if len(a) >= 2)
+             for term, alternatives in zip(part.terms, part.alternatives)
+             if len(term) >= 2 and not _ALLOWED.fullmatch(term)}
     for sentence in re.split(r"[。；\n]", quote):
-        named = sum(w for alternatives, w in weights if any(a in sentence for a in alternatives))
-        if _FORBIDS.search(sentence) and named / total >= VERDICT_COVERAGE:
+        if _FORBIDS.search(sentence) and coverage(terms, idf, sentence) >= VERDICT_COVERAGE:
             asked = re.search(r"合法|合规|允许", part.text)
             return f"不{asked.group() if asked else '可以'}，文件明确禁止。"
     return ""
@@ -189,22 +187,22 @@ def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = 4, most:
     for rank, hit in enumerate(hits[:passages]):
         sentences = [hit.chunk.text] if hit.chunk.kind == "table_row" else split_sentences(hit.chunk.text)
         for position, sentence in enumerate(sentences):
-            overlap = sum(w for t, w in weights.items() if t in sentence)
-            overlap *= answer_type_bonus(part, sentence)
-            scored.append((overlap / (1 + 0.35 * rank), rank, position, hit, sentence, sentences))
+            bonus = answer_type_bonus(part, sentence)
+            overlap = sum(w for t, w in weights.items() if t in sentence) * bonus
+            scored.append((overlap / (1 + 0.35 * rank), rank, position, hit, sentence, sentences,
+                           bonus))
     if not scored:
         return []
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))
     best = scored[0][0]
-    typed = [s for s in scored if s[1] < TYPED_PASSAGES and s[0] > 0
-             and answer_type_bonus(part, s[4]) > 1]
-    if typed and all(answer_type_bonus(part, s[4]) == 1 for s in scored[:1]):
+    typed = [s for s in scored if s[1] < TYPED_PASSAGES and s[0] > 0 and s[6] > 1]
+    if typed and scored[0][6] == 1:
         # the best sentence shares the most words but not what was asked (a period, an
         # amount): the one that states it leads, the best one follows
         scored.remove(typed[0])
         scored.insert(0, typed[0])
     picked = []
-    for score, _, position, hit, sentence, sentences in scored:
+    for score, _, position, hit, sentence, sentences, _ in scored:
         if len(picked) >= most or (picked and score < 0.45 * best):
             break
         if hit.chunk.article:  # an article: quote its 款 whole, an enumeration with its lead-in

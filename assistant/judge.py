@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .places import place_words, short
-from .question import Part, slots
+from .question import Part, coverage, slots
 from .schema import Citation, Hit
 
 _NOW = re.compile(r"今年|明年|去年|现在|目前|最新")
@@ -21,7 +21,9 @@ _NOW = re.compile(r"今年|明年|去年|现在|目前|最新")
 YEAR_ALIASES = {"2020": ("十三五",), "2025": ("十四五",)}
 QUANTITY_UNITS = {"钱": "元|倍", "块": "元", "块钱": "元", "元": "元", "人": "人|名|万人", "名": "人|名",
                   "户": "户", "个": "个|家|所", "家": "家|个", "张": "张", "所": "所|个"}
-_QUANTITY = re.compile(r"(?:多少|(?<![们弟妹兄姐好])几)(块钱|钱|块|元|人|名|户|个|家|张|所)|(?:费|价|资|金|补贴|津贴)\w{0,3}多少()")
+# 几 that asks a number: not "兄弟几个商量", not "好几年"
+_JI = r"(?<![们弟妹兄姐好])几"
+_QUANTITY = re.compile(rf"(?:多少|{_JI})(块钱|钱|块|元|人|名|户|个|家|张|所)|(?:费|价|资|金|补贴|津贴)\w{{0,3}}多少()")
 # A question that two passages answer together (national vs county) is covered by both, but
 # two half-matching passages are weaker evidence than one whole match.
 COMBINED_DISCOUNT = 0.9
@@ -30,7 +32,7 @@ FEATURES = ("coverage", "top_coverage", "quote_coverage", "unseen", "dense_best"
             "dense_gap", "keyword_top", "agree", "margin", "missing_place", "missing_year",
             "asks_now", "missing_quantity", "slot_missing", "slot_met", "terms", "focus_missing",
             "number_met", "asked_prior")
-_ASKS_NUMBER = re.compile(r"多少|(?<![们弟妹兄姐好])几(?!乎)|百分之|比例|占比|多大|多高|多长")
+_ASKS_NUMBER = re.compile(rf"多少|{_JI}(?!乎)|百分之|比例|占比|多大|多高|多长")
 _STATED_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万]+(?:个|年|月|日|天|倍|人|元|张|%|周岁)")
 
 
@@ -40,14 +42,6 @@ class Verdict:
     probability: float
     reason: str  # what the documents lack, when refusing ("" when unknown)
     signals: dict
-
-
-def coverage(terms: dict[str, tuple[str, ...]], idf, text: str) -> float:
-    """Rarity-weighted share of the question's terms the text contains (or paraphrases)."""
-    weights = {t: idf(t) for t in terms}
-    total = sum(weights.values())
-    found = sum(w for t, w in weights.items() if any(a in text for a in terms[t]))
-    return found / total if total else 0.0
 
 
 def about(hit: Hit) -> str:
@@ -90,7 +84,8 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
                     for c in citations)
     corpus = index.corpus_text
     weights = {t: idf(t) for t in terms}
-    unseen = sum(w for t, w in weights.items() if not any(a in corpus for a in terms[t]))
+    known = {t: w for t, w in weights.items() if any(a in corpus for a in terms[t])}
+    unseen = sum(w for t, w in weights.items() if t not in known)
     held = {slot: bool(pattern.search("".join(quoted))) for slot, _, pattern in slots()
             if slot in part.slots}
     dense = [h.scores.get("dense", 0.0) for h in hits[:5]]
@@ -98,7 +93,6 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
     place = missing_place(part.places, "".join(about(h) + h.region for h in top) + cited)
     year = missing_year(part.years, "".join(about(h) for h in hits[:2]))
     quantity = missing_quantity(part.text, [c.hit.chunk.text for c in citations])
-    known = {t: w for t, w in weights.items() if any(a in corpus for a in terms[t])}
     return {
         "coverage": max(best, COMBINED_DISCOUNT * pair),
         "top_coverage": coverage(terms, idf, about(hits[0])) if hits else 0.0,
@@ -166,7 +160,7 @@ def char_ngrams(text: str) -> list[str]:
 
 def wording(part: Part, known: frozenset[str] = frozenset()) -> str:
     """The question as the wording prior reads it: the places it names masked (also a place of
-    the corpus, `known`, in its short form: 民乐 of 民乐县), so that the prior learns how people
+    the corpus, `known`, in its short form: 岳麓 of 岳麓区), so that the prior learns how people
     ask, not which places the training corpora were about."""
     text = part.text
     named = {n for k in known for n in (k, short(k)) if len(n) >= 2 and n in text}

@@ -7,20 +7,25 @@ import logging
 import math
 import re
 from collections import Counter
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 
-@lru_cache(maxsize=1)
+@cache
+def data_words(name: str) -> frozenset[str]:
+    """The words of a word-list file in assistant/data/ ("#" lines are comments)."""
+    text = (resources.files("assistant") / "data" / name).read_text(encoding="utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#")
+                     for w in line.split())
+
+
 def stopwords() -> frozenset[str]:
     """Function words and question words (data/stopwords.txt): they carry no topic; a user's
     "请问……是多少呢" must not match every passage that happens to contain 多少."""
-    text = (resources.files("assistant") / "data" / "stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(w for line in text.splitlines() if not line.startswith("#")
-                     for w in line.split())
+    return data_words("stopwords.txt")
 
 
 PART_WEIGHT = 0.5  # chosen on the seed train/dev and regulation train/dev sets

@@ -12,7 +12,7 @@ from importlib import resources
 from .metadata import provinces
 
 SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|省|市|州|盟|县|旗|区|镇|乡|街道)$")
-# "四川省成都市金牛区" -> 四川省, 成都市, 金牛区
+# "湖南省长沙市岳麓区" -> 湖南省, 长沙市, 岳麓区
 REGION_PART = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:特别行政区|自治区|自治州|自治县|省|市|州|盟|县|旗|区)")
 # Words jieba tags as places that name no particular place.
 GENERIC = frozenset("城市 农村 城乡 全国 国家 省 市 县 区 乡 镇 街道 社区 地方 当地 本地 外地 "
@@ -41,7 +41,7 @@ def asked_levels(question: str) -> tuple[str, ...]:
 
 
 def short(place: str) -> str:
-    """"浙江省" -> "浙江", "金牛区" -> "金牛"; a name that is only a suffix stays whole."""
+    """"湖南省" -> "湖南", "岳麓区" -> "岳麓"; a name that is only a suffix stays whole."""
     stem = SUFFIX.sub("", place)
     return stem if len(stem) >= 2 else place
 
@@ -53,17 +53,24 @@ def region_parts(region: str) -> list[str]:
             if len(p) >= 2 and p not in GENERIC]
 
 
-def named_places(question: str, known: frozenset[str] = frozenset()) -> tuple[str, ...]:
-    """Particular places the question names: jieba's place words with a place suffix, a
-    province, or a place one of the corpus's documents is of (`known`)."""
+@lru_cache(maxsize=256)
+def tagged(text: str) -> tuple[tuple[str, str], ...]:
+    """jieba's words of the text with their part of speech, tagged once per text: the places a
+    question names and the place words the judge masks read the same tagging."""
     from .keyword import segmenter
 
     segmenter()
     from jieba import posseg
 
+    return tuple((word, flag) for word, flag in posseg.lcut(text))
+
+
+def named_places(question: str, known: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Particular places the question names: jieba's place words with a place suffix, a
+    province, or a place one of the corpus's documents is of (`known`)."""
     provincial = {name for pair in provinces() for name in pair}
     found = []
-    for word, flag in posseg.lcut(question):
+    for word, flag in tagged(question):
         if word in GENERIC or word in found or any(w == word for w, _ in level_words()):
             continue
         if word in known or word in provincial or (flag == "ns" and SUFFIX.search(word)
@@ -73,14 +80,9 @@ def named_places(question: str, known: frozenset[str] = frozenset()) -> tuple[st
 
 
 def place_words(text: str) -> tuple[str, ...]:
-    """Every word of the text that names a place: what `named_places` finds, and any word jieba
-    tags as a place name (扬州, 威海), with or without its suffix."""
-    from .keyword import segmenter
-
-    segmenter()
-    from jieba import posseg
-
-    return tuple(dict.fromkeys(w for w, flag in posseg.lcut(text)
+    """Every word of the text jieba tags as a place name (长沙, 岳麓), with or without its
+    suffix, generic ones (农村, 全国 …) aside."""
+    return tuple(dict.fromkeys(w for w, flag in tagged(text)
                                if flag == "ns" and len(w) >= 2 and w not in GENERIC))
 
 

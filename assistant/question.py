@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .keyword import tokenize
-from .places import asked_levels, named_places
+from .keyword import data_words, tokenize
+from .places import asked_levels, named_places, tagged
 
 MAX_QUESTION = 300
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -129,19 +129,9 @@ def elliptical(clause: str) -> bool:
     """A later clause that names nothing of its own ("到2025年底要达到多少", "十四五末目标是多少")
     asks about the clause before it: it holds no noun but the generic ones of
     data/generic_nouns.txt (目标, 标准, 规划 …)."""
-    from .keyword import segmenter
-
-    segmenter()
-    from jieba import posseg
-
-    return not any(flag.startswith("n") and len(word) >= 2 and word not in generic_nouns()
-                   for word, flag in posseg.lcut(clause))
-
-
-@lru_cache(maxsize=1)
-def generic_nouns() -> frozenset[str]:
-    text = (resources.files("assistant") / "data" / "generic_nouns.txt").read_text(encoding="utf-8")
-    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
+    generic = data_words("generic_nouns.txt")
+    return not any(flag.startswith("n") and len(word) >= 2 and word not in generic
+                   for word, flag in tagged(clause))
 
 
 _AND = re.compile(r"和|与|跟|同|及|、")
@@ -211,6 +201,14 @@ def content_terms(text: str) -> tuple[str, ...]:
         if token not in terms and not _NOT_A_TERM.fullmatch(token):
             terms.append(token)
     return tuple(terms)
+
+
+def coverage(terms: dict[str, tuple[str, ...]], idf, text: str) -> float:
+    """Rarity-weighted share of the question's terms the text contains (or paraphrases)."""
+    weights = {t: idf(t) for t in terms}
+    total = sum(weights.values())
+    found = sum(w for t, w in weights.items() if any(a in text for a in terms[t]))
+    return found / total if total else 0.0
 
 
 def alternatives(term: str) -> tuple[str, ...]:

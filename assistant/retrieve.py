@@ -13,7 +13,7 @@ from pydantic import ConfigDict
 
 from .index import Index
 from .places import of_place
-from .question import Part, part, slots
+from .question import Part, coverage, part, slots
 from .schema import Hit
 
 CANDIDATES = 40
@@ -131,12 +131,9 @@ def sentence_coverage(part: Part, text: str, idf) -> float:
     """The largest rarity-weighted share of the question's terms (or their policy terms) that
     one sentence of the text holds: a long passage that touches every word of the question
     in different sentences is less likely the answer than one sentence that holds them."""
-    weights = [(alternatives, idf(term)) for term, alternatives in zip(part.terms, part.alternatives)]
-    total = sum(w for _, w in weights)
-    if not total:
-        return 0.0
-    return max((sum(w for alternatives, w in weights if any(a in sentence for a in alternatives))
-                for sentence in _SENTENCE_END.split(text)), default=0.0) / total
+    terms = dict(zip(part.terms, part.alternatives))
+    return max((coverage(terms, idf, sentence) for sentence in _SENTENCE_END.split(text)),
+               default=0.0)
 
 
 def names_indicator(question: str, row_text: str) -> bool:
