@@ -27,7 +27,7 @@ _FURNITURE = re.compile(
     r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|[-—–\s]{3,}"
     r"|抄送[:：].*|公开属性[:：].*|共印\s*\d+\s*份|目\s*录|录)$"
 )
-# A digest section marker glued to the next item: "★★★社会事务★★★● 北京朝阳 …".
+# A digest section marker glued to the next item: "★★★社会事务★★★● 贵州遵义 …".
 _GLUED_MARKER = re.compile(r"(★{2,}[^★]{1,20}★{2,})(?!★)\s*(?=\S)")
 # A run-on line (a page that lost its newlines) with "一、" style headings inside.
 _INLINE_HEADING = re.compile(r"(?<=[。；:：])\s*(?=[一二三四五六七八九十]{1,3}、)")

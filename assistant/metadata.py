@@ -16,7 +16,7 @@ DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.](\d{2})[-_.](\d{2})(?!\d)")
 # "中华人民共和国国务院令第649号", "民政部令第14号"
 ORDER = re.compile(rf"(?:中华人民共和国)?(\w{{2,12}}?)令第([\d{_CN_NUM}]+)号")
-# "北京市第十四届人民代表大会第三次会议", "第八届全国人民代表大会常务委员会第二十一次会议"
+# "贵州省第十四届人民代表大会第三次会议", "第八届全国人民代表大会常务委员会第二十一次会议"
 CONGRESS = re.compile(rf"(\w{{0,12}}?)第[{_CN_NUM}]+届(全国)?人民代表大会(常务委员会)?")
 # "〔2022〕64号" document numbers of government notices, with the issuing office before them.
 NOTICE = re.compile(r"([\u4e00-\u9fff]{2,10}[发办函字])\s*[〔\[(（]((?:19|20)\d{2})[〕\])）]\s*(\d+)\s*号")
@@ -35,7 +35,7 @@ LEGAL_TITLE = re.compile(r"(?:法|条例|办法|规定|细则|规则|决定)$")
 @dataclass(frozen=True)
 class Place:
     level: str  # 国家 / 省 / 市 / 区 / 县
-    region: str  # 全国, or the place's short name (浙江, 北京)
+    region: str  # 全国, or the place's short name (贵州, 昆明)
 
 
 def derive(name: str, text: str) -> dict[str, str]:

@@ -44,7 +44,7 @@ class Part:
     terms: tuple[str, ...]  # the part's own content terms
     alternatives: tuple[tuple[str, ...], ...]  # per term: itself and the policy terms it maps to
     search_terms: tuple[str, ...]  # content terms of `search`, for picking the sentences to quote
-    places: tuple[str, ...]  # particular places named (浙江, 金牛区)
+    places: tuple[str, ...]  # particular places named (贵州, 岳麓区)
     levels: tuple[str, ...]  # levels of government pointed to (县里 -> 县)
     documents: tuple[str, ...]  # titles of the corpus's documents it names
     years: tuple[str, ...]
