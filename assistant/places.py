@@ -12,7 +12,7 @@ from importlib import resources
 from .metadata import provinces
 
 SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|省|市|州|盟|县|旗|区|镇|乡|街道)$")
-# "贵州省遵义市红花岗区" -> 贵州省, 遵义市, 红花岗区
+# "海南省海口市龙华区" -> 海南省, 海口市, 龙华区
 REGION_PART = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:特别行政区|自治区|自治州|自治县|省|市|州|盟|县|旗|区)")
 # Words jieba tags as places that name no particular place.
 GENERIC = frozenset("城市 农村 城乡 全国 国家 省 市 县 区 乡 镇 街道 社区 地方 当地 本地 外地 "
@@ -41,7 +41,7 @@ def asked_levels(question: str) -> tuple[str, ...]:
 
 
 def short(place: str) -> str:
-    """"贵州省" -> "贵州", "红花岗区" -> "红花岗"; a name that is only a suffix stays whole."""
+    """"海南省" -> "海南", "龙华区" -> "龙华"; a name that is only a suffix stays whole."""
     stem = SUFFIX.sub("", place)
     return stem if len(stem) >= 2 else place
 
