@@ -107,7 +107,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         write_json(build / "terms.json", terms)
         KeywordIndex.build([c.id for c in chunks], tokens).save(build / "keyword")
         write_jsonl(build / "chunks.jsonl",
-                    [dict(dataclasses.asdict(c), tokens=t) for c, t in zip(chunks, tokens)])
+                    (dict(dataclasses.asdict(c), tokens=t) for c, t in zip(chunks, tokens)))
         per_doc = {d.name: sum(1 for c in chunks if c.doc == d.name) for d in documents}
         meta.update(
             documents={d.name: dict(citations[d.name], sha1=_sha1(d.text), chunks=per_doc[d.name])

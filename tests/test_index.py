@@ -9,6 +9,7 @@ import pytest
 from assistant.ask import ask
 from assistant.build import build_index
 from assistant.index import IndexProblem, current_build, open_index
+from assistant.store import _EMBED_BLOCK
 from assistant.present import to_json
 from tests.conftest import COUNTY as COUNTY_TEXT
 
@@ -64,7 +65,7 @@ def test_a_failed_build_leaves_the_previous_index_in_use(corpus, tmp_path, embed
     index_dir = tmp_path / "index"
     build(corpus, index_dir, embeddings)
     before = current_build(index_dir)
-    for n in range(80):  # enough new text for more than one embedding batch
+    for n in range(_EMBED_BLOCK + 20):  # enough new text for more than one embedding call
         (corpus / f"extra{n}.txt").write_text(f"第{n}号补充材料。养老服务第{n}条。", encoding="utf-8")
     with pytest.raises(RuntimeError):
         build(corpus, index_dir, FailsHalfway(embeddings))
