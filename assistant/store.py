@@ -12,7 +12,11 @@ from langchain_core.embeddings import Embeddings
 
 from .schema import Chunk, Hit
 
-SPACE = {"hnsw:space": "cosine"}
+# Chroma's HNSW graph is built anew by each build and is approximate: with its default search
+# breadth (10, so the 40 asked) the 40 nearest passages retrieval asks for came back slightly different after each
+# rebuild of the same corpus, and so did the judge's features. A breadth well above 40 makes
+# them the exact 40 at these corpus sizes.
+SPACE = {"hnsw:space": "cosine", "hnsw:search_ef": 200}
 _BATCH = 64  # passages per Chroma write
 # Passages per embedding call. Its batches run one per core, and the last of a call may leave a
 # core idle: 64 passages a call (~11 batches) lost about a batch in twenty that way.

@@ -47,3 +47,23 @@ def test_a_figure_asked_for_now_is_given_with_its_date_and_a_caution():
     now = _notes([cited], 2026, asks_now=True)
     assert "2022-05-31" in now[0] and "可能已经调整" in now[0]
     assert not any("可能已经调整" in note for note in _notes([cited], 2026))
+
+
+@pytest.mark.parametrize("question, passage, expected", [
+    # a news item names its subject in one sentence and gives the figure in the next
+    ("某市养老服务发展规划设置了几项主要指标",
+     "日前，《某市养老服务发展规划（2021-2025年）》发布。《规划》共设置12项主要指标，8项举措。"
+     "主要指标包括护理型床位占比、家庭养老床位数等。", "12项主要指标"),
+    ("某区助餐点老人吃饭有补贴吗",
+     "某区依托养老服务驿站建设助餐点，为老年人提供助餐服务。年满80周岁的老人每餐可享受3元补贴。",
+     "每餐可享受3元补贴"),
+])
+def test_a_quote_goes_on_to_what_the_passage_says_next(question, passage, expected):
+    from assistant.compose import pick_sentences
+    from assistant.question import part
+    from assistant.schema import Chunk, Hit
+
+    hit = Hit(chunk=Chunk(id="a", doc="a.txt", text=passage, section=("动态",), kind="text",
+                          start=0, end=len(passage)), score=1.0)
+    quotes = [quote for _, quote in pick_sentences(part(question), [hit], lambda term: 1.0)]
+    assert any(expected in quote for quote in quotes)
