@@ -32,7 +32,7 @@ from .files import (
     write_jsonl,
 )
 from .index import IndexProblem, current_build, open_build
-from .keyword import KeywordIndex, add_terms, corpus_terms, tokenize
+from .keyword import KeywordIndex, add_terms, corpus_terms, dictionary_version, tokenize
 from .load import MAX_FILE_MB, Notice, Skipped, read_corpus
 from .publish import GRACE_S, drop, drop_old_builds, lock, switch
 from .schema import Chunk, Document, TableRow
@@ -88,6 +88,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         citations = {d.name: citation_fields(d) for d in documents}
 
         meta = {"model": model, "engine": getattr(embeddings, "engine", model),
+                "dictionary": dictionary_version(),
                 "collection": f"chunks-{name}", "built_at": _now(), "max_chars": max_chars}
         write_json(build / "started.json", meta)  # marks whose vectors a killed build holds
         known = (lambda ids: {}) if rebuild else _computed_vectors(
@@ -99,7 +100,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         embedded = store.add(chunks, citations, known, progress=progress)
         terms = build_terms(documents, rows)
         add_terms(terms)
-        if previous and read_list_or_none(previous / "terms.json") != [list(t) for t in terms]:
+        if previous and (read_list_or_none(previous / "terms.json") != [list(t) for t in terms]
+                         or old_meta.get("dictionary") != meta["dictionary"]):
             old_tokens = {}  # another dictionary cuts words differently: tokenize anew
         tokens = [old_tokens.get(c.id) or _interned(tokenize(indexed_text_for_keywords(c)))
                   for c in chunks]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .judge import _ASKS_NUMBER, _NOW, _QUANTITY, about, missing_quantity
+from .judge import _ASKS_NUMBER, _JI, _NOW, _QUANTITY, about, missing_quantity
 from .question import Part, coverage
 from .schema import Citation, Hit
 
@@ -231,11 +231,27 @@ OTHER_SLOT_BONUS = 1.5  # an office for "去哪儿", 无偿 for "要钱吗", mat
 NUMBER_BONUS = 1.8  # a number asked ("一年能给多少") and a number held
 
 
+# "几项指标", "分几档", "多少个乡镇": a count asked with its measure word. A sentence stating a
+# number with that word ("9项", "三档") answers it; any other number (a year, another count) may
+# not. (Not 年: "多少年" asks a period, and "2025年" is a date.)
+_COUNT_ASKED = re.compile(rf"(?:多少|{_JI})([\u4e00-\u9fff])(?<!年)")
+COUNT_BONUS = 2.0  # above NUMBER_BONUS: the number asked beats a number
+
+
+def counted(question: str, sentence: str) -> bool:
+    """Whether `sentence` states a count in the measure word `question` asks for."""
+    asked = _COUNT_ASKED.search(question)
+    return bool(asked) and re.search(
+        rf"(?:\d+|[一二两三四五六七八九十百千万]+)\s*{asked.group(1)}", sentence) is not None
+
+
 def answer_type_bonus(part: Part, sentence: str) -> float:
     """A sentence of the kind asked for (an amount, a period, a date, a number) beats one that
     only shares words."""
     from .question import slots
 
+    if counted(part.text, sentence):
+        return COUNT_BONUS
     if _QUANTITY.search(part.text) and not missing_quantity(part.text, [sentence]):
         return 1.6
     held = [SLOT_BONUS.get(slot, OTHER_SLOT_BONUS) for slot, _, evidence in slots()

@@ -70,3 +70,16 @@ def test_a_quote_goes_on_to_what_the_passage_says_next(question, passage, expect
     rare = {"规划", "某市", "三联", "工作法", "社区"}
     picked = pick_sentences(part(question), [hit], lambda term: 8.0 if term in rare else 1.0)
     assert expected in picked[0][1]
+
+
+@pytest.mark.parametrize("question, sentence, answers", [
+    ("独居老人的风险是按几档来分的", "生成高、中、低三档风险评估等级", True),
+    ("独居老人的风险是按几档来分的", "此系统已经覆盖1444名独居老人", False),
+    ("规划设置了几项主要指标", "《规划》共设置9项主要指标，9项举措", True),
+    ("规划设置了几项主要指标", "《某市规划（2021-2025年）》发布", False),
+    ("要交多少年", "到2025年基本建成", False),  # a period asked, a date stated
+])
+def test_a_count_is_answered_by_a_number_in_the_measure_word_asked(question, sentence, answers):
+    from assistant.compose import counted
+
+    assert counted(question, sentence) == answers
