@@ -98,6 +98,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
 
         store = ChunkStore.create(_client(build, chroma_url), meta["collection"], embeddings)
         embedded = store.add(chunks, citations, known, progress=progress)
+        if hasattr(embeddings, "release"):  # the model is not needed to index words: unload it
+            embeddings.release()
         terms = build_terms(documents, rows)
         add_terms(terms)
         if previous and (read_list_or_none(previous / "terms.json") != [list(t) for t in terms]

