@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .places import place_words, short
-from .question import Part, coverage, slots
+from .question import Part, coverage, slot_names, slots
 from .schema import Citation, Hit
 
 _NOW = re.compile(r"今年|明年|去年|现在|目前|最新")
@@ -206,12 +206,6 @@ def probability(values: dict, fitted: dict | None = None) -> float:
     return 1 / (1 + math.exp(-max(min(z, 30), -30)))
 
 
-SLOT_NAMES = {"amount": "具体金额或标准", "duration": "具体期限", "date": "具体日期", "where": "办理的部门或地点",
-              "materials": "所需材料", "procedure": "办理流程", "penalty": "处罚规定",
-              "conditions": "具体条件", "definition": "定义", "fee": "收费规定",
-              "contact": "联系电话或地址"}
-
-
 def decide(values: dict, date_span: str = "", fitted: dict | None = None) -> Verdict:
     """Answer when the model's probability reaches its threshold chosen on dev; a refusal
     names what is missing where a signal says so."""
@@ -235,5 +229,5 @@ def refusal_reason(values: dict, date_span: str = "") -> str:
     missing = values["_slots"] or values.get("_asked") or []
     about_topic = f"文件里有关于“{values['_topic']}”的内容，但" if values.get("_topic") else "相关文件"
     if missing:
-        return f"{about_topic}没有写明{SLOT_NAMES.get(missing[0], '这一点')}"
+        return f"{about_topic}没有写明{slot_names().get(missing[0], '这一点')}"
     return f"{about_topic}没有直接回答这个问题" if values.get("_topic") else ""

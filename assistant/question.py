@@ -221,15 +221,21 @@ def alternatives(term: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _slot_rows() -> tuple[tuple[str, ...], ...]:
+    text = (resources.files("assistant") / "data" / "slots.tsv").read_text(encoding="utf-8")
+    return tuple(tuple(line.split("\t")) for line in text.splitlines()
+                 if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
 def slots() -> tuple[tuple[str, re.Pattern, re.Pattern], ...]:
     """(slot, question pattern, evidence pattern) from data/slots.tsv."""
-    text = (resources.files("assistant") / "data" / "slots.tsv").read_text(encoding="utf-8")
-    rows = []
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            slot, asked, held = line.split("\t")
-            rows.append((slot, re.compile(asked), re.compile(held)))
-    return tuple(rows)
+    return tuple((slot, re.compile(asked), re.compile(held)) for slot, asked, held, _ in _slot_rows())
+
+
+def slot_names() -> dict[str, str]:
+    """What a refusal says the documents lack, by slot ("办理流程")."""
+    return {slot: lacking for slot, _, _, lacking in _slot_rows()}
 
 
 def asked_slots(question: str) -> tuple[str, ...]:

@@ -19,6 +19,8 @@ from assistant.question import asked_slots
     ("民乐县民政局的电话是多少", ("contact",)),
     ("孤儿的保障标准和认定条件", ("amount", "conditions")),
     ("我妈瘫在床上好几年了，能领什么补贴", ()),  # 好几年 tells, it does not ask
+    ("县里新建的殡仪馆建在哪个位置", ("location",)),  # a place on the map, not an office
+    ("那些日间照料中心都在哪些社区", ("location",)),
 ])
 def test_the_slot_a_question_asks(question, slots):
     assert asked_slots(question) == slots
@@ -50,6 +52,7 @@ def test_a_year_asked_must_be_in_the_passages(question, text, missing):
 @pytest.mark.parametrize("values, reason", [
     ({"_slots": [], "_asked": ["procedure"], "_topic": "低保"}, "文件里有关于“低保”的内容，但没有写明办理流程"),
     ({"_slots": ["fee"], "_asked": ["fee"], "_topic": "结婚登记"}, "文件里有关于“结婚登记”的内容，但没有写明收费规定"),
+    ({"_slots": ["location"], "_asked": ["location"], "_topic": "殡仪馆"}, "文件里有关于“殡仪馆”的内容，但没有写明具体位置"),
     ({"_slots": [], "_asked": [], "_topic": "殡葬"}, "文件里有关于“殡葬”的内容，但没有直接回答这个问题"),
     ({"_slots": [], "_asked": [], "_topic": ""}, ""),
     ({"_slots": [], "_asked": [], "_topic": "低保", "_place": "杭州"}, "文件中没有关于“杭州”的这方面内容"),
