@@ -13,7 +13,7 @@ from pydantic import ConfigDict
 
 from .index import Index
 from .places import of_place
-from .question import Part, coverage, part, slots
+from .question import Part, part, slots, weighted_coverage
 from .schema import Hit
 
 CANDIDATES = 40
@@ -132,8 +132,9 @@ def sentence_coverage(part: Part, text: str, idf) -> float:
     one sentence of the text holds: a long passage that touches every word of the question
     in different sentences is less likely the answer than one sentence that holds them."""
     terms = dict(zip(part.terms, part.alternatives))
-    return max((coverage(terms, idf, sentence) for sentence in _SENTENCE_END.split(text)),
-               default=0.0)
+    weights = {t: idf(t) for t in terms}
+    return max((weighted_coverage(terms, weights, sentence)
+                for sentence in _SENTENCE_END.split(text)), default=0.0)
 
 
 def names_indicator(question: str, row_text: str) -> bool:
