@@ -83,3 +83,29 @@ def test_a_count_is_answered_by_a_number_in_the_measure_word_asked(question, sen
     from assistant.compose import counted
 
     assert counted(question, sentence) == answers
+
+
+@pytest.mark.parametrize("question, text, holds", [
+    ("孤儿的保障标准提高到多少了", "孤儿保障标准由440元提高到1320元。", True),  # a number asked
+    ("规划设置了几项主要指标", "《某市规划（2021-2025年）》发布。", False),  # a year is no count
+    ("规划设置了几项主要指标", "《规划》共设置9项主要指标。", True),
+    ("打热线能帮上什么忙", "将未成年人保护热线并入市长热线。", False),  # nothing countable asked
+])
+def test_a_quote_stops_growing_once_it_holds_the_number_asked(question, text, holds):
+    from assistant.compose import holds_answer
+    from assistant.question import part
+
+    assert holds_answer(part(question), text) == holds
+
+
+def test_a_quote_does_not_run_on_into_what_the_question_does_not_ask():
+    from assistant.compose import pick_sentences
+    from assistant.question import part
+    from assistant.schema import Chunk, Hit
+
+    passage = ("“十三五”期间，某县孤儿保障标准由440元提高到1320元，保障孤弃儿童27人。"
+               "建立留守儿童关爱保护和困境儿童保障工作联席会议制度，关爱保护在册留守儿童440名。")
+    hit = Hit(chunk=Chunk(id="a", doc="a.txt", text=passage, section=("发展基础",), kind="text",
+                          start=0, end=len(passage)), score=1.0)
+    quote = pick_sentences(part("孤儿的保障标准提高到多少了"), [hit], lambda term: 1.0)[0][1]
+    assert "1320元" in quote and "联席会议" not in quote
