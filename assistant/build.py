@@ -113,21 +113,25 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         write_jsonl(build / "chunks.jsonl",
                     (dict(dataclasses.asdict(c), tokens=t) for c, t in zip(chunks, tokens)))
         per_doc = {d.name: sum(1 for c in chunks if c.doc == d.name) for d in documents}
+        passages = len(chunks)
+        del tokens, chunks  # kept on disk now; the check below opens the build beside them no more
         meta.update(
             documents={d.name: dict(citations[d.name], sha1=_sha1(d.text), chunks=per_doc[d.name])
                        for d in documents},
             skipped=[dataclasses.asdict(s) for s in skipped],
             notices=[dataclasses.asdict(n) for n in corpus.notices],
             seconds=round(time.perf_counter() - started, 1),
-            passages=len(chunks),
+            passages=passages,
             chunks_sha256=sha256_file(build / "chunks.jsonl"),
-            keyword_size=len(chunks),
+            keyword_size=passages,
             vectors=({"store": "server", "url": chroma_url} if chroma_url else
                      {"store": "embedded", "path": "chroma"})
             | {"collection": meta["collection"], "count": store.count()},
         )
         write_json(build / "meta.json", meta)
         write_json(build / "targets.json", [target_record(r, citations[r.doc]) for r in rows])
+        notices = tuple(corpus.notices)
+        del documents, corpus, rows
         try:  # exactly the checks an app makes when it opens the build
             open_build(build, embeddings, model=model, chroma_url=chroma_url).close()
         except IndexProblem as problem:
@@ -136,10 +140,10 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         switch(index_dir, build, previous)
         removed = tuple(sorted(set(old_meta.get("documents", {})) - set(per_doc)))
         drop_old_builds(index_dir, build, previous, chroma_url=chroma_url, grace_s=grace_s)
-        return BuildReport(build=name, chunks=len(chunks), embedded=embedded,
+        return BuildReport(build=name, chunks=passages, embedded=embedded,
                            removed_docs=removed, skipped=tuple(skipped),
                            seconds=time.perf_counter() - started, per_doc=per_doc,
-                           notices=tuple(corpus.notices))
+                           notices=notices)
 
 
 def _trusted_tokens(previous: Path, old_meta: dict) -> dict[str, list[str]]:
