@@ -12,8 +12,10 @@ from importlib import resources
 from .metadata import provinces
 
 SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|省|市|州|盟|县|旗|区|镇|乡|街道)$")
-# "海南省海口市龙华区" -> 海南省, 海口市, 龙华区
-REGION_PART = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:特别行政区|自治区|自治州|自治县|省|市|州|盟|县|旗|区)")
+# "海南省海口市龙华区" -> 海南省, 海口市, 龙华区. A 州 followed by 省/市/区/县 is part of a name
+# (贵州省, 杭州市), not a unit of its own.
+REGION_PART = re.compile(
+    r"[\u4e00-\u9fff]{1,8}?(?:特别行政区|自治区|自治州|自治县|省|市|州(?![省市区县])|盟|县|旗|区)")
 # Words jieba tags as places that name no particular place.
 GENERIC = frozenset("城市 农村 城乡 全国 国家 省 市 县 区 乡 镇 街道 社区 地方 当地 本地 外地 "
                     "异地 基层 城区 市区 县城 乡镇 农村地区 城镇 中央".split())

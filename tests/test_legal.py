@@ -167,9 +167,14 @@ def test_places_and_levels_a_question_names(question, places, levels):
     assert asked_levels(question) == levels
 
 
-def test_region_parts_are_the_words_a_question_may_use():
-    assert region_parts("四川省成都市金牛区") == ["四川省", "四川", "成都市", "成都", "金牛区", "金牛"]
-    assert region_parts("全国") == []
+@pytest.mark.parametrize("region, parts", [
+    ("四川省成都市金牛区", ["四川省", "四川", "成都市", "成都", "金牛区", "金牛"]),
+    ("浙江省杭州市西湖区", ["浙江省", "浙江", "杭州市", "杭州", "西湖区", "西湖"]),  # 州 of a name
+    ("贵州省贵阳市", ["贵州省", "贵州", "贵阳市", "贵阳"]),
+    ("全国", []),
+])
+def test_region_parts_are_the_words_a_question_may_use(region, parts):
+    assert region_parts(region) == parts
 
 
 REGULATIONS = Path(__file__).resolve().parent.parent / "eval" / "corpora" / "regulations" / "corpus"
