@@ -114,12 +114,13 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
                     (dict(dataclasses.asdict(c), tokens=t) for c, t in zip(chunks, tokens)))
         per_doc = {d.name: sum(1 for c in chunks if c.doc == d.name) for d in documents}
         passages = len(chunks)
+        notices = tuple(corpus.notices)
         del tokens, chunks  # kept on disk now; the check below opens the build beside them no more
         meta.update(
             documents={d.name: dict(citations[d.name], sha1=_sha1(d.text), chunks=per_doc[d.name])
                        for d in documents},
             skipped=[dataclasses.asdict(s) for s in skipped],
-            notices=[dataclasses.asdict(n) for n in corpus.notices],
+            notices=[dataclasses.asdict(n) for n in notices],
             seconds=round(time.perf_counter() - started, 1),
             passages=passages,
             chunks_sha256=sha256_file(build / "chunks.jsonl"),
@@ -130,7 +131,6 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         )
         write_json(build / "meta.json", meta)
         write_json(build / "targets.json", [target_record(r, citations[r.doc]) for r in rows])
-        notices = tuple(corpus.notices)
         del documents, corpus, rows
         try:  # exactly the checks an app makes when it opens the build
             open_build(build, embeddings, model=model, chroma_url=chroma_url).close()

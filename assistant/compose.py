@@ -254,9 +254,11 @@ def holds_answer(part: Part, text: str) -> bool:
     热线 named is no answer to what the hotline helps with, a 的 none to who qualifies.)"""
     if _COUNT_ASKED.search(part.text):
         return counted(part.text, text)
-    if _ASKS_NUMBER.search(part.text) or "amount" in part.slots:
-        return re.search(r"\d", text) is not None
-    return False
+    return asks_number(part) and re.search(r"\d", text) is not None
+
+
+def asks_number(part: Part) -> bool:
+    return bool(_ASKS_NUMBER.search(part.text)) or "amount" in part.slots
 
 
 def answer_type_bonus(part: Part, sentence: str) -> float:
@@ -272,7 +274,7 @@ def answer_type_bonus(part: Part, sentence: str) -> float:
             if slot in part.slots and evidence.search(sentence)]
     if held:
         return max(held)
-    if _ASKS_NUMBER.search(part.text) or "amount" in part.slots:
+    if asks_number(part):
         return NUMBER_BONUS if re.search(r"\d", sentence) else 1.0
     return 1.0
 
