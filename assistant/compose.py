@@ -186,18 +186,26 @@ QUOTE_CHARS = 180
 
 def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = 4, most: int = 3
                    ) -> list[tuple[Hit, str]]:
-    """The best-matching sentences of the top passages, best first, at most `most`."""
+    """The best-matching sentences of the top passages, best first, at most `most`.
+
+    A sentence scores the rarity-weighted question terms it names, times the share of them its
+    passage names (with headings and title): a sentence of a passage on the question beats one
+    that shares as many words by chance from a passage on something else. (Train/dev correct,
+    judge refitted: regulations 0.819/0.783 → 0.825/0.800, seeds 0.842/0.80 → 0.846/0.80.)"""
     from .clean import enumeration_blocks, split_sentences
 
     weights = {t: idf(t) for t in part.search_terms}
+    total = sum(weights.values()) or 1.0
     scored = []
     for rank, hit in enumerate(hits[:passages]):
+        topic = about(hit)
+        relevance = sum(w for t, w in weights.items() if t in topic) / total
         sentences = [hit.chunk.text] if hit.chunk.kind == "table_row" else split_sentences(hit.chunk.text)
         for position, sentence in enumerate(sentences):
             bonus = answer_type_bonus(part, sentence)
             overlap = sum(w for t, w in weights.items() if t in sentence) * bonus
-            scored.append((overlap / (1 + 0.35 * rank), rank, position, hit, sentence, sentences,
-                           bonus))
+            scored.append((overlap * relevance / (1 + 0.35 * rank), rank, position, hit, sentence,
+                           sentences, bonus))
     if not scored:
         return []
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))
@@ -305,3 +313,4 @@ def _notes(citations, this_year: int | None = None, asks_now: bool = False) -> l
                      "请向当地民政部门核实。")
     notes.append("以上内容摘自原文件，具体办理以当地民政部门的解释为准。")
     return notes
+

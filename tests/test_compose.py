@@ -109,3 +109,23 @@ def test_a_quote_does_not_run_on_into_what_the_question_does_not_ask():
                           start=0, end=len(passage)), score=1.0)
     quote = pick_sentences(part("孤儿的保障标准提高到多少了"), [hit], lambda term: 1.0)[0][1]
     assert "1320元" in quote and "联席会议" not in quote
+
+
+def test_a_sentence_from_a_passage_on_the_question_beats_one_sharing_a_word_from_another():
+    """The orphan passage names the question's terms in its title and heading, its sentence
+    only some; the funeral passage's sentence shares as many words by chance and outranked it
+    (1 + 0.35 per rank is a mild discount)."""
+    from assistant.compose import pick_sentences
+    from assistant.question import part
+    from assistant.schema import Chunk, Hit
+
+    def hit(chunk_id, section, text, score):
+        return Hit(chunk=Chunk(id=chunk_id, doc=f"{chunk_id}.txt", text=text, section=section,
+                               kind="text", start=0, end=len(text)), score=score)
+
+    orphan = hit("orphan", ("孤儿保障办法", "第三章 基本生活费"),
+                 "县级民政部门按月将补助发放到孤儿本人账户。其他事项另行规定。", 0.9)
+    funeral = hit("funeral", ("殡葬管理办法", "第五条 丧葬费用"),
+                  "职工去世后，其生活费停止发放。丧葬费用由单位负担。", 0.6)
+    picked = pick_sentences(part("孤儿基本生活费怎么发放"), [orphan, funeral], lambda term: 1.0)
+    assert picked[0][0].chunk.id == "orphan"

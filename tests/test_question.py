@@ -50,3 +50,19 @@ def test_a_clause_that_names_nothing_of_its_own_asks_about_the_one_before(questi
     from assistant.question import understand
 
     assert [p.text for p in understand(question).parts] == parts
+
+
+@pytest.mark.parametrize("slot, sentence, held", [
+    ("materials", "办理结婚登记的内地居民应当出具本人的户口簿、身份证。", True),
+    ("materials", "收养人应当向收养登记机关提交收养申请书和下列证件、证明材料。", True),
+    ("materials", "国家保证老年人依法享有的权益。", False),  # 保证 is no document to bring
+    ("conditions", "申请人应当符合下列条件。", True),
+    ("conditions", "民政部门的工作人员在社会救助工作中滥用职权的，依法给予处分。", False),  # a 的 is no condition
+    ("definition", "本办法所称特困人员，是指无劳动能力、无生活来源的老年人。", True),
+    ("definition", "县级人民政府民政部门负责指导本行政区域的志愿服务工作。", False),  # 指导 defines nothing
+])
+def test_what_a_quote_must_hold_to_answer_the_slot_asked(slot, sentence, held):
+    from assistant.question import slots
+
+    evidence = next(pattern for name, _, pattern in slots() if name == slot)
+    assert bool(evidence.search(sentence)) == held
