@@ -205,12 +205,7 @@ def content_terms(text: str) -> tuple[str, ...]:
 
 def coverage(terms: dict[str, tuple[str, ...]], idf, text: str) -> float:
     """Rarity-weighted share of the question's terms the text contains (or paraphrases)."""
-    return weighted_coverage(terms, {t: idf(t) for t in terms}, text)
-
-
-def weighted_coverage(terms: dict[str, tuple[str, ...]], weights: dict[str, float],
-                      text: str) -> float:
-    """`coverage` with each term's rarity looked up once, for many texts."""
+    weights = {t: idf(t) for t in terms}
     total = sum(weights.values())
     found = sum(w for t, w in weights.items() if any(a in text for a in terms[t]))
     return found / total if total else 0.0

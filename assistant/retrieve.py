@@ -13,7 +13,7 @@ from pydantic import ConfigDict
 
 from .index import Index
 from .places import of_place
-from .question import Part, part, slots, weighted_coverage
+from .question import Part, part, slots
 from .schema import Hit
 
 CANDIDATES = 40
@@ -40,8 +40,8 @@ def search(index: Index, part: Part, *, k: int = 10, where: dict | None = None) 
     dense = index.store.search(vector, CANDIDATES, where=_chroma_where(where))
     keyword = _keyword_hits(index, list(dict.fromkeys(part.tokens)), where)
     fused = fuse([dense, keyword])
-    idf = index.keyword.idf
-    boosted = [replace(h, score=h.score * boost(part, h, idf)) for h in fused]
+    rarity = {t: index.keyword.idf(t) for t in part.terms}  # looked up once, not per passage
+    boosted = [replace(h, score=h.score * boost(part, h, rarity)) for h in fused]
     return sorted(boosted, key=lambda h: -h.score)[:k]
 
 
@@ -96,13 +96,13 @@ def fuse(rankings: list[list[Hit]], *, weights: tuple[float, ...] = (DENSE_WEIGH
     return sorted(fused.values(), key=lambda h: -h.score)
 
 
-def boost(part: Part, hit: Hit, idf=None) -> float:
+def boost(part: Part, hit: Hit, rarity: dict[str, float] | None = None) -> float:
     """Exact numbers, a named indicator or document, the asked-about place and one sentence
     holding most of the question lift a passage."""
     factor = 1.0
     compact = re.sub(r"\s", "", hit.chunk.text)
-    if idf is not None:
-        factor += SENTENCE_BOOST * sentence_coverage(part, compact, idf)
+    if rarity is not None:
+        factor += SENTENCE_BOOST * sentence_coverage(part, compact, rarity)
     factor += NUMBER_BOOST * sum(1 for n in part.numbers if n in compact)
     if hit.chunk.kind == "table_row" and names_indicator(part.text, hit.chunk.text):
         factor += INDICATOR_BOOST
@@ -127,14 +127,20 @@ def holds_slot(part: Part, text: str) -> bool:
                for sentence in _SENTENCE_END.split(text))
 
 
-def sentence_coverage(part: Part, text: str, idf) -> float:
+def sentence_coverage(part: Part, text: str, rarity: dict[str, float]) -> float:
     """The largest rarity-weighted share of the question's terms (or their policy terms) that
     one sentence of the text holds: a long passage that touches every word of the question
-    in different sentences is less likely the answer than one sentence that holds them."""
+    in different sentences is less likely the answer than one sentence that holds them.
+    `rarity`: each term's idf, looked up once per question rather than per passage."""
     terms = dict(zip(part.terms, part.alternatives))
-    weights = {t: idf(t) for t in terms}
-    return max((weighted_coverage(terms, weights, sentence)
-                for sentence in _SENTENCE_END.split(text)), default=0.0)
+    total = sum(rarity[t] for t in terms)
+    # only the terms the passage holds at all can be held by one of its sentences
+    held = {t: [a for a in alternatives if a in text] for t, alternatives in terms.items()}
+    held = {t: found for t, found in held.items() if found}
+    if not held or not total:
+        return 0.0
+    return max(sum(rarity[t] for t, found in held.items() if any(a in sentence for a in found))
+               for sentence in _SENTENCE_END.split(text)) / total
 
 
 def names_indicator(question: str, row_text: str) -> bool:
