@@ -34,8 +34,10 @@ _KEEP = re.compile(r"[\u3400-\u9fffA-Za-z0-9≥≤%]")
 
 
 def dictionary_version() -> str:
-    """A fingerprint of the user dictionary: tokens cut with another one are cut anew."""
-    text = (resources.files("assistant") / "data" / "userdict.txt").read_bytes()
+    """A fingerprint of the user dictionary and the stopwords: tokens cut or kept by other ones
+    are cut anew."""
+    data = resources.files("assistant") / "data"
+    text = b"".join((data / name).read_bytes() for name in ("userdict.txt", "stopwords.txt"))
     return hashlib.sha256(text).hexdigest()[:16]
 
 

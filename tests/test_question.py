@@ -66,3 +66,18 @@ def test_what_a_quote_must_hold_to_answer_the_slot_asked(slot, sentence, held):
 
     evidence = next(pattern for name, _, pattern in slots() if name == slot)
     assert bool(evidence.search(sentence)) == held
+
+
+@pytest.mark.parametrize("question, fillers, kept", [
+    ("低保边缘户到底是个啥，跟低保户有啥不一样", {"到底", "跟", "一样"}, {"低保户"}),
+    ("领结婚证的时候能不能搞个颁证仪式", {"领", "时候", "搞个"}, {"结婚证", "颁证"}),
+    ("婚介所收了钱不办事，政府管不管婚介", {"管不管", "不管"}, {"婚介所"}),
+])
+def test_how_people_talk_is_no_term_of_the_question(question, fillers, kept):
+    """Colloquial fillers would weigh as the rarest words of the question, and a passage that
+    answers it would seem to cover little of it."""
+    from assistant.question import part
+
+    terms = set(part(question).terms)
+    assert not terms & fillers and kept <= terms
+
