@@ -140,7 +140,10 @@ def topic(terms: dict[str, tuple[str, ...]], hits: list[Hit]) -> str:
     held = {t: sum(1 for text in texts if any(a in text for a in alternatives))
             for t, alternatives in terms.items() if len(t) >= 2}
     best = max(held, key=lambda t: (held[t], len(t)), default="")
-    return best if held.get(best) else ""
+    if not held.get(best):
+        return ""
+    # in the documents' words: "花钱" is held as 收费
+    return next(a for a in terms[best] if any(a in text for text in texts))
 
 
 def _in_both_top(hit: Hit, hits: list[Hit]) -> bool:

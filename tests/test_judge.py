@@ -163,3 +163,6 @@ def test_a_refusal_names_the_topic_the_first_passages_speak_of_most():
     hits = [hit("低保标准提高。"), hit("最低生活保障审核确认。"), hit("申请低保的家庭。")]
     assert topic(terms, hits) == "低保"
     assert topic(terms, [hit("养老床位")]) == ""
+    # named in the documents' words, not the asker's
+    fee = {"花钱": ("花钱", "收费", "费用"), "结婚": ("结婚",)}
+    assert topic(fee, [hit("婚姻登记收费全面取消。"), hit("收费标准另定。")]) == "收费"
