@@ -91,7 +91,7 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
     dense = [h.scores.get("dense", 0.0) for h in hits[:5]]
     keyword = [h.scores.get("bm25", 0.0) for h in hits[:10]]
     place = missing_place(part.places, "".join(about(h) + h.region for h in top) + cited)
-    year = missing_year(part.years, "".join(about(h) for h in hits[:2]))
+    year = missing_year(part.years, "".join(quoted))  # the quote must be of the year asked
     quantity = missing_quantity(part.text, [c.hit.chunk.text for c in citations])
     return {
         "coverage": max(best, COMBINED_DISCOUNT * pair),
