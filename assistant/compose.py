@@ -313,4 +313,3 @@ def _notes(citations, this_year: int | None = None, asks_now: bool = False) -> l
                      "请向当地民政部门核实。")
     notes.append("以上内容摘自原文件，具体办理以当地民政部门的解释为准。")
     return notes
-

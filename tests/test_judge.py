@@ -43,7 +43,7 @@ def test_a_quantity_asked_must_be_stated(question, quotes, missing):
     ("2025年护理型床位占比目标", "“十四五”时期主要发展指标", ""),
     ("护理型床位占比目标", "到2025年", ""),
 ])
-def test_a_year_asked_must_be_in_the_passages(question, text, missing):
+def test_a_year_asked_must_be_in_the_quote(question, text, missing):
     from assistant.question import part
 
     assert missing_year(part(question).years, text) == missing

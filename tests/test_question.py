@@ -80,4 +80,3 @@ def test_how_people_talk_is_no_term_of_the_question(question, fillers, kept):
 
     terms = set(part(question).terms)
     assert not terms & fillers and kept <= terms
-
