@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in chosen:
         corpus = corpora[name]
         splits = ({"adhoc": args.questions} if args.questions else
-                  {s: corpus[s] for s in (args.split or SPLITS) if s in corpus and corpus[s].exists()})
+                  {s: corpus[s] for s in (args.split or SPLITS) if present(corpus.get(s))})
         index, index_dir, built = open_corpus(name, corpus, settings)
         for split, path in splits.items():
             questions = read_questions(path)
@@ -102,11 +102,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def read_corpora(path: Path) -> dict[str, dict]:
-    """Each corpus's folder and split files as absolute paths."""
+    """Each corpus's folder and split files as absolute paths (a split may be a list of files:
+    a tuple of paths)."""
     corpora = {}
     for name, entry in tomllib.loads(path.read_text(encoding="utf-8")).items():
-        corpora[name] = {key: (path.parent / value).resolve() for key, value in entry.items()}
+        corpora[name] = {key: tuple((path.parent / v).resolve() for v in value)
+                         if isinstance(value, list) else (path.parent / value).resolve()
+                         for key, value in entry.items()}
     return corpora
+
+
+def present(split: Path | tuple[Path, ...] | None) -> bool:
+    """Whether a split's file (all of its files) exists."""
+    files = split if isinstance(split, tuple) else (split,) if split else ()
+    return bool(files) and all(f.exists() for f in files)
 
 
 def open_corpus(name: str, corpus: dict, settings):
@@ -146,7 +155,9 @@ def run_split(questions: list[dict], index, settings, corpus_dir: Path,
     return results
 
 
-def read_questions(path: Path) -> list[dict]:
+def read_questions(path: Path | tuple[Path, ...]) -> list[dict]:
+    if isinstance(path, tuple):
+        return [q for part in path for q in read_questions(part)]
     questions = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if line.strip():
@@ -234,7 +245,8 @@ def render(runs: dict, failures: list[str]) -> str:
 def render_split(key: str, results: dict, questions: list[dict], path: Path) -> list[str]:
     system = results["system"]
     others = [name for name in results if name != "system"]
-    lines = [f"## {key}：{path.name}（{len(questions)} 题）", "",
+    names = " + ".join(p.name for p in (path if isinstance(path, tuple) else (path,)))
+    lines = [f"## {key}：{names}（{len(questions)} 题）", "",
              "| 指标 | 本系统 | " + "".join(f"{o} | " for o in others)
              + "".join(f"本系统/{o} | " for o in others),
              "|---|---:|" + "---:|" * (2 * len(others))]

@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from run import open_corpus, read_corpora, read_questions  # noqa: E402
+from run import open_corpus, present, read_corpora, read_questions  # noqa: E402
 
 from assistant.evaluate import contains_quote  # noqa: E402
 
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, corpus in read_corpora(args.corpora).items():
         index, _, _ = open_corpus(name, corpus, settings)
         for split in TRAINING_SPLITS:
-            if split not in corpus or not corpus[split].exists():
+            if not present(corpus.get(split)):
                 continue
             questions = read_questions(corpus[split])
             sources[f"{name}/{split}"] = len(questions)

@@ -1,0 +1,152 @@
+"""Checks dev2.jsonl (the second dev set: written 2026-11-27 apart from train/dev/test, from public phrasings) against the files in corpus/.
+
+    python eval/corpora/regulations/check_dev2.py
+
+Asserts: valid JSON with all fields in order; ids rf001, rf002, ...; every quote (8-50 characters)
+lies inside one line of its document and every answer key inside a line holding one of the quotes
+(all whitespace ignored); out_of_scope entries carry no keys or sources; no question twice; at
+least 90 questions, at least 55 % everyday, at least 25 % out_of_scope, every document cited by at
+least 8 questions. Near-duplicates: character-bigram Jaccard of each fresh question against every
+question of train.jsonl, dev.jsonl and test.jsonl (and against the other fresh questions) must stay
+below 0.5; a clash names ids only, so a sealed test question is never printed. Prints counts by
+kind, style and document, and the share of questions whose origin is a URL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FRESH, PREFIX = "dev2.jsonl", "rf"
+OTHERS = ["train.jsonl", "dev.jsonl", "test.jsonl"]
+FIELDS = ["id", "question", "kind", "style", "answer_keys", "sources", "origin"]
+KINDS = {"materials", "conditions", "procedure", "where", "penalty", "yes_no", "definition",
+         "amount_or_duration", "multi", "out_of_scope"}
+STYLES = {"everyday", "formal"}
+LEAST, EVERYDAY, OUTSIDE, PER_DOC = 90, 0.55, 0.25, 8
+URL_AIM = 0.30          # the brief's aim; reported, warned about, not asserted
+JACCARD_LIMIT = 0.5
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def bigrams(text: str) -> set[str]:
+    t = re.sub(r"[\s\W_]+", "", text)  # drop whitespace and punctuation, keep CJK/letters/digits
+    return {t[i:i + 2] for i in range(len(t) - 1)}
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def load_docs() -> dict[str, list[str]]:
+    docs = {p.name: [squash(line) for line in p.read_text(encoding="utf-8").splitlines()]
+            for p in sorted((HERE / "corpus").glob("*.md"))}
+    assert len(docs) == 7, f"corpus/ should hold 7 documents, found {len(docs)}"
+    return docs
+
+
+def check_item(item: dict, prefix: str, docs: dict[str, list[str]]) -> None:
+    where = item.get("id", "?")
+    assert list(item) == FIELDS, f"{where}: fields {list(item)}"
+    assert re.fullmatch(prefix + r"\d{3}", item["id"]), f"{where}: bad id"
+    assert isinstance(item["question"], str) and item["question"].strip(), f"{where}: question"
+    assert item["kind"] in KINDS, f"{where}: kind {item['kind']}"
+    assert item["style"] in STYLES, f"{where}: style {item['style']}"
+    assert isinstance(item["origin"], str) and (
+        item["origin"] == "written" or re.match(r"https?://", item["origin"])), f"{where}: origin"
+    keys, sources = item["answer_keys"], item["sources"]
+    if item["kind"] == "out_of_scope":
+        assert keys == [] and sources == [], f"{where}: out_of_scope must have no keys/sources"
+        return
+    assert 1 <= len(keys) <= 3, f"{where}: {len(keys)} keys"
+    assert 1 <= len(sources) <= 2, f"{where}: {len(sources)} sources"
+    lines_with_quotes = []
+    for src in sources:
+        assert list(src) == ["doc", "quote"], f"{where}: source fields {list(src)}"
+        assert src["doc"] in docs, f"{where}: unknown doc {src['doc']}"
+        quote = squash(src["quote"])
+        assert 8 <= len(quote) <= 50, f"{where}: quote length {len(quote)}: {src['quote']}"
+        hits = [line for line in docs[src["doc"]] if quote in line]
+        assert hits, f"{where}: quote not inside one line of {src['doc']}: {src['quote']}"
+        lines_with_quotes.extend(hits)
+    for key in keys:
+        assert 2 <= len(squash(key)) <= 15, f"{where}: key length: {key}"
+        assert any(squash(key) in line for line in lines_with_quotes), \
+            f"{where}: key {key!r} not in a line holding a quote"
+
+
+def load_questions(name: str) -> list[tuple[str, str]]:
+    path = HERE / name
+    if not path.exists():
+        return []
+    rows = [json.loads(raw) for raw in path.read_text(encoding="utf-8").splitlines() if raw.strip()]
+    return [(r["id"], r["question"]) for r in rows]
+
+
+def main() -> int:
+    docs = load_docs()
+    items, seen_ids, questions = [], set(), {}
+    for n, raw in enumerate((HERE / FRESH).read_text(encoding="utf-8").splitlines(), 1):
+        assert raw.strip(), f"{FRESH}:{n}: empty line"
+        item = json.loads(raw)
+        check_item(item, PREFIX, docs)
+        assert item["id"] == f"{PREFIX}{n:03d}", f"{FRESH}:{n}: id {item['id']} out of sequence"
+        assert item["id"] not in seen_ids, f"duplicate id {item['id']}"
+        assert item["question"] not in questions, \
+            f"the same question twice: {questions[item['question']]} and {item['id']}"
+        seen_ids.add(item["id"])
+        questions[item["question"]] = item["id"]
+        items.append(item)
+
+    total = len(items)
+    kinds = Counter(i["kind"] for i in items)
+    styles = Counter(i["style"] for i in items)
+    per_doc = Counter(d for i in items for d in {s["doc"] for s in i["sources"]})
+    urls = sum(1 for i in items if i["origin"] != "written")
+    assert total >= LEAST, f"only {total} questions"
+    assert styles["everyday"] / total >= EVERYDAY, f"everyday share {styles['everyday'] / total:.2f}"
+    assert kinds["out_of_scope"] / total >= OUTSIDE, f"out_of_scope share {kinds['out_of_scope'] / total:.2f}"
+    for doc in docs:
+        assert per_doc[doc] >= PER_DOC, f"{doc}: only {per_doc[doc]} questions"
+
+    # near-duplicates against the existing splits and within dev2.jsonl
+    clashes = []
+    fresh_grams = [(i["id"], bigrams(i["question"])) for i in items]
+    for name in OTHERS:
+        for other_id, other_q in load_questions(name):
+            og = bigrams(other_q)
+            for fid, fg in fresh_grams:
+                j = jaccard(fg, og)
+                if j >= JACCARD_LIMIT:
+                    clashes.append(f"{fid} ~ {other_id} ({name}) {j:.2f}")
+    for a in range(len(fresh_grams)):
+        for b in range(a + 1, len(fresh_grams)):
+            j = jaccard(fresh_grams[a][1], fresh_grams[b][1])
+            if j >= JACCARD_LIMIT:
+                clashes.append(f"{fresh_grams[a][0]} ~ {fresh_grams[b][0]} (fresh) {j:.2f}")
+    assert not clashes, "near-duplicate questions (bigram Jaccard >= 0.5):\n  " + "\n  ".join(clashes)
+
+    highest = max((jaccard(fg, bigrams(q)) for name in OTHERS for _, q in load_questions(name)
+                   for _, fg in fresh_grams), default=0.0)
+    print(f"== {FRESH}: {total} questions")
+    print("  kind:  " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
+    print("  style: " + ", ".join(f"{k} {v}" for k, v in sorted(styles.items())))
+    print("  doc:   " + ", ".join(f"{k} {v}" for k, v in sorted(per_doc.items())))
+    print(f"  out_of_scope {kinds['out_of_scope'] / total:.1%}, everyday {styles['everyday'] / total:.1%}, "
+          f"origin URL {urls} ({urls / total:.1%})")
+    print(f"  highest bigram Jaccard against train/dev/test: {highest:.2f}")
+    if urls / total < URL_AIM:
+        print(f"  WARNING: URL-origin share below the {URL_AIM:.0%} aim")
+    print("OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

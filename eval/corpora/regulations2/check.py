@@ -1,0 +1,123 @@
+"""Checks dev.jsonl of the regulations2 corpus against the files in corpus/.
+
+    python eval/corpora/regulations2/check.py
+
+Its single split is dev.jsonl (ids h001, h002, ...; see SOURCE.md).
+
+Asserts: valid JSON with all fields; unique ids; every quote (8-50 characters) lies inside one
+line of its document and every answer key inside a line holding one of the quotes (all
+whitespace ignored); out_of_scope entries carry no keys or sources; no id or question twice;
+corpus/ holds 5 documents; at least 90 questions, at least half everyday, at least a quarter
+out_of_scope, at least 5 of every other kind, at least 12 per document and at least 30 % with a
+URL origin. Prints counts by kind, style and document.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FILES = {"dev.jsonl": "h"}
+FIELDS = ["id", "question", "kind", "style", "answer_keys", "sources", "origin"]
+KINDS = {"materials", "conditions", "procedure", "where", "penalty", "yes_no", "definition",
+         "amount_or_duration", "multi", "out_of_scope"}
+STYLES = {"everyday", "formal"}
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def load_docs() -> dict[str, list[str]]:
+    docs = {p.name: [squash(line) for line in p.read_text(encoding="utf-8").splitlines()]
+            for p in sorted((HERE / "corpus").glob("*.md"))}
+    assert len(docs) == 5, f"corpus/ should hold 5 documents, found {len(docs)}"
+    return docs
+
+
+def check_item(item: dict, prefix: str, docs: dict[str, list[str]]) -> None:
+    where = item.get("id", "?")
+    assert list(item) == FIELDS, f"{where}: fields {list(item)}"
+    assert re.fullmatch(prefix + r"\d{3}", item["id"]), f"{where}: bad id"
+    assert isinstance(item["question"], str) and item["question"].strip(), f"{where}: question"
+    assert item["kind"] in KINDS, f"{where}: kind {item['kind']}"
+    assert item["style"] in STYLES, f"{where}: style {item['style']}"
+    assert isinstance(item["origin"], str) and (
+        item["origin"] == "written" or re.match(r"https?://", item["origin"])), f"{where}: origin"
+    keys, sources = item["answer_keys"], item["sources"]
+    if item["kind"] == "out_of_scope":
+        assert keys == [] and sources == [], f"{where}: out_of_scope must have no keys/sources"
+        return
+    assert 1 <= len(keys) <= 3, f"{where}: {len(keys)} keys"
+    assert 1 <= len(sources) <= 2, f"{where}: {len(sources)} sources"
+    lines_with_quotes = []
+    for src in sources:
+        assert set(src) == {"doc", "quote"}, f"{where}: source fields {set(src)}"
+        assert src["doc"] in docs, f"{where}: unknown doc {src['doc']}"
+        quote = squash(src["quote"])
+        assert 8 <= len(quote) <= 50, f"{where}: quote length {len(quote)}: {src['quote']}"
+        hits = [line for line in docs[src["doc"]] if quote in line]
+        assert hits, f"{where}: quote not inside one line of {src['doc']}: {src['quote']}"
+        lines_with_quotes.extend(hits)
+    for key in keys:
+        assert 2 <= len(squash(key)) <= 15, f"{where}: key length: {key}"
+        assert any(squash(key) in line for line in lines_with_quotes), \
+            f"{where}: key {key!r} not in a line holding a quote"
+
+
+def main(argv: list[str] | None = None) -> int:
+    names = (sys.argv[1:] if argv is None else argv) or list(FILES)
+    unknown = [n for n in names if n not in FILES]
+    assert not unknown, f"unknown split files {unknown}; known: {list(FILES)}"
+    docs = load_docs()
+    items_by_file, seen_ids, questions = {}, set(), {}
+    for name in names:
+        prefix = FILES[name]
+        items = []
+        for n, raw in enumerate((HERE / name).read_text(encoding="utf-8").splitlines(), 1):
+            assert raw.strip(), f"{name}:{n}: empty line"
+            item = json.loads(raw)
+            check_item(item, prefix, docs)
+            assert item["id"] not in seen_ids, f"duplicate id {item['id']}"
+            # names ids only: the question may be a sealed one
+            assert item["question"] not in questions, \
+                f"the same question twice: {questions.get(item['question'])} and {item['id']}"
+            seen_ids.add(item["id"])
+            questions[item["question"]] = item["id"]
+            items.append(item)
+        items_by_file[name] = items
+
+    everything = [i for items in items_by_file.values() for i in items]
+    kinds = Counter(i["kind"] for i in everything)
+    styles = Counter(i["style"] for i in everything)
+    per_doc = Counter(d for i in everything for d in {s["doc"] for s in i["sources"]})
+    total = len(everything)
+    assert total >= 90, f"only {total} questions"
+    assert styles["everyday"] / total >= 0.50, f"everyday share {styles['everyday'] / total:.2f}"
+    assert kinds["out_of_scope"] / total >= 0.25, f"out_of_scope share {kinds['out_of_scope'] / total:.2f}"
+    for kind in KINDS - {"out_of_scope"}:
+        assert kinds[kind] >= 5, f"kind {kind}: only {kinds[kind]}"
+    for doc in docs:
+        assert per_doc[doc] >= 12, f"{doc}: only {per_doc[doc]} questions"
+    origins = sum(1 for i in everything if i["origin"] != "written")
+    assert origins / total >= 0.30, f"URL origin share {origins / total:.2f}"
+
+    for name, items in items_by_file.items():
+        print(f"== {name}: {len(items)} questions")
+        print("  kind:  " + ", ".join(f"{k} {v}" for k, v in sorted(Counter(i['kind'] for i in items).items())))
+        print("  style: " + ", ".join(f"{k} {v}" for k, v in sorted(Counter(i['style'] for i in items).items())))
+        docs_here = Counter(d for i in items for d in {s["doc"] for s in i["sources"]})
+        print("  doc:   " + ", ".join(f"{k} {v}" for k, v in sorted(docs_here.items())))
+        print(f"  origin URL: {sum(1 for i in items if i['origin'] != 'written')}")
+    print(f"== total {total}: out_of_scope {kinds['out_of_scope'] / total:.1%}, "
+          f"everyday {styles['everyday'] / total:.1%}, origin URL {origins}")
+    print("OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
