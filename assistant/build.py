@@ -100,6 +100,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
 
         store = ChunkStore.create(_client(build, chroma_url), meta["collection"], embeddings)
         embedded = store.add(chunks, citations, known, progress=progress)
+        store.add_sentences(chunks, known)
         if hasattr(embeddings, "release"):  # the model is not needed to index words: unload it
             embeddings.release()
         terms = build_terms(documents, rows)
@@ -129,7 +130,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
             keyword_size=passages,
             vectors=({"store": "server", "url": chroma_url} if chroma_url else
                      {"store": "embedded", "path": "chroma"})
-            | {"collection": meta["collection"], "count": store.count()},
+            | {"collection": meta["collection"], "count": store.count(),
+               "sentences": store.sentence_count()},
         )
         write_json(build / "meta.json", meta)
         write_json(build / "targets.json", [target_record(r, citations[r.doc]) for r in rows])

@@ -273,19 +273,33 @@ def _open_vectors(build: Path, meta: dict, embeddings: Embeddings | None,
             raise IndexProblem(f"{where} 无法打开（{type(error).__name__}）：{REBUILD}。") from None
     try:
         store = ChunkStore.open(client, name, embeddings)
-        count = store.count()
+        count, sentences = store.count(), store.sentence_count()
     except BaseException as error:  # noqa: BLE001  NotFoundError, or a panic as above
         if isinstance(error, (KeyboardInterrupt, SystemExit)):
             raise
-        if private_copy:
-            shutil.rmtree(private_copy, ignore_errors=True)
         missing = "NotFound" in type(error).__name__ or "does not exist" in str(error)
         what = "没有集合" if missing else f"无法读取集合（{type(error).__name__}）"
-        raise IndexProblem(f"{where} {what} {name}（{meta_path} 记录的向量）："
-                           f"{REBUILD}。") from None
-    if count != vectors.get("count") or count != meta["passages"]:
+        problem = f"{where} {what} {name}（{meta_path} 记录的向量）：{REBUILD}。"
+    else:
+        problem = _vector_problem(count, sentences, vectors, meta["passages"], where, name,
+                                  meta_path)
+    if problem:
         if private_copy:
             shutil.rmtree(private_copy, ignore_errors=True)
-        raise IndexProblem(f"{where} 的集合 {name} 有 {count} 个向量，应有 {meta['passages']} 个"
-                           f"（{meta_path} 的记录）：{REBUILD}。")
+        raise IndexProblem(problem) from None
     return store, private_copy
+
+
+def _vector_problem(count: int, sentences: int | None, vectors: dict, passages: int, where: str,
+                    name: str, meta_path: Path) -> str:
+    """What is wrong with the collections' sizes against meta.json's record, if anything."""
+    if count != vectors.get("count") or count != passages:
+        return (f"{where} 的集合 {name} 有 {count} 个向量，应有 {passages} 个"
+                f"（{meta_path} 的记录）：{REBUILD}。")
+    if sentences is None or "sentences" not in vectors:
+        return (f"{where} 没有句子向量（由旧版本构建）：请运行 `assistant index` 更新索引"
+                "（已有向量会复用）。")
+    if sentences != vectors["sentences"]:
+        return (f"{where} 有 {sentences} 个句子向量，应有 {vectors['sentences']} 个"
+                f"（{meta_path} 的记录）：{REBUILD}。")
+    return ""

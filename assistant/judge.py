@@ -31,7 +31,7 @@ TOP_PASSAGES = 3  # coverage is judged on the best of the first three passages
 FEATURES = ("coverage", "top_coverage", "quote_coverage", "unseen", "dense_best", "dense_top",
             "dense_gap", "keyword_top", "agree", "margin", "missing_place", "missing_year",
             "asks_now", "missing_quantity", "slot_missing", "slot_met", "terms", "focus_missing",
-            "number_met", "asked_prior")
+            "number_met", "asked_prior", "sentence_best")
 _ASKS_NUMBER = re.compile(rf"多少|{_JI}(?!乎)|百分之|比例|占比|多大|多高|多长")
 _STATED_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万]+(?:个|年|月|日|天|倍|人|元|张|%|周岁)")
 
@@ -99,6 +99,8 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
         "quote_coverage": coverage(terms, idf, "".join(quoted)),
         "unseen": unseen / sum(weights.values()) if weights else 0.0,
         "dense_best": max(dense, default=0.0),
+        # how close in meaning the question is to the closest sentence of the first passages
+        "sentence_best": max((h.scores.get("sentence", 0.0) for h in top), default=0.0),
         "dense_top": dense[0] if dense else 0.0,
         # how far the first passage stands out from the rest, by meaning and by words
         "dense_gap": dense[0] - sum(dense[1:]) / len(dense[1:]) if len(dense) > 1 else 0.0,

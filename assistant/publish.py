@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .files import read_json_or_empty, write_whole
 from .index import IndexProblem, open_build, read_meta
-from .store import chroma_client
+from .store import chroma_client, sentence_collection
 
 GRACE_S = 600.0  # default of ASSISTANT_GRACE_MINUTES: how long a build switched away from is
 # kept for apps still reading it; apps poll CURRENT every few seconds (handlers.RELOAD_EVERY), so
@@ -74,13 +74,14 @@ def retired_at(folder: Path) -> float | None:
 
 def drop(folder: Path, chroma_url: str) -> None:
     if chroma_url:
-        try:
-            meta = (read_json_or_empty(folder / "meta.json")
-                    or read_json_or_empty(folder / "started.json"))
-            chroma_client(url=chroma_url).delete_collection(
-                meta.get("collection", f"chunks-{folder.name}"))
-        except Exception:  # already gone, or never created by a killed build
-            pass
+        meta = (read_json_or_empty(folder / "meta.json")
+                or read_json_or_empty(folder / "started.json"))
+        name = meta.get("collection", f"chunks-{folder.name}")
+        for collection in (name, sentence_collection(name)):
+            try:
+                chroma_client(url=chroma_url).delete_collection(collection)
+            except Exception:  # already gone, or never created by a killed build
+                pass
     shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -30,6 +30,12 @@ TITLE_BOOST = 0.4  # a passage of the document the question names (《志愿服�
 #吗", 部门 for "去哪儿") is likelier the answer than one that only shares the topic.
 SLOT_BOOST = 0.35
 SENTENCE_BOOST = 0.6  # times the share of the question one sentence holds (rarity-weighted)
+# The best candidates are reranked by how close the question is to their closest sentence,
+# weighed alike with their score (both scaled to [0, 1]). On train/dev and three fresh question
+# sets (session 5): hit@5 0.862 → 0.899 on the seeds' fresh set, 0.873 → 0.900 on the
+# regulations', 0.944 → 0.953 on a third corpus; a weight of 1.5 or 2 lost on regulations dev.
+RERANKED = 20
+SENTENCE_WEIGHT = 1.0
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 
 
@@ -41,8 +47,31 @@ def search(index: Index, part: Part, *, k: int = 10, where: dict | None = None) 
     keyword = _keyword_hits(index, list(dict.fromkeys(part.tokens)), where)
     fused = fuse([dense, keyword])
     rarity = {t: index.keyword.idf(t) for t in part.terms}  # looked up once, not per passage
-    boosted = [replace(h, score=h.score * boost(part, h, rarity)) for h in fused]
-    return sorted(boosted, key=lambda h: -h.score)[:k]
+    boosted = sorted((replace(h, score=h.score * boost(part, h, rarity)) for h in fused),
+                     key=lambda h: -h.score)[:max(k, RERANKED)]
+    nearest = index.store.nearest_sentences(vector, [h.chunk for h in boosted])
+    return rerank(boosted, nearest)[:k]
+
+
+def rerank(hits: list[Hit], nearest: dict[str, tuple[float, str]]) -> list[Hit]:
+    """The candidates again, by their score plus how close the question is to the closest of
+    their sentences (each scaled to [0, 1] over the candidates): a passage on many things
+    whose one sentence says what was asked is found, not buried under passages on the topic.
+    Each hit keeps that sentence, its cosine ("sentence") and its scaled closeness."""
+    if not hits:
+        return hits
+    cosines = [nearest.get(h.chunk.id, (0.0, ""))[0] for h in hits]
+    closeness = _scaled(cosines)
+    rescored = [replace(h, score=s + SENTENCE_WEIGHT * c, nearest=nearest.get(h.chunk.id, (0, ""))[1],
+                        scores={**h.scores, "sentence": cosine, "closeness": c})
+                for h, s, c, cosine in zip(hits, _scaled([h.score for h in hits]), closeness,
+                                           cosines)]
+    return sorted(rescored, key=lambda h: -h.score)
+
+
+def _scaled(values: list[float]) -> list[float]:
+    low, high = min(values), max(values)
+    return [(v - low) / (high - low) if high > low else 1.0 for v in values]
 
 
 def _keyword_hits(index: Index, tokens: list[str], where: dict | None) -> list[Hit]:

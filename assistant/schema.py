@@ -83,6 +83,7 @@ class Hit:
     region: str = ""
     doc_kind: str = ""  # 规划 / 报告 / 工作动态
     scores: dict[str, float] = field(default_factory=dict, compare=False)
+    nearest: str = field(default="", compare=False)  # its sentence closest to the question
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import cached_property
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
+from .clean import split_sentences
 from .schema import Chunk, Hit
 
 # Chroma's HNSW graph is built anew by each build and is approximate: with its default search
@@ -40,24 +43,36 @@ def chroma_client(path: Path | None = None, url: str = ""):
 
 
 class ChunkStore:
-    """Chunks with their vectors in one Chroma collection; langchain's VectorStore on top.
+    """Chunks with their vectors in one Chroma collection, langchain's VectorStore on top; and
+    the vectors of each chunk's sentences in a second one (`sentences`), for which sentence of
+    a passage a question is closest to.
 
     `ChunkStore.create` is for a build; `ChunkStore.open` is for reading and never writes: a
-    missing collection raises chromadb's NotFoundError instead of appearing empty.
+    missing collection raises chromadb's NotFoundError instead of appearing empty (the
+    sentences' is None in a build made before them).
     """
 
-    def __init__(self, client, collection, embeddings: Embeddings | None) -> None:
+    def __init__(self, client, collection, embeddings: Embeddings | None, sentences=None) -> None:
         self.client = client
         self.collection = collection
         self.embeddings = embeddings
+        self.sentences = sentences
 
     @classmethod
     def create(cls, client, name: str, embeddings: Embeddings) -> ChunkStore:
-        return cls(client, client.get_or_create_collection(name, metadata=SPACE), embeddings)
+        return cls(client, client.get_or_create_collection(name, metadata=SPACE), embeddings,
+                   client.get_or_create_collection(sentence_collection(name), metadata=SPACE))
 
     @classmethod
     def open(cls, client, name: str, embeddings: Embeddings | None) -> ChunkStore:
-        return cls(client, client.get_collection(name), embeddings)
+        collection = client.get_collection(name)
+        try:
+            sentences = client.get_collection(sentence_collection(name))
+        except Exception as error:  # noqa: BLE001  chromadb's NotFoundError: an older build
+            if "NotFound" not in type(error).__name__ and "does not exist" not in str(error):
+                raise
+            sentences = None
+        return cls(client, collection, embeddings, sentences)
 
     @cached_property
     def vectorstore(self) -> Chroma:
@@ -68,12 +83,20 @@ class ChunkStore:
     def count(self) -> int:
         return self.collection.count()
 
+    def sentence_count(self) -> int | None:
+        return self.sentences.count() if self.sentences is not None else None
+
     def vectors(self, ids: list[str]) -> dict[str, list[float]]:
-        """The stored vectors of those of `ids` this collection holds."""
+        """The stored vectors of those of `ids` this store holds (passages' or sentences')."""
         found: dict[str, list[float]] = {}
-        for start in range(0, len(ids), 1000):
-            got = self.collection.get(ids=ids[start:start + 1000], include=["embeddings"])
-            found.update((i, [float(x) for x in v]) for i, v in zip(got["ids"], got["embeddings"]))
+        for collection in (self.collection, self.sentences):
+            missing = [i for i in ids if i not in found]
+            if collection is None or not missing:
+                continue
+            for start in range(0, len(missing), 1000):
+                got = collection.get(ids=missing[start:start + 1000], include=["embeddings"])
+                found.update((i, [float(x) for x in v])
+                             for i, v in zip(got["ids"], got["embeddings"]))
         return found
 
     def add(self, chunks: list[Chunk], citation: dict[str, dict],
@@ -105,6 +128,45 @@ class ChunkStore:
                         progress(len(batch))
         return embedded
 
+    def add_sentences(self, chunks: list[Chunk],
+                      known: Callable[[list[str]], dict[str, list[float]]] = lambda ids: {}
+                      ) -> int:
+        """Store the vectors of every distinct sentence of `chunks`, embedding those `known`
+        has none for; returns how many were embedded."""
+        texts = list(dict.fromkeys(s for c in chunks for s in passage_sentences(c)))
+        embedded = 0
+        for start in range(0, len(texts), _EMBED_BLOCK):
+            block = {sentence_id(t): t for t in texts[start:start + _EMBED_BLOCK]}
+            vectors = known(list(block))
+            missing = [i for i in block if i not in vectors]
+            if missing:
+                fresh = self.embeddings.embed_documents([block[i] for i in missing])
+                vectors.update(zip(missing, fresh))
+                embedded += len(missing)
+            for at in range(0, len(block), _BATCH):
+                ids = list(block)[at:at + _BATCH]
+                self.sentences.add(ids=ids, embeddings=[vectors[i] for i in ids])
+        return embedded
+
+    def nearest_sentences(self, vector: list[float], chunks: list[Chunk]
+                          ) -> dict[str, tuple[float, str]]:
+        """For each chunk, its sentence closest to `vector` (a query's) and their cosine."""
+        wanted = {c.id: passage_sentences(c) for c in chunks}
+        ids = list(dict.fromkeys(sentence_id(t) for texts in wanted.values() for t in texts))
+        got = self.sentences.get(ids=ids, include=["embeddings"]) if ids else {"ids": []}
+        if not got["ids"]:
+            return {}
+        matrix = np.asarray(got["embeddings"], dtype=np.float32)
+        query = np.asarray(vector, dtype=np.float32)
+        cosine = matrix @ query / (np.linalg.norm(matrix, axis=1) * np.linalg.norm(query) + 1e-9)
+        similarity = dict(zip(got["ids"], cosine.tolist()))
+        nearest = {}
+        for chunk_id, texts in wanted.items():
+            scored = [(similarity[sentence_id(t)], t) for t in texts if sentence_id(t) in similarity]
+            if scored:
+                nearest[chunk_id] = max(scored)
+        return nearest
+
     def _vectors(self, block: list[Chunk], known) -> tuple[dict[str, list[float]], int]:
         """Each chunk's vector, computed where `known` has none; and how many were computed."""
         vectors = known([c.id for c in block])
@@ -123,6 +185,27 @@ class ChunkStore:
                 result["ids"][0], result["documents"][0], result["metadatas"][0],
                 result["distances"][0])
         ]
+
+
+def sentence_collection(name: str) -> str:
+    return f"{name}-sentences"
+
+
+MIN_SENTENCE = 6  # characters: a shorter piece ("（一）", "第十条") means nothing on its own
+
+
+def passage_sentences(chunk: Chunk) -> tuple[str, ...]:
+    """The sentences of a chunk that get a vector of their own (a table row is one)."""
+    if chunk.kind == "table_row":
+        return (chunk.text,)
+    found = [s for s in split_sentences(chunk.text) if len(s) >= MIN_SENTENCE]
+    return tuple(dict.fromkeys(found)) or (chunk.text,)
+
+
+def sentence_id(text: str) -> str:
+    """A sentence's id is a hash of its text: the same sentence anywhere has one vector, and
+    a later build reuses it."""
+    return "s" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
 
 
 def indexed_text(chunk: Chunk) -> str:

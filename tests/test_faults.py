@@ -20,7 +20,7 @@ from assistant.handlers import Handlers
 from assistant.index import current_build, open_index
 from assistant.load import read_corpus
 from assistant.settings import Settings
-from assistant.store import chroma_client
+from assistant.store import chroma_client, sentence_collection
 from tests.conftest import write_corpus
 from tests.test_browser import free_port, server  # noqa: F401  (the app on a loopback port)
 from tests.test_chroma_server import chroma_url  # noqa: F401  (a real `chroma run`)
@@ -94,9 +94,22 @@ def test_meta_naming_no_or_another_collection_is_refused(copy, capsys, change):
     err = ask_fails(capsys, "meta.json")
     assert FIX in err or "assistant index" in err
     client = chroma_client(build_of(copy) / "chroma")
-    assert [c.name for c in client.list_collections()] == [
-        json.loads((build_of(copy) / "started.json").read_text())["collection"]]  # none created
+    built = json.loads((build_of(copy) / "started.json").read_text())["collection"]
+    assert sorted(c.name for c in client.list_collections()) == sorted(
+        [built, sentence_collection(built)])  # none created
     rebuild_recovers(capsys)
+
+
+def test_a_build_without_sentence_vectors_asks_for_an_update_which_embeds_only_them(copy, capsys):
+    """A build made before sentence vectors: one line saying to update, and the update reuses
+    every passage vector."""
+    built = json.loads((build_of(copy) / "meta.json").read_text())["collection"]
+    chroma_client(build_of(copy) / "chroma").delete_collection(sentence_collection(built))
+    edit_meta(build_of(copy), lambda m: m["vectors"].pop("sentences"))
+    ask_fails(capsys, "句子向量", "assistant index")
+    assert main(["index"]) == 0
+    assert "新嵌入 0 块" in capsys.readouterr().out
+    ask_answers(capsys)
 
 
 def test_embedded_index_asked_with_a_server_url_is_refused(copy, capsys, monkeypatch):

@@ -3,7 +3,9 @@
 import pytest
 
 from assistant.question import part
-from assistant.retrieve import holds_slot, names_indicator, sentence_coverage
+from assistant.retrieve import holds_slot, names_indicator, rerank, sentence_coverage
+from assistant.schema import Chunk, Hit
+from assistant.store import passage_sentences
 
 
 @pytest.mark.parametrize("question, text, held", [
@@ -41,3 +43,46 @@ def test_sentence_coverage_counts_one_sentence(question, text, share):
 ])
 def test_names_indicator(question, row, named):
     assert names_indicator(question, row) is named
+
+
+def _hit(name: str, score: float) -> Hit:
+    return Hit(chunk=Chunk(id=name, doc="d", text=name, section=("d",), kind="text", start=0,
+                           end=1), score=score)
+
+
+@pytest.mark.parametrize("scores, closest, order", [
+    # a passage on many things, one of whose sentences is what was asked, comes first
+    ({"topic": 1.0, "mixed": 0.7, "other": 0.2}, {"topic": 0.86, "mixed": 0.90, "other": 0.80},
+     ["mixed", "topic", "other"]),
+    # closeness alike: the score decides
+    ({"a": 0.9, "b": 0.5}, {"a": 0.88, "b": 0.88}, ["a", "b"]),
+    # a passage without sentence vectors counts as the farthest
+    ({"a": 0.9, "b": 0.85, "c": 0.1}, {"b": 0.9}, ["b", "a", "c"]),
+])
+def test_rerank_weighs_the_closest_sentence_with_the_score(scores, closest, order):
+    hits = [_hit(name, score) for name, score in scores.items()]
+    nearest = {name: (cosine, f"{name}的句子") for name, cosine in closest.items()}
+    ranked = rerank(hits, nearest)
+    assert [h.chunk.id for h in ranked] == order
+    assert all(h.nearest == nearest.get(h.chunk.id, (0, ""))[1] for h in ranked)
+
+
+@pytest.mark.parametrize("kind, text, sentences", [
+    ("text", "婚姻登记收费全面取消。养老床位达到823.8万张。", ("婚姻登记收费全面取消。", "养老床位达到823.8万张。")),
+    # a piece too short to mean anything alone gets no vector of its own
+    ("text", "一是。加强殡葬管理工作。", ("加强殡葬管理工作。",)),
+    ("table_row", "《规划》主要发展指标：养老机构护理型床位占比——单位：%；属性：约束性",
+     ("《规划》主要发展指标：养老机构护理型床位占比——单位：%；属性：约束性",)),
+])
+def test_passage_sentences(kind, text, sentences):
+    chunk = Chunk(id="c", doc="d", text=text, section=("d",), kind=kind, start=0, end=1)
+    assert passage_sentences(chunk) == sentences
+
+
+def test_the_closest_sentence_of_a_passage_is_found_in_the_index(index):
+    """Real embedder, real Chroma: the digest passage's sentence on 扬州 is the closest one to
+    a question about 扬州, not its headline on 特困人员."""
+    question = "扬州因病支出型贫困家庭低保最长能救助多久"
+    chunks = [c for c in index.chunks.values() if "扬州" in c.text]
+    nearest = index.store.nearest_sentences(index.store.embeddings.embed_query(question), chunks)
+    assert chunks and all("30个月" in nearest[c.id][1] for c in chunks)
