@@ -174,7 +174,7 @@ def row_summary(row_sentence: str) -> str:
     return f"{name}：{'，'.join(shown)}"
 
 
-TYPED_PASSAGES = 2  # a sentence stating what was asked is looked for in the first two passages
+TYPED_PASSAGES = 5  # a sentence stating what was asked is looked for in the first five passages
 
 
 # A quoted sentence goes on with what follows it in the passage, while that names a term of the
