@@ -150,11 +150,23 @@ def target_rows(part: Part, hits: list[Hit]) -> list[Hit]:
     if not rows:
         return []
     by_level: dict[str, Hit] = {}
-    for hit in rows:
+    for hit in originals(rows):
         by_level.setdefault(hit.level, hit)
     first = by_level.get(hits[0].level, rows[0])
     compares = "国家" in part.levels and (part.places or len(part.levels) > 1)
     return [first] + [h for lvl, h in by_level.items() if compares and lvl != first.level]
+
+
+def originals(rows: list[Hit]) -> list[Hit]:
+    """The rows in their order, a row that repeats an earlier-dated document's row word for word
+    (a bulletin reprinting a plan's indicator table) replaced by that document's: the source
+    is cited, not the copy."""
+    first: dict[str, Hit] = {}
+    for hit in rows:
+        body = hit.chunk.text.split("）：", 1)[-1]
+        if body not in first or (hit.date or "9999") < (first[body].date or "9999"):
+            first[body] = hit
+    return list(dict.fromkeys(first[h.chunk.text.split("）：", 1)[-1]] for h in rows))
 
 
 def _compose_targets(rows: list[Hit]) -> tuple[str, tuple[Citation, ...]]:

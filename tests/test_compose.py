@@ -129,3 +129,27 @@ def test_a_sentence_from_a_passage_on_the_question_beats_one_sharing_a_word_from
                   "职工去世后，其生活费停止发放。丧葬费用由单位负担。", 0.6)
     picked = pick_sentences(part("孤儿基本生活费怎么发放"), [orphan, funeral], lambda term: 1.0)
     assert picked[0][0].chunk.id == "orphan"
+
+
+def _row(title: str, date: str, body: str):
+    from assistant.schema import Chunk, Hit
+
+    text = f"《{title}》“十四五”时期民政事业主要发展指标（国家级）：{body}"
+    return Hit(chunk=Chunk(id=title + body, doc=title, text=text, section=(title,),
+                           kind="table_row", start=0, end=1), score=1.0, title=title, date=date)
+
+
+@pytest.mark.parametrize("rows, cited", [
+    # a bulletin reprinting the plan's row word for word: the plan is cited
+    ([("民政工作动态（2021年6月）", "2021-06", "床位占比——2025年目标值：≥55"),
+      ("“十四五”民政事业发展规划", "2021-05-24", "床位占比——2025年目标值：≥55")],
+     ["“十四五”民政事业发展规划"]),
+    # different figures are different rows, kept in their order
+    ([("民政工作动态（2021年6月）", "2021-06", "床位占比——2025年目标值：≥60"),
+      ("“十四五”民政事业发展规划", "2021-05-24", "床位占比——2025年目标值：≥55")],
+     ["民政工作动态（2021年6月）", "“十四五”民政事业发展规划"]),
+])
+def test_a_copied_row_is_cited_from_the_document_it_copies(rows, cited):
+    from assistant.compose import originals
+
+    assert [h.title for h in originals([_row(*r) for r in rows])] == cited
