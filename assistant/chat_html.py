@@ -167,8 +167,9 @@ def render_answer(answer: dict, question: str = "") -> str:
     """A chat message: the answer (a refusal marked as such), its sources, copy and share."""
     if answer["abstained"]:
         first = answer["answer"].split("\n")[0]
-        related = "".join(f"<li>{text_html(source_and_section(r))}</li>"
-                          for r in answer.get("related", []))
+        related = "".join(f"<li>{text_html(source_and_section(r))}"
+                          + (f'<span class="facts">（{text_html(_facts(r))}）</span>' if _facts(r) else "")
+                          + "</li>" for r in answer.get("related", []))
         if related:
             related = f'<p class="related-head">相关内容（不直接回答您的问题）：</p><ul>{related}</ul>'
         actions = render_actions(answer, question) if question else ""

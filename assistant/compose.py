@@ -19,11 +19,13 @@ def refusal(question: str, reason: str = "", related: tuple[Hit, ...] = ()) -> s
     """Says plainly that the documents do not answer, what they lack, and where to ask; the
     passages on the topic are listed apart, under a heading that says they do not answer."""
     why = f"（{reason}）" if reason else ""
-    text = (f"抱歉，现有政策文件中没有找到能回答“{question[:60]}”的内容{why}，为避免误导，不作推测。"
+    shown = question if len(question) <= QUOTED_QUESTION else question[:QUOTED_QUESTION] + "…"
+    text = (f"抱歉，现有政策文件中没有找到能回答“{shown}”的内容{why}，为避免误导，不作推测。"
             f"{OFFICE}")
     if related:
         text += "\n相关内容（不直接回答您的问题）：" + "".join(
-            f"\n· {h.chunk.heading}" for h in related)
+            f"\n· {h.chunk.heading}（{_facts(h)}）" if _facts(h) else f"\n· {h.chunk.heading}"
+            for h in related)
     return text
 
 
@@ -52,6 +54,12 @@ def assemble(parts: tuple[Part, ...], results: list) -> tuple[str, tuple[Citatio
 
 
 RELATED = 2  # passages shown under a refusal, apart: on the topic, not an answer
+QUOTED_QUESTION = 60  # characters of the question a refusal repeats
+
+
+def _facts(hit: Hit) -> str:
+    """"国家级，2021-05-24": the level and date a related passage's document carries."""
+    return "，".join(f for f in (f"{hit.level}级" if hit.level else "", hit.date) if f)
 
 
 def compose(part: Part, hits: list[Hit], idf, quoted: frozenset[str] = frozenset()

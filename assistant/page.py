@@ -12,6 +12,8 @@ CSS = """
 #chat {height: auto !important; max-height: none !important;}
 #chat .bubble-wrap, #chat [role=log] {height: auto !important; max-height: none !important;
                                       overflow: visible !important;}
+/* the chat's own clear button sits top right: the first question starts below it */
+#chat .bubble-wrap {padding-top: 48px !important;}
 #chat .message, #chat .message * {font-size: 16px; line-height: 1.65;}
 #chat .md, #chat .prose {opacity: 1 !important;}  /* Gradio shows answers at 0.8 opacity */
 #chat .user-text {white-space: pre-wrap; overflow-wrap: anywhere;}
