@@ -153,3 +153,22 @@ def test_a_copied_row_is_cited_from_the_document_it_copies(rows, cited):
     from assistant.compose import originals
 
     assert [h.title for h in originals([_row(*r) for r in rows])] == cited
+
+
+@pytest.mark.parametrize("a, b, same", [
+    # the county plan repeats the national plan's sentence, a clause added: quoted once
+    ("推动因外出务工等原因不能完全履行监护职责的父母依法确定被委托照护人,指导其签订书面照护协议。"
+     "指导外出务工父母加强与留守子女亲情关爱和日常联络沟通,确保每周联系和交流不少于1次。",
+     "推动因外出务工等原因不能完全履行监护职责的父母依法确定被委托照护人，指导其签订书面照护协议，"
+     "指导外出务工父母加强与留守子女亲情关爱和日常联络沟通，确保每周联系和交流不少于1次，"
+     "指导村（居）委会有效履行强制报告职责。", True),
+    # parallel articles of a regulation, about different people: both quoted
+    ("申请最低生活保障，由共同生活的家庭成员向户籍所在地的乡镇人民政府提出书面申请。",
+     "申请特困人员供养，由本人向户籍所在地的乡镇人民政府提出书面申请。", False),
+    ("婚姻登记收费全面取消。", "婚姻登记收费全面取消。养老床位达到823.8万张。", True),
+    ("婚姻登记收费全面取消。", "推动实现婚姻登记“跨省通办”。", False),
+])
+def test_a_quote_saying_what_another_says_is_the_same_text(a, b, same):
+    from assistant.compose import same_text
+
+    assert same_text(a, b) is same

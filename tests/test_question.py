@@ -70,6 +70,11 @@ def test_a_clause_that_names_nothing_of_its_own_asks_about_the_one_before(questi
     ("conditions", "民政部门的工作人员在社会救助工作中滥用职权的，依法给予处分。", False),  # a 的 is no condition
     ("definition", "本办法所称特困人员，是指无劳动能力、无生活来源的老年人。", True),
     ("definition", "县级人民政府民政部门负责指导本行政区域的志愿服务工作。", False),  # 指导 defines nothing
+    ("where", "办理收养登记的机关是县级人民政府民政部门。", True),
+    ("where", "男女双方应当共同到内地居民常住户口所在地的婚姻登记机关办理结婚登记。", True),
+    ("where", "县级以上地方各级人民政府民政部门主管本行政区域内的农村五保供养工作。", True),
+    # an office named in passing is no place to go
+    ("where", "配合相关部门加大对不依法履行监护权的父母的处置力度。", False),
 ])
 def test_what_a_quote_must_hold_to_answer_the_slot_asked(slot, sentence, held):
     from assistant.question import slots
