@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .metadata import provinces
 from .places import place_words, short
 from .question import Part, coverage, slot_names, slots
 from .schema import Citation, Hit
@@ -53,8 +54,22 @@ def about(hit: Hit) -> str:
 
 
 def missing_place(places: tuple[str, ...], text: str) -> str:
-    """The place the question names when the text mentions none of the places it names."""
-    return "" if not places or any(p in text for p in places) else places[0]
+    """The place the question names when the text mentions none of the places it names (a
+    place within a province, "北京郊区", is held by a text on the province)."""
+    def held(place: str) -> bool:
+        return place in text or any(place.startswith(name) and name in text
+                                    for pair in provinces() for name in pair)
+    return "" if not places or any(held(p) for p in places) else places[0]
+
+
+# What a national rule answers for every place: who qualifies, what to bring, how to apply, what
+# is forbidden. An amount, a period, an office or an address is set or found locally.
+LOCAL_SLOTS = frozenset({"amount", "duration", "date", "where", "fee", "contact", "location"})
+
+
+def place_applies(part: Part, top: list[Hit]) -> bool:
+    """A question naming a place is answered by national passages when it asks no local slot."""
+    return bool(top) and top[0].level == "国家" and not set(part.slots) & LOCAL_SLOTS
 
 
 def missing_year(years: tuple[str, ...], text: str) -> str:
@@ -88,7 +103,8 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
                     for c in citations)
     held = {slot: bool(pattern.search("".join(quoted))) for slot, _, pattern in slots()
             if slot in part.slots}
-    place = missing_place(part.places, "".join(about(h) + h.region for h in top) + cited)
+    place = "" if place_applies(part, top) else missing_place(
+        part.places, "".join(about(h) + h.region for h in top) + cited)
     year = missing_year(part.years, "".join(quoted))  # the quote must be of the year asked
     quantity = missing_quantity(part.text, [c.hit.chunk.text for c in citations])
     return {

@@ -131,6 +131,8 @@ def test_a_place_of_the_corpus_is_masked_in_its_short_form_too():
     (("杭州",), "浙江省社会救助条例 第十一条 申请最低生活保障……", "杭州"),
     (("浙江",), "浙江省社会救助条例 第十一条 申请最低生活保障……", ""),
     ((), "任何文字", ""),
+    # a place within a province is held by a text on the province
+    (("北京郊区",), "北京市居家养老服务条例 第十条 ……", ""),
 ])
 def test_a_place_asked_must_be_in_the_passages(places, text, missing):
     from assistant.judge import missing_place
@@ -153,3 +155,21 @@ def test_a_refusal_names_the_topic_the_first_passages_speak_of_most():
     # named in the documents' words, not the asker's
     fee = {"花钱": ("花钱", "收费", "费用"), "结婚": ("结婚",)}
     assert topic(fee, [hit("婚姻登记收费全面取消。"), hit("收费标准另定。")]) == "收费"
+
+
+@pytest.mark.parametrize("question, level, applies", [
+    # a national rule on who may marry where holds in 上海 too
+    ("我户口在南京，对象户口在杭州，我们俩能在上海领证吗", "国家", True),
+    # an amount or an office is set or found locally
+    ("北京市残疾人两项补贴的标准是多少", "国家", False),
+    ("宁波市救助管理站在哪儿", "国家", False),
+    # a provincial passage does not speak for another province
+    ("我们俩能在上海领证吗", "省", False),
+])
+def test_a_national_rule_answers_for_a_place_unless_a_local_slot_is_asked(question, level, applies):
+    from types import SimpleNamespace
+
+    from assistant.judge import place_applies
+    from assistant.question import part
+
+    assert place_applies(part(question), [SimpleNamespace(level=level)]) is applies
