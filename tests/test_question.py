@@ -73,6 +73,9 @@ def test_a_clause_that_names_nothing_of_its_own_asks_about_the_one_before(questi
     ("where", "办理收养登记的机关是县级人民政府民政部门。", True),
     ("where", "男女双方应当共同到内地居民常住户口所在地的婚姻登记机关办理结婚登记。", True),
     ("where", "县级以上地方各级人民政府民政部门主管本行政区域内的农村五保供养工作。", True),
+    ("contact", "救助热线电话：12345。", True),
+    # a number or an address is contact; the word for one is not
+    ("contact", "公开举报投诉电话、电子邮箱、网络平台等联系方式。", False),
     # an office named in passing is no place to go
     ("where", "配合相关部门加大对不依法履行监护权的父母的处置力度。", False),
 ])
