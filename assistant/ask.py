@@ -28,10 +28,7 @@ def ask(index, question: str, *, history: list[str] | None = None, k: int = 10,
                             "Please ask in Chinese about civil-affairs policy.", abstained=True),
                      started)
     asked, parts = understood.text, understood.parts
-    results, quoted = [], frozenset()
-    for part in parts:  # a later part quotes what an earlier one has not
-        results.append(_answer_part(index, part, k, chat_model, quoted))
-        quoted |= {c.quote for c in results[-1][2]}
+    results = [_answer_part(index, part, k, chat_model) for part in parts]
     retrieved = _interleave([hits for _, _, _, hits in results], max(k, 10))
     answered = [r for r in results if r[0] is None]
     if not answered:
@@ -43,19 +40,18 @@ def ask(index, question: str, *, history: list[str] | None = None, k: int = 10,
                         retrieved=retrieved), started)
 
 
-def assess(index, part: Part, k: int = 10, quoted: frozenset[str] = frozenset()):
-    """(hits, composed text, citations, the judge's signals) for one part of a question, not
-    quoting what an earlier part quotes (`quoted`)."""
+def assess(index, part: Part, k: int = 10):
+    """(hits, composed text, citations, the judge's signals) for one part of a question."""
     hits = search(index, part, k=max(k, 10))
-    text, citations = compose(part, hits, index.keyword.idf, quoted)
+    text, citations = compose(part, hits, index.keyword.idf)
     return hits, text, citations, signals(part, hits, citations, index)
 
 
-def _answer_part(index, part: Part, k: int, chat_model=None, quoted: frozenset[str] = frozenset()):
+def _answer_part(index, part: Part, k: int, chat_model=None):
     """(refusal reason or None, answer text, citations, hits) for one question.
 
     With a chat model, its answer replaces the extractive one when it is grounded."""
-    hits, text, citations, values = assess(index, part, k, quoted)
+    hits, text, citations, values = assess(index, part, k)
     verdict = decide(values, index.date_span)
     if not verdict.answer:
         return verdict.reason, "", (), hits

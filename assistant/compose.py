@@ -62,15 +62,13 @@ def _facts(hit: Hit) -> str:
     return "，".join(f for f in (f"{hit.level}级" if hit.level else "", hit.date) if f)
 
 
-def compose(part: Part, hits: list[Hit], idf, quoted: frozenset[str] = frozenset()
-            ) -> tuple[str, tuple[Citation, ...]]:
-    """Quote the sentences (or table rows) that answer, each with a numbered citation; not
-    those of `quoted`, which an earlier part of the question quotes already."""
+def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]]:
+    """Quote the sentences (or table rows) that answer, each with a numbered citation."""
     rows = target_rows(part, hits)
     if rows:
         return _compose_targets(rows)
     local = [h for h in hits[:6] if any(p in about(h) + h.region for p in part.places)]
-    picked = pick_sentences(part, local or hits, idf, quoted=quoted)
+    picked = pick_sentences(part, local or hits, idf)
     citations: list[Citation] = []
     for hit, quote in picked:
         existing = next((c for c in citations if c.hit.chunk.id == hit.chunk.id), None)
@@ -206,8 +204,8 @@ TYPED_PASSAGES = 5  # a sentence stating what was asked is looked for in the fir
 QUOTE_CHARS = 180
 
 
-def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = 10, most: int = 3,
-                   quoted: frozenset[str] = frozenset()) -> list[tuple[Hit, str]]:
+def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = 10, most: int = 3
+                   ) -> list[tuple[Hit, str]]:
     """The best-matching sentences of the top passages, best first, at most `most`.
 
     A sentence scores the rarity-weighted question terms it names, times the share of them its
@@ -224,8 +222,6 @@ def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = 10, most
         relevance = sum(w for t, w in weights.items() if t in topic) / total
         sentences = [hit.chunk.text] if hit.chunk.kind == "table_row" else split_sentences(hit.chunk.text)
         for position, sentence in enumerate(sentences):
-            if any(sentence in q for q in quoted):
-                continue
             bonus = answer_type_bonus(part, sentence)
             overlap = sum(w for t, w in weights.items() if t in sentence) * bonus
             if sentence.strip() == hit.nearest:  # the passage's sentence closest in meaning

@@ -81,10 +81,8 @@ def labelled_parts(index, question: dict):
 
     parts = understand(question["question"], (), index.vocabulary).parts
     sources = question["sources"]
-    quoted = frozenset()
-    for part in parts:  # as `ask` does: a later part quotes what an earlier one has not
-        hits, _, citations, values = assess(index, part, quoted=quoted)
-        quoted |= {c.quote for c in citations}
+    for part in parts:
+        hits, _, citations, values = assess(index, part)
         if question["kind"] == "out_of_scope" or not citations:
             label = 0
         else:  # the evidence holds the answer: a passage quoted or retrieved first has it
