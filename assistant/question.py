@@ -118,10 +118,9 @@ def split_questions(question: str) -> list[str]:
             parts += clauses
         else:
             parts.append(sentence)
-    asked = [p.strip() for p in parts if len(_CJK.findall(p)) >= 4]
-    parts = list(dict.fromkeys(asked))  # the same question typed twice is asked once
+    parts = [p.strip() for p in parts if len(_CJK.findall(p)) >= 4]
     if len(parts) < 2:
-        return parts if len(asked) > 1 else [question]
+        return [question]
     return [parts[0]] + [f"{parts[n - 1].rstrip('？?')}，{p}" if elliptical(p) else
                          resolve_followup(p, parts[:n]) for n, p in enumerate(parts) if n]
 
@@ -129,29 +128,10 @@ def split_questions(question: str) -> list[str]:
 def elliptical(clause: str) -> bool:
     """A later clause that names nothing of its own ("到2025年底要达到多少", "十四五末目标是多少")
     asks about the clause before it: it holds no noun but the generic ones of
-    data/generic_nouns.txt (目标, 标准, 规划 …). So does one without a subject of its own
-    ("得有多少会员", "其中护理型床位占比是多少", "能不能发东西代替"), unless it names a place or
-    a level of government ("全国持证社会工作者多少" is asked of 全国)."""
+    data/generic_nouns.txt (目标, 标准, 规划 …)."""
     generic = data_words("generic_nouns.txt")
-    words = tagged(clause)
-    if not any(flag.startswith("n") and len(word) >= 2 and word not in generic
-               for word, flag in words):
-        return True
-    if not words or named_places(clause) or asked_levels(clause):
-        return False
-    word, flag = words[0]
-    if word in PERSONAL:
-        return False
-    return flag[:1] in SUBJECTLESS or (flag[:1] == "v" and len(word) == 1)
-
-
-# jieba's tags of a clause's first word that leave its subject to the clause before: pronouns
-# and determiners (这种, 其中, 谁), prepositions (对, 由, 除了), adverbs (先, 还), conjunctions,
-# auxiliaries (得) and positions (最后). So does a one-character verb or modal ("能贷款吗",
-# "去派出所要带什么"); "办理残疾证要带什么", "请问低保怎么申请" are questions of their own.
-SUBJECTLESS = frozenset("rpdcuf")
-# Personal pronouns, tagged r like 这种 and 谁, open a question of its own: "我家孩子能上学吗".
-PERSONAL = frozenset("我 我们 我家 咱 咱们 咱家 你 您 你们 你家 他 她 他们 她们 他家 俺 俺们 俺家".split())
+    return not any(flag.startswith("n") and len(word) >= 2 and word not in generic
+                   for word, flag in tagged(clause))
 
 
 _AND = re.compile(r"和|与|跟|同|及|、")
