@@ -50,6 +50,7 @@ class BuildReport:
     seconds: float
     per_doc: dict[str, int]
     notices: tuple[Notice, ...] = ()  # indexed, with something the user should know
+    sentences_embedded: int = 0  # distinct sentences whose text was new and had to be embedded
 
 
 def citation_fields(document: Document) -> dict:
@@ -100,7 +101,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
 
         store = ChunkStore.create(_client(build, chroma_url), meta["collection"], embeddings)
         embedded = store.add(chunks, citations, known, progress=progress)
-        store.add_sentences(chunks, known)
+        sentences_embedded = store.add_sentences(chunks, known)
         if hasattr(embeddings, "release"):  # the model is not needed to index words: unload it
             embeddings.release()
         terms = build_terms(documents, rows)
@@ -147,7 +148,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         return BuildReport(build=name, chunks=passages, embedded=embedded,
                            removed_docs=removed, skipped=tuple(skipped),
                            seconds=time.perf_counter() - started, per_doc=per_doc,
-                           notices=notices)
+                           notices=notices, sentences_embedded=sentences_embedded)
 
 
 def _trusted_tokens(previous: Path, old_meta: dict) -> dict[str, list[str]]:

@@ -68,7 +68,8 @@ def run_index(args, settings: Settings) -> int:
         print(f"  注意 {notice.name}: {notice.message}")
     if report.removed_docs:
         print(f"  已移除: {', '.join(report.removed_docs)}")
-    print(f"索引完成：{report.chunks} 块，新嵌入 {report.embedded} 块，用时 {report.seconds:.1f} 秒")
+    print(f"索引完成：{report.chunks} 块，新嵌入 {report.embedded} 块、"
+          f"{report.sentences_embedded} 个句子，用时 {report.seconds:.1f} 秒")
     return 0
 
 

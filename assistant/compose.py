@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 
-from .judge import _ASKS_NUMBER, _JI, _NOW, _QUANTITY, about, missing_quantity
+from .judge import _NOW, about
 from .question import Part, coverage
+from .quotes import pick_sentences
 from .schema import Citation, Hit
 
 OFFICE = "建议咨询当地民政部门（县/区民政局或乡镇（街道）社会救助窗口），或拨打 12345 政务服务热线。"
@@ -157,12 +158,16 @@ def target_rows(part: Part, hits: list[Hit]) -> list[Hit]:
             and names_indicator(part.text, h.chunk.text)]
     if not rows:
         return []
+    rows = originals(rows)
     by_level: dict[str, Hit] = {}
-    for hit in originals(rows):
+    for hit in rows:
         by_level.setdefault(hit.level, hit)
     first = by_level.get(hits[0].level, rows[0])
     compares = "国家" in part.levels and (part.places or len(part.levels) > 1)
     return [first] + [h for lvl, h in by_level.items() if compares and lvl != first.level]
+
+
+UNDATED = "9999"  # sorts after every date: a document without one is never taken for the source
 
 
 def originals(rows: list[Hit]) -> list[Hit]:
@@ -172,7 +177,7 @@ def originals(rows: list[Hit]) -> list[Hit]:
     first: dict[str, Hit] = {}
     for hit in rows:
         body = hit.chunk.text.split("）：", 1)[-1]
-        if body not in first or (hit.date or "9999") < (first[body].date or "9999"):
+        if body not in first or (hit.date or UNDATED) < (first[body].date or UNDATED):
             first[body] = hit
     return list(dict.fromkeys(first[h.chunk.text.split("）：", 1)[-1]] for h in rows))
 
@@ -192,141 +197,6 @@ def row_summary(row_sentence: str) -> str:
     unit = next((v for h, v in cells if h == "单位"), "")
     shown = [f"{h} {v}{unit if _BARE_NUMBER.fullmatch(v) else ''}" for h, v in cells if h != "单位"]
     return f"{name}：{'，'.join(shown)}"
-
-
-TYPED_PASSAGES = 5  # a sentence stating what was asked is looked for in the first five passages
-
-
-# A quoted sentence goes on with what follows it in the passage, while that names a term of the
-# question, up to this many characters: a news item names its subject in one sentence and gives
-# the figure in the next. Seeds train correct 0.784 → 0.803 (120 characters: 0.803, but dev
-# dropped 0.80 → 0.78; 180: dev held).
-QUOTE_CHARS = 180
-
-
-def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = 10, most: int = 3
-                   ) -> list[tuple[Hit, str]]:
-    """The best-matching sentences of the top passages, best first, at most `most`.
-
-    A sentence scores the rarity-weighted question terms it names, times the share of them its
-    passage names (with headings and title): a sentence of a passage on the question beats one
-    that shares as many words by chance from a passage on something else. (Train/dev correct,
-    judge refitted: regulations 0.819/0.783 → 0.825/0.800, seeds 0.842/0.80 → 0.846/0.80.)"""
-    from .clean import enumeration_blocks, split_sentences
-
-    weights = {t: idf(t) for t in part.search_terms}
-    total = sum(weights.values()) or 1.0
-    scored = []
-    for rank, hit in enumerate(hits[:passages]):
-        topic = about(hit)
-        relevance = sum(w for t, w in weights.items() if t in topic) / total
-        sentences = [hit.chunk.text] if hit.chunk.kind == "table_row" else split_sentences(hit.chunk.text)
-        for position, sentence in enumerate(sentences):
-            bonus = answer_type_bonus(part, sentence)
-            overlap = sum(w for t, w in weights.items() if t in sentence) * bonus
-            if sentence.strip() == hit.nearest:  # the passage's sentence closest in meaning
-                overlap *= 1 + NEAREST_BONUS * hit.scores.get("closeness", 0.0)
-            scored.append((overlap * relevance / (1 + 0.35 * rank), rank, position, hit, sentence,
-                           sentences, bonus))
-    if not scored:
-        return []
-    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
-    best = scored[0][0]
-    typed = [s for s in scored if s[1] < TYPED_PASSAGES and s[0] > 0 and s[6] > 1]
-    if typed and scored[0][6] == 1:
-        # the best sentence shares the most words but not what was asked (a period, an
-        # amount): the one that states it leads, the best one follows
-        scored.remove(typed[0])
-        scored.insert(0, typed[0])
-    picked = []
-    for score, _, position, hit, sentence, sentences, _ in scored:
-        if len(picked) >= most or (picked and score < 0.45 * best):
-            break
-        if hit.chunk.article:  # an article: quote its 款 whole, an enumeration with its lead-in
-            sentence = next((b for b in enumeration_blocks(hit.chunk.text) if sentence in b),
-                            sentence)
-        else:  # what follows, while the quote lacks what was asked and stays on the question
-            for following in sentences[position + 1:]:
-                if len(sentence) >= 30 and (len(sentence) + len(following) > QUOTE_CHARS
-                                            or not any(t in following for t in weights)
-                                            or holds_answer(part, sentence)):
-                    break
-                sentence += following
-        if not any(same_text(sentence, quote) for _, quote in picked):
-            picked.append((hit, sentence))
-    return picked
-
-
-# Two quotes sharing this share of their character pairs (Jaccard) say the same thing: a county
-# plan repeating the national plan's sentence with a clause added. The second is not quoted. (The
-# share of the shorter quote's pairs instead, at 0.8, also merged parallel articles of a
-# regulation that differ in who they are about: all dev correct 0.759 → 0.751.)
-SAME_TEXT = 0.7
-
-
-def same_text(a: str, b: str) -> bool:
-    """One quote inside the other, or nearly the same words (character-pair Jaccard)."""
-    if a in b or b in a:
-        return True
-    pairs_a = {a[i:i + 2] for i in range(len(a) - 1)}
-    pairs_b = {b[i:i + 2] for i in range(len(b) - 1)}
-    union = pairs_a | pairs_b
-    return bool(union) and len(pairs_a & pairs_b) / len(union) >= SAME_TEXT
-
-
-# How much more the sentence of a passage that is closest in meaning to the question weighs, at
-# the candidates' closest (scaled closeness 1); set on train/dev and the fresh sets.
-NEAREST_BONUS = 1.0
-# How much a sentence holding the kind of thing asked for outweighs one that only shares words
-# (set by hand on the seed train set; a period or a date is rarer in a passage than a number).
-SLOT_BONUS = {"duration": 2.0, "date": 1.6}
-OTHER_SLOT_BONUS = 1.5  # an office for "去哪儿", 无偿 for "要钱吗", materials for "带啥"
-NUMBER_BONUS = 1.8  # a number asked ("一年能给多少") and a number held
-
-
-# "几项指标", "分几档", "多少个乡镇": a count asked with its measure word. A sentence stating a
-# number with that word ("9项", "三档") answers it; any other number (a year, another count) may
-# not. (Not 年: "多少年" asks a period, and "2025年" is a date.) The measure words are a closed
-# class of the grammar, like the question words of the patterns here.
-_COUNT_ASKED = re.compile(rf"(?:多少|{_JI})\s*([项支类种档次条批处座件位级个家所名户人张间栋辆台套])")
-COUNT_BONUS = 2.0  # above NUMBER_BONUS: the number asked beats a number
-
-
-def counted(question: str, sentence: str) -> bool:
-    """Whether `sentence` states a count in the measure word `question` asks for."""
-    asked = _COUNT_ASKED.search(question)
-    return bool(asked) and re.search(
-        rf"(?:\d+|[一二两三四五六七八九十百千万]+)\s*{asked.group(1)}", sentence) is not None
-
-
-def holds_answer(part: Part, text: str) -> bool:
-    """Whether `text` states the count or number the part asks for. (Not a slot's evidence: a
-    热线 named is no answer to what the hotline helps with, a 的 none to who qualifies.)"""
-    if _COUNT_ASKED.search(part.text):
-        return counted(part.text, text)
-    return asks_number(part) and re.search(r"\d", text) is not None
-
-
-def asks_number(part: Part) -> bool:
-    return bool(_ASKS_NUMBER.search(part.text)) or "amount" in part.slots
-
-
-def answer_type_bonus(part: Part, sentence: str) -> float:
-    """A sentence of the kind asked for (an amount, a period, a date, a number) beats one that
-    only shares words."""
-    from .question import slots
-
-    if counted(part.text, sentence):
-        return COUNT_BONUS
-    if _QUANTITY.search(part.text) and not missing_quantity(part.text, [sentence]):
-        return 1.6
-    held = [SLOT_BONUS.get(slot, OTHER_SLOT_BONUS) for slot, _, evidence in slots()
-            if slot in part.slots and evidence.search(sentence)]
-    if held:
-        return max(held)
-    if asks_number(part):
-        return NUMBER_BONUS if re.search(r"\d", sentence) else 1.0
-    return 1.0
 
 
 def _source(hit: Hit) -> str:

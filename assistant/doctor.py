@@ -37,7 +37,8 @@ def check_index(index_dir: Path, *, model: str, chroma_url: str = "") -> Checkup
                 own = model if in_use else read_json_or_empty(build / "meta.json").get("model")
                 opened = open_build(build, None, model=own, chroma_url=chroma_url)
             except IndexProblem as problem:
-                state = f"损坏：{problem}"
+                outdated = "没有句子向量" in str(problem)
+                state = f"{'旧版本构建' if outdated else '损坏'}：{problem}"
                 if in_use:
                     problem_in_use = str(problem)
             else:

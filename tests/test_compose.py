@@ -61,7 +61,7 @@ def test_a_figure_asked_for_now_is_given_with_its_date_and_a_caution():
      "依托文明实践站用好三支队伍，即巡防队、志愿者服务队和宣传队。", "巡防队、志愿者服务队和宣传队"),
 ])
 def test_a_quote_goes_on_to_what_the_passage_says_next(question, passage, expected):
-    from assistant.compose import pick_sentences
+    from assistant.quotes import pick_sentences
     from assistant.question import part
     from assistant.schema import Chunk, Hit
 
@@ -80,7 +80,7 @@ def test_a_quote_goes_on_to_what_the_passage_says_next(question, passage, expect
     ("要交多少年", "到2025年基本建成", False),  # a period asked, a date stated
 ])
 def test_a_count_is_answered_by_a_number_in_the_measure_word_asked(question, sentence, answers):
-    from assistant.compose import counted
+    from assistant.quotes import counted
 
     assert counted(question, sentence) == answers
 
@@ -92,14 +92,14 @@ def test_a_count_is_answered_by_a_number_in_the_measure_word_asked(question, sen
     ("打热线能帮上什么忙", "将未成年人保护热线并入市长热线。", False),  # nothing countable asked
 ])
 def test_a_quote_stops_growing_once_it_holds_the_number_asked(question, text, holds):
-    from assistant.compose import holds_answer
+    from assistant.quotes import holds_answer
     from assistant.question import part
 
     assert holds_answer(part(question), text) == holds
 
 
 def test_a_quote_does_not_run_on_into_what_the_question_does_not_ask():
-    from assistant.compose import pick_sentences
+    from assistant.quotes import pick_sentences
     from assistant.question import part
     from assistant.schema import Chunk, Hit
 
@@ -115,7 +115,7 @@ def test_a_sentence_from_a_passage_on_the_question_beats_one_sharing_a_word_from
     """The orphan passage names the question's terms in its title and heading, its sentence
     only some; the funeral passage's sentence shares as many words by chance and outranked it
     (1 + 0.35 per rank is a mild discount)."""
-    from assistant.compose import pick_sentences
+    from assistant.quotes import pick_sentences
     from assistant.question import part
     from assistant.schema import Chunk, Hit
 
@@ -169,6 +169,6 @@ def test_a_copied_row_is_cited_from_the_document_it_copies(rows, cited):
     ("婚姻登记收费全面取消。", "推动实现婚姻登记“跨省通办”。", False),
 ])
 def test_a_quote_saying_what_another_says_is_the_same_text(a, b, same):
-    from assistant.compose import same_text
+    from assistant.quotes import same_text
 
     assert same_text(a, b) is same
