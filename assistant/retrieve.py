@@ -50,10 +50,13 @@ def search(index: Index, part: Part, *, k: int = 10, where: dict | None = None) 
     boosted = sorted((replace(h, score=h.score * boost(part, h, rarity)) for h in fused),
                      key=lambda h: -h.score)[:max(k, RERANKED)]
     nearest = index.store.nearest_sentences(vector, [h.chunk for h in boosted])
-    return rerank(boosted, nearest)[:k]
+    # a question naming its document (《志愿服务条例》自何时起施行) is about that document as a
+    # whole: its title, which passages are embedded with and sentences are not, decides
+    return rerank(boosted, nearest, 0.0 if part.documents else SENTENCE_WEIGHT)[:k]
 
 
-def rerank(hits: list[Hit], nearest: dict[str, tuple[float, str]]) -> list[Hit]:
+def rerank(hits: list[Hit], nearest: dict[str, tuple[float, str]],
+           weight: float = SENTENCE_WEIGHT) -> list[Hit]:
     """The candidates again, by their score plus how close the question is to the closest of
     their sentences (each scaled to [0, 1] over the candidates): a passage on many things
     whose one sentence says what was asked is found, not buried under passages on the topic.
@@ -62,7 +65,7 @@ def rerank(hits: list[Hit], nearest: dict[str, tuple[float, str]]) -> list[Hit]:
         return hits
     cosines = [nearest.get(h.chunk.id, (0.0, ""))[0] for h in hits]
     closeness = _scaled(cosines)
-    rescored = [replace(h, score=s + SENTENCE_WEIGHT * c, nearest=nearest.get(h.chunk.id, (0, ""))[1],
+    rescored = [replace(h, score=s + weight * c, nearest=nearest.get(h.chunk.id, (0, ""))[1],
                         scores={**h.scores, "sentence": cosine, "closeness": c})
                 for h, s, c, cosine in zip(hits, _scaled([h.score for h in hits]), closeness,
                                            cosines)]

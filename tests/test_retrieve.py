@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.question import part
+from assistant.question import Vocabulary, part
 from assistant.retrieve import holds_slot, names_indicator, rerank, sentence_coverage
 from assistant.schema import Chunk, Hit
 from assistant.store import passage_sentences
@@ -86,3 +86,13 @@ def test_the_closest_sentence_of_a_passage_is_found_in_the_index(index):
     chunks = [c for c in index.chunks.values() if "扬州" in c.text]
     nearest = index.store.nearest_sentences(index.store.embeddings.embed_query(question), chunks)
     assert chunks and all("30个月" in nearest[c.id][1] for c in chunks)
+
+
+def test_a_question_naming_its_document_keeps_the_order_of_scores():
+    """《志愿服务条例》自何时起施行: the title the passages are embedded with decides, not which
+    sentence (embedded without it) is closest."""
+    hits = [_hit("the closing article", 1.0), _hit("a definition", 0.9)]
+    nearest = {"the closing article": (0.86, "本条例自2017年12月1日起施行。"),
+               "a definition": (0.90, "本条例所称志愿服务，是指…")}
+    assert [h.chunk.id for h in rerank(hits, nearest, 0.0)] == ["the closing article", "a definition"]
+    assert part("《志愿服务条例》从哪一天起施行？", Vocabulary(titles=frozenset({"志愿服务条例"}))).documents
