@@ -59,7 +59,7 @@ QUOTED_QUESTION = 60  # characters of the question a refusal repeats
 
 
 def _facts(hit: Hit) -> str:
-    """"国家级，2021-05-24": the level and date a related passage's document carries."""
+    """"国家级，2021-05-24": the level and date a passage's document carries."""
     return "，".join(f for f in (f"{hit.level}级" if hit.level else "", hit.date) if f)
 
 
@@ -201,8 +201,7 @@ def row_summary(row_sentence: str) -> str:
 
 def _source(hit: Hit) -> str:
     """"《社会救助暂行办法》第十一条（国家级，2019-03-02）": document, article, level, version."""
-    level = f"{hit.level}级" if hit.level else ""
-    bits = "，".join(b for b in (level, hit.date) if b)
+    bits = _facts(hit)
     return f"《{hit.title}》{hit.chunk.article}" + (f"（{bits}）" if bits else "")
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .files import read_json_or_empty
-from .index import REBUILD, IndexProblem, current_build, open_build
+from .index import REBUILD, IndexProblem, OutdatedBuild, current_build, open_build
 from .publish import retired_at
 
 
@@ -37,8 +37,7 @@ def check_index(index_dir: Path, *, model: str, chroma_url: str = "") -> Checkup
                 own = model if in_use else read_json_or_empty(build / "meta.json").get("model")
                 opened = open_build(build, None, model=own, chroma_url=chroma_url)
             except IndexProblem as problem:
-                outdated = "没有句子向量" in str(problem)
-                state = f"{'旧版本构建' if outdated else '损坏'}：{problem}"
+                state = f"{'旧版本构建' if isinstance(problem, OutdatedBuild) else '损坏'}：{problem}"
                 if in_use:
                     problem_in_use = str(problem)
             else:

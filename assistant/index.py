@@ -32,13 +32,18 @@ from .embed import vector_space
 from .files import read_list_or_none, sha256_file
 from .keyword import KeywordIndex, add_terms
 from .schema import Chunk
-from .store import ChunkStore, chroma_client
+from .store import ChunkStore, chroma_client, missing_collection
 
 REBUILD = "请运行 `assistant index --rebuild` 重建索引"
 
 
 class IndexProblem(ValueError):
     """A problem the user can act on; the message says how."""
+
+
+class OutdatedBuild(IndexProblem):
+    """A build made by an earlier version (no sentence vectors): `assistant index` brings it up
+    to date; apps of that version may still be reading it."""
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -277,29 +282,28 @@ def _open_vectors(build: Path, meta: dict, embeddings: Embeddings | None,
     except BaseException as error:  # noqa: BLE001  NotFoundError, or a panic as above
         if isinstance(error, (KeyboardInterrupt, SystemExit)):
             raise
-        missing = "NotFound" in type(error).__name__ or "does not exist" in str(error)
-        what = "没有集合" if missing else f"无法读取集合（{type(error).__name__}）"
-        problem = f"{where} {what} {name}（{meta_path} 记录的向量）：{REBUILD}。"
+        what = "没有集合" if missing_collection(error) else f"无法读取集合（{type(error).__name__}）"
+        problem = IndexProblem(f"{where} {what} {name}（{meta_path} 记录的向量）：{REBUILD}。")
     else:
         problem = _vector_problem(count, sentences, vectors, meta["passages"], where, name,
                                   meta_path)
     if problem:
         if private_copy:
             shutil.rmtree(private_copy, ignore_errors=True)
-        raise IndexProblem(problem) from None
+        raise problem from None
     return store, private_copy
 
 
 def _vector_problem(count: int, sentences: int | None, vectors: dict, passages: int, where: str,
-                    name: str, meta_path: Path) -> str:
+                    name: str, meta_path: Path) -> IndexProblem | None:
     """What is wrong with the collections' sizes against meta.json's record, if anything."""
     if count != vectors.get("count") or count != passages:
-        return (f"{where} 的集合 {name} 有 {count} 个向量，应有 {passages} 个"
-                f"（{meta_path} 的记录）：{REBUILD}。")
+        return IndexProblem(f"{where} 的集合 {name} 有 {count} 个向量，应有 {passages} 个"
+                            f"（{meta_path} 的记录）：{REBUILD}。")
     if sentences is None or "sentences" not in vectors:
-        return (f"{where} 没有句子向量（由旧版本构建）：请运行 `assistant index` 更新索引"
-                "（已有向量会复用）。")
+        return OutdatedBuild(f"{where} 没有句子向量（由旧版本构建）：请运行 `assistant index` "
+                             "更新索引（已有向量会复用）。")
     if sentences != vectors["sentences"]:
-        return (f"{where} 有 {sentences} 个句子向量，应有 {vectors['sentences']} 个"
-                f"（{meta_path} 的记录）：{REBUILD}。")
-    return ""
+        return IndexProblem(f"{where} 有 {sentences} 个句子向量，应有 {vectors['sentences']} 个"
+                            f"（{meta_path} 的记录）：{REBUILD}。")
+    return None

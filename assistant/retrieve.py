@@ -63,12 +63,12 @@ def rerank(hits: list[Hit], nearest: dict[str, tuple[float, str]],
     Each hit keeps that sentence, its cosine ("sentence") and its scaled closeness."""
     if not hits:
         return hits
-    cosines = [nearest.get(h.chunk.id, (0.0, ""))[0] for h in hits]
-    closeness = _scaled(cosines)
-    rescored = [replace(h, score=s + weight * c, nearest=nearest.get(h.chunk.id, (0, ""))[1],
+    closest = [nearest.get(h.chunk.id, (0.0, "")) for h in hits]
+    closeness = _scaled([cosine for cosine, _ in closest])
+    rescored = [replace(h, score=s + weight * c, nearest=sentence,
                         scores={**h.scores, "sentence": cosine, "closeness": c})
-                for h, s, c, cosine in zip(hits, _scaled([h.score for h in hits]), closeness,
-                                           cosines)]
+                for h, s, c, (cosine, sentence) in zip(hits, _scaled([h.score for h in hits]),
+                                                       closeness, closest)]
     return sorted(rescored, key=lambda h: -h.score)
 
 

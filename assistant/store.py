@@ -69,7 +69,7 @@ class ChunkStore:
         try:
             sentences = client.get_collection(sentence_collection(name))
         except Exception as error:  # noqa: BLE001  chromadb's NotFoundError: an older build
-            if "NotFound" not in type(error).__name__ and "does not exist" not in str(error):
+            if not missing_collection(error):
                 raise
             sentences = None
         return cls(client, collection, embeddings, sentences)
@@ -110,11 +110,11 @@ class ChunkStore:
                   for start in range(0, len(chunks), _EMBED_BLOCK)]
         embedded = 0
         with ThreadPoolExecutor(1, thread_name_prefix="embed") as ahead:
-            pending = ahead.submit(self._vectors, blocks[0], known) if blocks else None
+            pending = ahead.submit(self._vectors, _indexed(blocks[0]), known) if blocks else None
             for i, block in enumerate(blocks):
                 vectors, fresh = pending.result()
                 if i + 1 < len(blocks):
-                    pending = ahead.submit(self._vectors, blocks[i + 1], known)
+                    pending = ahead.submit(self._vectors, _indexed(blocks[i + 1]), known)
                 embedded += fresh
                 for start in range(0, len(block), _BATCH):
                     batch = block[start:start + _BATCH]
@@ -137,12 +137,8 @@ class ChunkStore:
         embedded = 0
         for start in range(0, len(texts), _EMBED_BLOCK):
             block = {sentence_id(t): t for t in texts[start:start + _EMBED_BLOCK]}
-            vectors = known(list(block))
-            missing = [i for i in block if i not in vectors]
-            if missing:
-                fresh = self.embeddings.embed_documents([block[i] for i in missing])
-                vectors.update(zip(missing, fresh))
-                embedded += len(missing)
+            vectors, fresh = self._vectors(block, known)
+            embedded += fresh
             for at in range(0, len(block), _BATCH):
                 ids = list(block)[at:at + _BATCH]
                 self.sentences.add(ids=ids, embeddings=[vectors[i] for i in ids])
@@ -151,8 +147,8 @@ class ChunkStore:
     def nearest_sentences(self, vector: list[float], chunks: list[Chunk]
                           ) -> dict[str, tuple[float, str]]:
         """For each chunk, its sentence closest to `vector` (a query's) and their cosine."""
-        wanted = {c.id: passage_sentences(c) for c in chunks}
-        ids = list(dict.fromkeys(sentence_id(t) for texts in wanted.values() for t in texts))
+        wanted = {c.id: {sentence_id(t): t for t in passage_sentences(c)} for c in chunks}
+        ids = list(dict.fromkeys(i for texts in wanted.values() for i in texts))
         got = self.sentences.get(ids=ids, include=["embeddings"]) if ids else {"ids": []}
         if not got["ids"]:
             return {}
@@ -162,18 +158,19 @@ class ChunkStore:
         similarity = dict(zip(got["ids"], cosine.tolist()))
         nearest = {}
         for chunk_id, texts in wanted.items():
-            scored = [(similarity[sentence_id(t)], t) for t in texts if sentence_id(t) in similarity]
+            scored = [(similarity[i], t) for i, t in texts.items() if i in similarity]
             if scored:
                 nearest[chunk_id] = max(scored)
         return nearest
 
-    def _vectors(self, block: list[Chunk], known) -> tuple[dict[str, list[float]], int]:
-        """Each chunk's vector, computed where `known` has none; and how many were computed."""
-        vectors = known([c.id for c in block])
-        missing = [c for c in block if c.id not in vectors]
+    def _vectors(self, texts: dict[str, str], known) -> tuple[dict[str, list[float]], int]:
+        """Each text's vector by its id, computed where `known` has none; and how many were
+        computed."""
+        vectors = known(list(texts))
+        missing = [i for i in texts if i not in vectors]
         if missing:
-            fresh = self.embeddings.embed_documents([indexed_text(c) for c in missing])
-            vectors.update({c.id: v for c, v in zip(missing, fresh)})
+            fresh = self.embeddings.embed_documents([texts[i] for i in missing])
+            vectors.update(zip(missing, fresh))
         return vectors, len(missing)
 
     def search(self, vector: list[float], k: int, where: dict | None = None) -> list[Hit]:
@@ -191,6 +188,12 @@ def sentence_collection(name: str) -> str:
     return f"{name}-sentences"
 
 
+def missing_collection(error: BaseException) -> bool:
+    """Whether chromadb's error says the collection does not exist (its type differs by
+    client: embedded or server)."""
+    return "NotFound" in type(error).__name__ or "does not exist" in str(error)
+
+
 MIN_SENTENCE = 6  # characters: a shorter piece ("（一）", "第十条") means nothing on its own
 
 
@@ -206,6 +209,11 @@ def sentence_id(text: str) -> str:
     """A sentence's id is a hash of its text: the same sentence anywhere has one vector, and
     a later build reuses it."""
     return "s" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
+
+
+def _indexed(block: list[Chunk]) -> dict[str, str]:
+    """A block's embedded texts by chunk id."""
+    return {c.id: indexed_text(c) for c in block}
 
 
 def indexed_text(chunk: Chunk) -> str:
