@@ -32,10 +32,11 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def load_docs() -> dict[str, list[str]]:
+def load_docs(folder: Path = HERE / "corpus", count: int = 7) -> dict[str, list[str]]:
+    """Each document of `folder` as its lines, whitespace removed; asserts there are `count`."""
     docs = {p.name: [squash(line) for line in p.read_text(encoding="utf-8").splitlines()]
-            for p in sorted((HERE / "corpus").glob("*.md"))}
-    assert len(docs) == 7, f"corpus/ should hold 7 documents, found {len(docs)}"
+            for p in sorted(folder.glob("*.md"))}
+    assert len(docs) == count, f"{folder.name}/ should hold {count} documents, found {len(docs)}"
     return docs
 
 

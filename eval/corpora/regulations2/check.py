@@ -14,59 +14,31 @@ URL origin. Prints counts by kind, style and document.
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import re
 import sys
 from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 FILES = {"dev.jsonl": "h"}
-FIELDS = ["id", "question", "kind", "style", "answer_keys", "sources", "origin"]
-KINDS = {"materials", "conditions", "procedure", "where", "penalty", "yes_no", "definition",
-         "amount_or_duration", "multi", "out_of_scope"}
-STYLES = {"everyday", "formal"}
 
 
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+def _regulations_check():
+    """The regulations corpus's checker, whose item and document checks this corpus shares."""
+    spec = importlib.util.spec_from_file_location("regulations_check",
+                                                  HERE.parent / "regulations" / "check.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_shared = _regulations_check()
+KINDS, check_item = _shared.KINDS, _shared.check_item
 
 
 def load_docs() -> dict[str, list[str]]:
-    docs = {p.name: [squash(line) for line in p.read_text(encoding="utf-8").splitlines()]
-            for p in sorted((HERE / "corpus").glob("*.md"))}
-    assert len(docs) == 5, f"corpus/ should hold 5 documents, found {len(docs)}"
-    return docs
-
-
-def check_item(item: dict, prefix: str, docs: dict[str, list[str]]) -> None:
-    where = item.get("id", "?")
-    assert list(item) == FIELDS, f"{where}: fields {list(item)}"
-    assert re.fullmatch(prefix + r"\d{3}", item["id"]), f"{where}: bad id"
-    assert isinstance(item["question"], str) and item["question"].strip(), f"{where}: question"
-    assert item["kind"] in KINDS, f"{where}: kind {item['kind']}"
-    assert item["style"] in STYLES, f"{where}: style {item['style']}"
-    assert isinstance(item["origin"], str) and (
-        item["origin"] == "written" or re.match(r"https?://", item["origin"])), f"{where}: origin"
-    keys, sources = item["answer_keys"], item["sources"]
-    if item["kind"] == "out_of_scope":
-        assert keys == [] and sources == [], f"{where}: out_of_scope must have no keys/sources"
-        return
-    assert 1 <= len(keys) <= 3, f"{where}: {len(keys)} keys"
-    assert 1 <= len(sources) <= 2, f"{where}: {len(sources)} sources"
-    lines_with_quotes = []
-    for src in sources:
-        assert set(src) == {"doc", "quote"}, f"{where}: source fields {set(src)}"
-        assert src["doc"] in docs, f"{where}: unknown doc {src['doc']}"
-        quote = squash(src["quote"])
-        assert 8 <= len(quote) <= 50, f"{where}: quote length {len(quote)}: {src['quote']}"
-        hits = [line for line in docs[src["doc"]] if quote in line]
-        assert hits, f"{where}: quote not inside one line of {src['doc']}: {src['quote']}"
-        lines_with_quotes.extend(hits)
-    for key in keys:
-        assert 2 <= len(squash(key)) <= 15, f"{where}: key length: {key}"
-        assert any(squash(key) in line for line in lines_with_quotes), \
-            f"{where}: key {key!r} not in a line holding a quote"
+    return _shared.load_docs(HERE / "corpus", 5)
 
 
 def main(argv: list[str] | None = None) -> int:
