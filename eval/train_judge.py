@@ -58,7 +58,11 @@ def main(argv: list[str] | None = None) -> int:
                     labels.append(label)
                     groups.append(f"{name}/{q['id']}")
                     outside.append(q["kind"] == "out_of_scope")
-    prior, held_out = fit_prior(texts, labels, groups)
+    # The prior learns whether a question worded so is answerable at all (in scope or not), not
+    # whether retrieval found its passage: fitted on the latter it learned that everyday wording
+    # is seldom answered and refused it where the passage was found (all dev: false refusals
+    # 0.120 → 0.082, out-of-scope refused unchanged at 0.918).
+    prior, held_out = fit_prior(texts, [int(not o) for o in outside], groups)
     column = FEATURES.index("asked_prior")
     for row, p in zip(rows, held_out):  # out-of-fold: the model weighs the prior as it errs
         row[column] = p
