@@ -172,3 +172,38 @@ def test_a_quote_saying_what_another_says_is_the_same_text(a, b, same):
     from assistant.quotes import same_text
 
     assert same_text(a, b) is same
+
+
+# An article short enough is quoted whole; a longer one by the 款 that holds the best sentence
+# (an enumeration with its lead-in). Texts from 老年人权益保障法 第十九条 and 社会救助暂行办法 第十一条.
+SHORT_ARTICLE = ("第十九条 赡养人不得以放弃继承权或者其他理由，拒绝履行赡养义务。\n"
+                 "赡养人不履行赡养义务，老年人有要求赡养人付给赡养费等权利。")
+LONG_ARTICLE = ("第十一条 申请最低生活保障，按照下列程序办理：\n"
+                "（一）由共同生活的家庭成员向户籍所在地的乡镇人民政府、街道办事处提出书面申请；"
+                "家庭成员申请有困难的，可以委托村民委员会、居民委员会代为提出申请。\n"
+                "（二）乡镇人民政府、街道办事处应当通过入户调查、邻里访问、信函索证、群众评议、"
+                "信息核查等方式，对申请人的家庭收入状况、财产状况进行调查核实，提出初审意见，"
+                "在申请人所在村、社区公示后报县级人民政府民政部门审批。\n"
+                "（三）县级人民政府民政部门经审查，对符合条件的申请予以批准，并在申请人所在村、"
+                "社区公布；对不符合条件的申请不予批准，并书面向申请人说明理由。\n"
+                "对批准获得最低生活保障的家庭，县级人民政府民政部门按照共同生活的家庭成员人均收入"
+                "低于当地最低生活保障标准的差额，按月发给最低生活保障金。")
+
+
+@pytest.mark.parametrize("question, article, whole", [
+    ("我都说了不要爸妈的房子了，还得养他们吗", SHORT_ARTICLE, True),
+    ("不批准低保会说明理由吗", LONG_ARTICLE, False),
+])
+def test_a_short_article_is_quoted_whole(question, article, whole):
+    from assistant.question import part
+    from assistant.quotes import WHOLE_ARTICLE, pick_sentences
+    from assistant.schema import Chunk, Hit
+
+    assert (len(article) <= WHOLE_ARTICLE) == whole
+    hit = Hit(chunk=Chunk(id="a", doc="a.md", text=article, section=("某条例", article[:4].strip()),
+                          start=0, end=len(article)), score=1.0)
+    rare = lambda term: 8.0 if "理由" in term else 1.0  # noqa: E731
+    quote = pick_sentences(part(question), [hit], rare)[0][1]
+    assert (quote == article) == whole
+    if not whole:  # the enumeration with its lead-in, not the 款 after it
+        assert quote.startswith("第十一条") and "说明理由" in quote and "按月发给" not in quote
