@@ -50,7 +50,7 @@ def assemble(parts: tuple[Part, ...], results: list) -> tuple[str, tuple[Citatio
                       lambda m, numbers=numbers: f"[{numbers.get(int(m.group(1)), m.group(1))}]", text)
         # several parts: each line says which part it answers
         lines.append(f"关于“{part.text.rstrip('？?')}”：{text}" if len(parts) > 1 else text)
-    asks_now = any(_NOW.search(part.text) for part in parts)
+    asks_now = any(_NOW.search(part.asking) for part in parts)
     return "\n".join(lines + _notes(citations, asks_now=asks_now)), tuple(citations)
 
 
@@ -102,14 +102,14 @@ def verdict(part: Part, quote: str, idf=lambda term: 1.0) -> str:
     names; "" otherwise: whether a thing is allowed under conditions is for the quote to say,
     not for a rule to guess. (On the regulations train set, a sentence naming any one term
     of the question gave a wrong "不可以" one time in three.)"""
-    if not (_YES_NO.search(part.text) and _ALLOWED.search(part.text)) or _BREAKS.search(part.text):
+    if not (_YES_NO.search(part.asking) and _ALLOWED.search(part.asking)) or _BREAKS.search(part.asking):
         return ""
     terms = {term: tuple(a for a in alternatives if len(a) >= 2)
              for term, alternatives in zip(part.terms, part.alternatives)
              if len(term) >= 2 and not _ALLOWED.fullmatch(term)}
     for sentence in re.split(r"[。；\n]", quote):
         if _FORBIDS.search(sentence) and coverage(terms, idf, sentence) >= VERDICT_COVERAGE:
-            asked = re.search(r"合法|合规|允许", part.text)
+            asked = re.search(r"合法|合规|允许", part.asking)
             return f"不{asked.group() if asked else '可以'}，文件明确禁止。"
     return ""
 

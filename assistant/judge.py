@@ -106,7 +106,7 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
     place = "" if place_applies(part, top) else missing_place(
         part.places, "".join(about(h) + h.region for h in top) + cited)
     year = missing_year(part.years, "".join(quoted))  # the quote must be of the year asked
-    quantity = missing_quantity(part.text, [c.hit.chunk.text for c in citations])
+    quantity = missing_quantity(part.asking, [c.hit.chunk.text for c in citations])
     return {
         "coverage": max(best, COMBINED_DISCOUNT * pair),
         "quote_coverage": coverage(terms, idf, "".join(quoted)),
@@ -119,11 +119,11 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
         "missing_year": float(bool(year)),
         "missing_quantity": float(bool(quantity)),
         "slot_missing": float(sum(1 for ok in held.values() if not ok)),
-        "number_met": float(bool(_ASKS_NUMBER.search(part.text))) * (
+        "number_met": float(bool(_ASKS_NUMBER.search(part.asking))) * (
             1.0 if _STATED_NUMBER.search("".join(quoted)) else -1.0),
         "asked_prior": asked_prior(wording(part, index.vocabulary.places)),
         "_place": place, "_year": year, "_quantity": quantity, "_asked": list(part.slots),
-        "_now": bool(_NOW.search(part.text)) and "amount" in part.slots,
+        "_now": bool(_NOW.search(part.asking)) and "amount" in part.slots,
         "_topic": topic(terms, hits),
         "_slots": [slot for slot, ok in held.items() if not ok],
         "_citations_empty": not citations,

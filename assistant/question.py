@@ -50,6 +50,9 @@ class Part:
     years: tuple[str, ...]
     numbers: tuple[str, ...]  # numbers of two digits or more, or with a decimal point
     slots: tuple[str, ...]  # what it asks for: amount, duration, date, where, materials …
+    # the words that ask: a follow-up's own when it asks something of its own ("那要去哪里办？"
+    # after "…每月发多少钱？" asks where, not how much), else `text`
+    asking: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,13 +70,18 @@ def understand(asked: str, history: list[str] | tuple[str, ...] = (),
         return Question(asked, text, (), "empty")
     if not _CJK.search(text):
         return Question(asked, text, (), "not_chinese")
-    parts = [p for asked_part in question_parts(text, [sanitize(str(h)) for h in history])
+    earlier = [sanitize(str(h)) for h in history]
+    if resolve_followup(text, earlier) != text and asked_slots(text):
+        return Question(asked, text, (part(resolve_followup(text, earlier), vocabulary, text),))
+    parts = [p for asked_part in question_parts(text, earlier)
              for p in compared_parts(asked_part, vocabulary.places)]
     return Question(asked, text, tuple(part(p, vocabulary) for p in parts))
 
 
-def part(text: str, vocabulary: Vocabulary = Vocabulary()) -> Part:
-    """One part understood; also how the langchain retriever reads a bare query."""
+def part(text: str, vocabulary: Vocabulary = Vocabulary(), asking: str = "") -> Part:
+    """One part understood; also how the langchain retriever reads a bare query. `asking`: the
+    words that ask, where they are not all of `text` (see Part.asking)."""
+    asking = asking or text
     search, added = expand(text)
     terms = content_terms(text)
     return Part(
@@ -82,7 +90,7 @@ def part(text: str, vocabulary: Vocabulary = Vocabulary()) -> Part:
         places=named_places(text, vocabulary.places), levels=asked_levels(text),
         documents=named_documents(text, vocabulary.titles), years=tuple(_YEAR.findall(text)),
         numbers=tuple(n for n in _NUMBER.findall(text) if len(n) >= 2 or "." in n),
-        slots=asked_slots(text))
+        slots=asked_slots(asking), asking=asking)
 
 
 def sanitize(question: str) -> str:

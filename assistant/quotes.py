@@ -132,13 +132,13 @@ def counted(question: str, sentence: str) -> bool:
 def holds_answer(part: Part, text: str) -> bool:
     """Whether `text` states the count or number the part asks for. (Not a slot's evidence: a
     热线 named is no answer to what the hotline helps with, a 的 none to who qualifies.)"""
-    if _COUNT_ASKED.search(part.text):
-        return counted(part.text, text)
+    if _COUNT_ASKED.search(part.asking):
+        return counted(part.asking, text)
     return asks_number(part) and re.search(r"\d", text) is not None
 
 
 def asks_number(part: Part) -> bool:
-    return bool(_ASKS_NUMBER.search(part.text)) or "amount" in part.slots
+    return bool(_ASKS_NUMBER.search(part.asking)) or "amount" in part.slots
 
 
 def answer_type_bonus(part: Part, sentence: str) -> float:
@@ -146,9 +146,9 @@ def answer_type_bonus(part: Part, sentence: str) -> float:
     only shares words."""
     from .question import slots
 
-    if counted(part.text, sentence):
+    if counted(part.asking, sentence):
         return COUNT_BONUS
-    if _QUANTITY.search(part.text) and not missing_quantity(part.text, [sentence]):
+    if _QUANTITY.search(part.asking) and not missing_quantity(part.asking, [sentence]):
         return 1.6
     held = [SLOT_BONUS.get(slot, OTHER_SLOT_BONUS) for slot, _, evidence in slots()
             if slot in part.slots and evidence.search(sentence)]

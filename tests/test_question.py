@@ -88,3 +88,18 @@ def test_how_people_talk_is_no_term_of_the_question(question, fillers, kept):
 
     terms = set(part(question).terms)
     assert not terms & fillers and kept <= terms
+
+
+@pytest.mark.parametrize("history, question, slots", [
+    # a follow-up that asks something of its own asks that, about the earlier topic
+    ("北京的高龄津贴每个月发多少钱？", "那要去哪里办？", ("where",)),
+    ("收养孩子要满足什么条件？", "那要带什么材料？", ("materials",)),
+    # one that asks nothing of its own asks what the earlier question asked
+    ("城市低保标准是多少？", "那农村的呢？", ("amount",)),
+])
+def test_a_follow_up_asks_its_own_slot_about_the_earlier_topic(history, question, slots):
+    from assistant.question import understand
+
+    (resolved,) = understand(question, [history]).parts
+    assert resolved.slots == slots
+    assert history.rstrip("？") in resolved.text
