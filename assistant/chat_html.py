@@ -26,8 +26,13 @@ _STRAY_QUOTED_ITEM = re.compile(r"“0\d(?=[\u4e00-\u9fff])")  # the same in cop
 
 
 def text_html(text: str) -> str:
-    """`text` shown literally in a Chatbot message: no tag, entity or Markdown survives."""
-    return _PUNCTUATION.sub(lambda m: f"&#{ord(m.group())};", text)
+    """`text` shown literally in a Chatbot message: no tag, entity or Markdown survives; a date
+    (2023-07-20) is kept on one line (a phone broke it after its hyphen)."""
+    escaped = _PUNCTUATION.sub(lambda m: f"&#{ord(m.group())};", text)
+    return _DATE.sub(lambda m: f'<span class="date">{m.group()}</span>', escaped)
+
+
+_DATE = re.compile(r"\d{4}(?:&#45;\d{1,2}){1,2}")
 
 
 def highlight(text: str, quote: str) -> str:

@@ -66,6 +66,7 @@ button[role=tab], #ask-row button, #tools button, #targets-tools button,
             font-size: 16px; padding: 10px 14px; border-radius: 8px; max-width: 90vw;
             box-shadow: 0 2px 8px rgba(0,0,0,.25);}
 #ask-row button, #tools button {white-space: nowrap; min-width: 5.5em !important;}
+.answer .date {white-space: nowrap;}
 .target-source table, table.compare {border-collapse: collapse; margin-top: .4em;}
 .target-source td, .target-source th, table.compare td, table.compare th {
     border: 1px solid var(--border-color-primary); padding: .3em .6em; text-align: left;}

@@ -117,7 +117,7 @@ def test_answer_streams_in_and_ends_with_a_citation_panel(handlers):
     final = messages[-1]["content"]
     assert "三级智力、精神残疾人" in final and 'class="refusal' not in final
     # the source named once, above its numbered chips; the quote without "根据《…》（…）："
-    assert '<div class="doc-title">《民政工作动态（测试）》 国家级 · 2021&#45;05</div>' in final
+    assert '<div class="doc-title">《民政工作动态（测试）》 国家级 · <span class="date">2021&#45;05</span></div>' in final
     assert '<details class="citation"><summary>[1] ' in final and "根据《" not in final.split('class="plain"')[0]
     assert '<p class="lead quote">新修订的' in final and '<sup class="ref">[1]</sup>' in final
     assert "<mark>" in final and "宏观政策" in final  # highlighted quote and section path
@@ -342,3 +342,14 @@ def test_a_page_load_without_a_shared_question_changes_nothing(handlers):
     shared = SimpleNamespace(query_params={"q": f" {ELIGIBILITY} "})
     _, shown, turns = list(handlers.ask_link([], shared))[-1]
     assert [t["question"] for t in turns] == [ELIGIBILITY] and len(shown) == 2
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("（国家级，2023-07-20）", '（国家级，<span class="date">2023&#45;07&#45;20</span>）'),
+    ("约2021-05", '约<span class="date">2021&#45;05</span>'),
+    ("<b>1-2倍</b>", "&#60;b&#62;1&#45;2倍&#60;&#47;b&#62;"),  # not a date; markup stays text
+])
+def test_text_is_shown_literally_and_a_date_on_one_line(text, shown):
+    from assistant.chat_html import text_html
+
+    assert text_html(text) == shown
