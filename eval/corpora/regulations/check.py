@@ -17,6 +17,7 @@ import json
 import re
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -70,29 +71,54 @@ def check_item(item: dict, prefix: str, docs: dict[str, list[str]]) -> None:
             f"{where}: key {key!r} not in a line holding a quote"
 
 
-def main(argv: list[str] | None = None) -> int:
-    names = (sys.argv[1:] if argv is None else argv) or list(FILES)
-    unknown = [n for n in names if n not in FILES]
-    assert not unknown, f"unknown split files {unknown}; known: {list(FILES)}"
-    docs = load_docs()
+def read_items(path: Path, prefix: str, docs: dict[str, list[str]], seen_ids: set[str],
+               questions: dict[str, str]) -> list[dict]:
+    """The file's items, each checked (check_item), none repeating an id or a question of this
+    file or of the files read before into `seen_ids` and `questions` (a clash names ids only:
+    the question may be a sealed one)."""
+    items = []
+    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        assert raw.strip(), f"{path.name}:{n}: empty line"
+        item = json.loads(raw)
+        check_item(item, prefix, docs)
+        assert item["id"] not in seen_ids, f"duplicate id {item['id']}"
+        assert item["question"] not in questions, \
+            f"the same question twice: {questions.get(item['question'])} and {item['id']}"
+        seen_ids.add(item["id"])
+        questions[item["question"]] = item["id"]
+        items.append(item)
+    return items
+
+
+@dataclass(frozen=True)
+class Floors:
+    """What the files checked together must hold: questions, shares of everyday wording, of
+    out_of_scope and of URL origins (None: reported only), questions per other kind and per
+    document."""
+
+    least: int
+    everyday: float
+    outside: float
+    per_kind: int
+    per_doc: int
+    urls: float | None = None
+
+
+def check_splits(folder: Path, files: dict[str, str], argv: list[str], documents: int,
+                 floors: Floors, per_file: dict | None = None) -> int:
+    """Checks the split files `argv` names (all of `files`, name → id prefix, when none) of the
+    corpus in `folder`, which holds `documents` documents: every item, the `floors` over them
+    together and each file's own `per_file` (questions, everyday share, out_of_scope share).
+    Prints counts per file by kind, style and document, never a question."""
+    names = argv or list(files)
+    unknown = [n for n in names if n not in files]
+    assert not unknown, f"unknown split files {unknown}; known: {list(files)}"
+    docs = load_docs(folder / "corpus", documents)
     items_by_file, seen_ids, questions = {}, set(), {}
     for name in names:
-        prefix = FILES[name]
-        items = []
-        for n, raw in enumerate((HERE / name).read_text(encoding="utf-8").splitlines(), 1):
-            assert raw.strip(), f"{name}:{n}: empty line"
-            item = json.loads(raw)
-            check_item(item, prefix, docs)
-            assert item["id"] not in seen_ids, f"duplicate id {item['id']}"
-            # names ids only: the question may be a sealed one
-            assert item["question"] not in questions, \
-                f"the same question twice: {questions.get(item['question'])} and {item['id']}"
-            seen_ids.add(item["id"])
-            questions[item["question"]] = item["id"]
-            items.append(item)
-        items_by_file[name] = items
+        items_by_file[name] = read_items(folder / name, files[name], docs, seen_ids, questions)
 
-    for name, (least, everyday, outside) in PER_FILE.items():
+    for name, (least, everyday, outside) in (per_file or {}).items():
         if name in items_by_file:
             items = items_by_file[name]
             assert len(items) >= least, f"{name}: only {len(items)} questions"
@@ -106,14 +132,18 @@ def main(argv: list[str] | None = None) -> int:
     styles = Counter(i["style"] for i in everything)
     per_doc = Counter(d for i in everything for d in {s["doc"] for s in i["sources"]})
     total = len(everything)
-    assert total >= 170, f"only {total} questions"
-    assert styles["everyday"] / total >= 0.40, f"everyday share {styles['everyday'] / total:.2f}"
-    assert kinds["out_of_scope"] / total >= 0.25, f"out_of_scope share {kinds['out_of_scope'] / total:.2f}"
+    assert total >= floors.least, f"only {total} questions"
+    assert styles["everyday"] / total >= floors.everyday, \
+        f"everyday share {styles['everyday'] / total:.2f}"
+    assert kinds["out_of_scope"] / total >= floors.outside, \
+        f"out_of_scope share {kinds['out_of_scope'] / total:.2f}"
     for kind in KINDS - {"out_of_scope"}:
-        assert kinds[kind] >= 8, f"kind {kind}: only {kinds[kind]}"
+        assert kinds[kind] >= floors.per_kind, f"kind {kind}: only {kinds[kind]}"
     for doc in docs:
-        assert per_doc[doc] >= 12, f"{doc}: only {per_doc[doc]} questions"
+        assert per_doc[doc] >= floors.per_doc, f"{doc}: only {per_doc[doc]} questions"
     origins = sum(1 for i in everything if i["origin"] != "written")
+    if floors.urls is not None:
+        assert origins / total >= floors.urls, f"URL origin share {origins / total:.2f}"
 
     for name, items in items_by_file.items():
         print(f"== {name}: {len(items)} questions")
@@ -126,6 +156,12 @@ def main(argv: list[str] | None = None) -> int:
           f"everyday {styles['everyday'] / total:.1%}, origin URL {origins}")
     print("OK")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return check_splits(HERE, FILES, sys.argv[1:] if argv is None else argv, 7,
+                        Floors(least=170, everyday=0.40, outside=0.25, per_kind=8, per_doc=12),
+                        per_file=PER_FILE)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from check import check_item, load_docs  # regulations/check.py, beside this file
+from check import load_docs, read_items  # regulations/check.py, beside this file
 
 HERE = Path(__file__).resolve().parent
 # per fresh file: id prefix, the splits it must not repeat, floors (questions, everyday share,
@@ -62,20 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) > 1:
         assert args[1] == prefix, f"{fresh} takes ids {prefix}001, ..., not {args[1]}"
     docs = load_docs()
-    items, seen_ids, questions = [], set(), {}
-    for n, raw in enumerate((HERE / fresh).read_text(encoding="utf-8").splitlines(), 1):
-        assert raw.strip(), f"{fresh}:{n}: empty line"
-        item = json.loads(raw)
-        check_item(item, prefix, docs)
+    items = read_items(HERE / fresh, prefix, docs, set(), {})
+    for n, item in enumerate(items, 1):  # read_items allows no empty line: n is the line
         assert all(list(src) == ["doc", "quote"] for src in item["sources"]), \
             f"{item['id']}: source fields out of order"
         assert item["id"] == f"{prefix}{n:03d}", f"{fresh}:{n}: id {item['id']} out of sequence"
-        assert item["id"] not in seen_ids, f"duplicate id {item['id']}"
-        assert item["question"] not in questions, \
-            f"the same question twice: {questions[item['question']]} and {item['id']}"
-        seen_ids.add(item["id"])
-        questions[item["question"]] = item["id"]
-        items.append(item)
 
     total = len(items)
     kinds = Counter(i["kind"] for i in items)

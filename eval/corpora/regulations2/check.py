@@ -15,9 +15,7 @@ URL origin. Prints counts by kind, style and document.
 from __future__ import annotations
 
 import importlib.util
-import json
 import sys
-from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -25,70 +23,22 @@ FILES = {"dev.jsonl": "h"}
 
 
 def _regulations_check():
-    """The regulations corpus's checker, whose item and document checks this corpus shares."""
+    """The regulations corpus's checker, whose item, document and split checks this corpus
+    shares."""
     spec = importlib.util.spec_from_file_location("regulations_check",
                                                   HERE.parent / "regulations" / "check.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks its module up there
     spec.loader.exec_module(module)
     return module
 
 
 _shared = _regulations_check()
-KINDS, check_item = _shared.KINDS, _shared.check_item
-
-
-def load_docs() -> dict[str, list[str]]:
-    return _shared.load_docs(HERE / "corpus", 5)
+FLOORS = _shared.Floors(least=90, everyday=0.50, outside=0.25, per_kind=5, per_doc=12, urls=0.30)
 
 
 def main(argv: list[str] | None = None) -> int:
-    names = (sys.argv[1:] if argv is None else argv) or list(FILES)
-    unknown = [n for n in names if n not in FILES]
-    assert not unknown, f"unknown split files {unknown}; known: {list(FILES)}"
-    docs = load_docs()
-    items_by_file, seen_ids, questions = {}, set(), {}
-    for name in names:
-        prefix = FILES[name]
-        items = []
-        for n, raw in enumerate((HERE / name).read_text(encoding="utf-8").splitlines(), 1):
-            assert raw.strip(), f"{name}:{n}: empty line"
-            item = json.loads(raw)
-            check_item(item, prefix, docs)
-            assert item["id"] not in seen_ids, f"duplicate id {item['id']}"
-            # names ids only: the question may be a sealed one
-            assert item["question"] not in questions, \
-                f"the same question twice: {questions.get(item['question'])} and {item['id']}"
-            seen_ids.add(item["id"])
-            questions[item["question"]] = item["id"]
-            items.append(item)
-        items_by_file[name] = items
-
-    everything = [i for items in items_by_file.values() for i in items]
-    kinds = Counter(i["kind"] for i in everything)
-    styles = Counter(i["style"] for i in everything)
-    per_doc = Counter(d for i in everything for d in {s["doc"] for s in i["sources"]})
-    total = len(everything)
-    assert total >= 90, f"only {total} questions"
-    assert styles["everyday"] / total >= 0.50, f"everyday share {styles['everyday'] / total:.2f}"
-    assert kinds["out_of_scope"] / total >= 0.25, f"out_of_scope share {kinds['out_of_scope'] / total:.2f}"
-    for kind in KINDS - {"out_of_scope"}:
-        assert kinds[kind] >= 5, f"kind {kind}: only {kinds[kind]}"
-    for doc in docs:
-        assert per_doc[doc] >= 12, f"{doc}: only {per_doc[doc]} questions"
-    origins = sum(1 for i in everything if i["origin"] != "written")
-    assert origins / total >= 0.30, f"URL origin share {origins / total:.2f}"
-
-    for name, items in items_by_file.items():
-        print(f"== {name}: {len(items)} questions")
-        print("  kind:  " + ", ".join(f"{k} {v}" for k, v in sorted(Counter(i['kind'] for i in items).items())))
-        print("  style: " + ", ".join(f"{k} {v}" for k, v in sorted(Counter(i['style'] for i in items).items())))
-        docs_here = Counter(d for i in items for d in {s["doc"] for s in i["sources"]})
-        print("  doc:   " + ", ".join(f"{k} {v}" for k, v in sorted(docs_here.items())))
-        print(f"  origin URL: {sum(1 for i in items if i['origin'] != 'written')}")
-    print(f"== total {total}: out_of_scope {kinds['out_of_scope'] / total:.1%}, "
-          f"everyday {styles['everyday'] / total:.1%}, origin URL {origins}")
-    print("OK")
-    return 0
+    return _shared.check_splits(HERE, FILES, sys.argv[1:] if argv is None else argv, 5, FLOORS)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validate the second seed-corpus dev set (dev2.jsonl: written 2026-11-27 from public phrasings, apart from train/dev/test). Stdlib only.
 
-Adapted from check_test.py: same schema and quote/key checks, with the
+Calls check_test.py's schema and quote/key checks (check_rows), with the
 fresh set's own shares and an overlap check against the existing sets.
 
 Checks:
@@ -28,8 +28,9 @@ Usage: python3 check_dev2.py [path/to/dev2.jsonl]
 import json
 import re
 import sys
-from collections import Counter
 from pathlib import Path
+
+from check_test import check_rows, finish, load_docs, read_rows  # beside this file
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parents[2] / "corpus"          # /work/main/corpus
@@ -37,17 +38,6 @@ TEST = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE / "dev2.jsonl"
 EXISTING = ["train.jsonl", "dev.jsonl", "test.jsonl"]   # compared, never modified
 SIM_MAX = 0.5                                           # bigram Jaccard limit
 MIN_QUESTIONS, MIN_EVERYDAY, MIN_OOS, MIN_URL, MIN_PER_DOC = 80, 0.50, 0.30, 0.30, 10
-
-KINDS = {"target", "fact", "eligibility", "procedure", "multi", "out_of_scope"}
-STYLES = {"everyday", "formal"}
-FIELDS = ["id", "question", "kind", "style", "answer_keys", "sources", "origin"]
-FORBIDDEN = set("\ufffd*$\\")
-WS = re.compile(r"\s+")
-
-
-def norm(s):
-    return WS.sub("", s)
-
 
 PUNCT = re.compile(r"[\s，。？！、；：,.?!;:“”\"'‘’（）()《》<>【】\[\]…—-]+")
 
@@ -102,104 +92,12 @@ def overlap_errors(rows):
     return errors
 
 
-def load_docs():
-    docs = {}
-    for p in sorted(CORPUS.glob("*.txt")):
-        raw = p.read_text(encoding="utf-8", errors="replace")
-        docs[p.name] = [norm(line) for line in raw.split("\n")]
-    return docs
-
-
 def main():
     docs = load_docs()
     assert docs, f"no corpus files under {CORPUS}"
     errors = []
-    rows = []
-    with TEST.open(encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                errors.append(f"line {n}: blank line")
-                continue
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as e:
-                errors.append(f"line {n}: bad JSON ({e})")
-
-    ids = Counter(r.get("id") for r in rows)
-    for i, c in ids.items():
-        if c > 1:
-            errors.append(f"duplicate id {i}")
-
-    by_kind, by_style, by_doc, origins = Counter(), Counter(), Counter(), Counter()
-    for r in rows:
-        rid = r.get("id", "?")
-        missing = [k for k in FIELDS if k not in r]
-        if missing:
-            errors.append(f"{rid}: missing fields {missing}")
-            continue
-        extra = set(r) - set(FIELDS)
-        if extra:
-            errors.append(f"{rid}: unexpected fields {sorted(extra)}")
-        elif list(r) != FIELDS:
-            errors.append(f"{rid}: fields out of order {list(r)}")
-        if not re.fullmatch(r"f\d{3}", r["id"]):
-            errors.append(f"{rid}: id format")
-        if not isinstance(r["question"], str) or len(r["question"].strip()) < 4:
-            errors.append(f"{rid}: question empty/short")
-        if r["kind"] not in KINDS:
-            errors.append(f"{rid}: bad kind {r['kind']!r}")
-        if r["style"] not in STYLES:
-            errors.append(f"{rid}: bad style {r['style']!r}")
-        o = r["origin"]
-        if not isinstance(o, str) or not (o == "written" or re.match(r"https?://\S+$", o)):
-            errors.append(f"{rid}: bad origin {o!r}")
-        by_kind[r["kind"]] += 1
-        by_style[r["style"]] += 1
-        origins["url" if o != "written" else "written"] += 1
-
-        keys, srcs = r["answer_keys"], r["sources"]
-        if not isinstance(keys, list) or not isinstance(srcs, list):
-            errors.append(f"{rid}: answer_keys/sources must be lists")
-            continue
-        if r["kind"] == "out_of_scope":
-            if keys or srcs:
-                errors.append(f"{rid}: out_of_scope must have empty keys and sources")
-            continue
-        if not 1 <= len(keys) <= 3:
-            errors.append(f"{rid}: needs 1-3 answer_keys, has {len(keys)}")
-        if not 1 <= len(srcs) <= 3:
-            errors.append(f"{rid}: needs 1-3 sources, has {len(srcs)}")
-
-        quoted_lines = []
-        cited = set()
-        for s in srcs:
-            doc, quote = s.get("doc"), s.get("quote")
-            if set(s) != {"doc", "quote"}:
-                errors.append(f"{rid}: source fields {sorted(s)}")
-            if doc not in docs:
-                errors.append(f"{rid}: unknown doc {doc!r}")
-                continue
-            if not isinstance(quote, str):
-                errors.append(f"{rid}: quote not a string")
-                continue
-            if FORBIDDEN & set(quote):
-                errors.append(f"{rid}: quote has forbidden char: {quote!r}")
-            q = norm(quote)
-            if not 6 <= len(q) <= 50:
-                errors.append(f"{rid}: quote length {len(q)} not in 6..50: {quote!r}")
-            hits = [ln for ln in docs[doc] if q and q in ln]
-            if not hits:
-                errors.append(f"{rid}: quote not found in one line of {doc}: {quote!r}")
-            quoted_lines.extend(hits)
-            cited.add(doc)
-        for d in cited:
-            by_doc[d] += 1
-        for k in keys:
-            if not isinstance(k, str) or not 1 <= len(norm(k)) <= 15:
-                errors.append(f"{rid}: bad key {k!r}")
-                continue
-            if not any(norm(k) in ln for ln in quoted_lines):
-                errors.append(f"{rid}: key {k!r} not in any quoted line")
+    rows = read_rows(TEST, errors)
+    by_kind, by_style, by_doc, origins = check_rows(rows, docs, r"f\d{3}", errors, in_order=True)
 
     total = len(rows)
     if total < MIN_QUESTIONS:
@@ -229,16 +127,6 @@ def main():
     print("origin:   ", dict(origins), f"(URL {origins['url'] / max(total, 1):.1%})")
     errors.extend(overlap_errors(rows))
     finish(errors)
-
-
-def finish(errors: list[str]) -> None:
-    """Print the problems found and exit 1, or print OK."""
-    if errors:
-        print(f"\nFAILED: {len(errors)} problem(s)")
-        for e in errors:
-            print("  -", e)
-        sys.exit(1)
-    print("\nOK")
 
 
 if __name__ == "__main__":

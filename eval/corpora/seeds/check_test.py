@@ -45,12 +45,10 @@ def load_docs():
     return docs
 
 
-def main():
-    docs = load_docs()
-    assert docs, f"no corpus files under {CORPUS}"
-    errors = []
+def read_rows(path: Path, errors: list[str]) -> list[dict]:
+    """The file's rows; a blank or unreadable line is an error."""
     rows = []
-    with TEST.open(encoding="utf-8") as f:
+    with path.open(encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             if not line.strip():
                 errors.append(f"line {n}: blank line")
@@ -59,7 +57,14 @@ def main():
                 rows.append(json.loads(line))
             except json.JSONDecodeError as e:
                 errors.append(f"line {n}: bad JSON ({e})")
+    return rows
 
+
+def check_rows(rows: list[dict], docs: dict, id_pattern: str, errors: list[str], *,
+               in_order: bool = False) -> tuple[Counter, Counter, Counter, Counter]:
+    """Every row against the schema (fields in FIELDS' order too, with `in_order`; ids matching
+    `id_pattern`) and its quotes and keys against `docs`; returns the counts by kind, style,
+    document cited and origin."""
     ids = Counter(r.get("id") for r in rows)
     for i, c in ids.items():
         if c > 1:
@@ -75,7 +80,9 @@ def main():
         extra = set(r) - set(FIELDS)
         if extra:
             errors.append(f"{rid}: unexpected fields {sorted(extra)}")
-        if not re.fullmatch(r"st\d{3}", r["id"]):
+        elif in_order and list(r) != FIELDS:
+            errors.append(f"{rid}: fields out of order {list(r)}")
+        if not re.fullmatch(id_pattern, r["id"]):
             errors.append(f"{rid}: id format")
         if not isinstance(r["question"], str) or len(r["question"].strip()) < 4:
             errors.append(f"{rid}: question empty/short")
@@ -133,6 +140,15 @@ def main():
                 continue
             if not any(norm(k) in ln for ln in quoted_lines):
                 errors.append(f"{rid}: key {k!r} not in any quoted line")
+    return by_kind, by_style, by_doc, origins
+
+
+def main():
+    docs = load_docs()
+    assert docs, f"no corpus files under {CORPUS}"
+    errors = []
+    rows = read_rows(TEST, errors)
+    by_kind, by_style, by_doc, origins = check_rows(rows, docs, r"st\d{3}", errors)
 
     total = len(rows)
     if total < 160:
