@@ -71,8 +71,9 @@ def understand(asked: str, history: list[str] | tuple[str, ...] = (),
     if not _CJK.search(text):
         return Question(asked, text, (), "not_chinese")
     earlier = [sanitize(str(h)) for h in history]
-    if resolve_followup(text, earlier) != text and asked_slots(text):
-        return Question(asked, text, (part(resolve_followup(text, earlier), vocabulary, text),))
+    resolved = resolve_followup(text, earlier)
+    if resolved != text and asked_slots(text):  # asks something of its own about that topic
+        return Question(asked, text, (part(resolved, vocabulary, text),))
     parts = [p for asked_part in question_parts(text, earlier)
              for p in compared_parts(asked_part, vocabulary.places)]
     return Question(asked, text, tuple(part(p, vocabulary) for p in parts))
