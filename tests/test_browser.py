@@ -168,12 +168,12 @@ def in_view(page, selector: str) -> dict:
 
 def test_answer_starts_in_view_with_its_question_above(sized):
     for question in ("养老机构护理型床位占比2025年目标是多少？", ELIGIBILITY):
+        count = sized.locator("#chat .user-text").count()  # before sending: the echo can be quick
         started = time.perf_counter()
         sized.fill("#question textarea", question)
         sized.keyboard.press("Enter")
-        count = sized.locator("#chat .user-text").count()
         sized.wait_for_function(f"document.querySelectorAll('#chat .user-text').length > {count}"
-                                " && document.querySelector('#chat .answer p')")
+                                f" && document.querySelectorAll('#chat .answer p.lead').length > {count}")
         first_text = time.perf_counter() - started
         sized.wait_for_function(f"document.querySelectorAll('#chat .answer .actions').length > {count}")
         print(f"\n{sized.viewport_size}: first text {first_text:.2f} s, "
