@@ -168,13 +168,21 @@ def render_actions(answer: dict, question: str) -> str:
             f'{share}</div><div class="plain">{plain}</div>')
 
 
+def render_related(passage: dict) -> str:
+    """A passage on the topic under a refusal: where it is, opening to its text (nothing
+    highlighted: it does not answer)."""
+    facts = f'<span class="facts">（{text_html(_facts(passage))}）</span>' if _facts(passage) else ""
+    return (f'<li><details class="related-passage"><summary>{text_html(source_and_section(passage))}'
+            f'{facts}</summary><div class="passage">'
+            f'{text_html(passage.get("text", "")).replace(chr(10), "<br>")}</div>'
+            "</details></li>")
+
+
 def render_answer(answer: dict, question: str = "") -> str:
     """A chat message: the answer (a refusal marked as such), its sources, copy and share."""
     if answer["abstained"]:
         first = answer["answer"].split("\n")[0]
-        related = "".join(f"<li>{text_html(source_and_section(r))}"
-                          + (f'<span class="facts">（{text_html(_facts(r))}）</span>' if _facts(r) else "")
-                          + "</li>" for r in answer.get("related", []))
+        related = "".join(render_related(r) for r in answer.get("related", []))
         if related:
             related = f'<p class="related-head">相关内容（不直接回答您的问题）：</p><ul>{related}</ul>'
         actions = render_actions(answer, question) if question else ""

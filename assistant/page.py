@@ -27,6 +27,14 @@ CSS = """
           padding: .5em .8em; border-radius: 6px;}
 .refusal .tag {color: #92400e; font-weight: 700; margin-right: .3em;}
 .refusal .related-head {font-weight: 600; margin-top: .5em;}
+.refusal ul {padding-left: 0; margin: .2em 0; list-style: none;}
+.refusal .related-passage summary::before {content: "▸"; color: #92400e; margin-right: .4em;}
+.refusal .related-passage[open] summary::before {content: "▾";}
+.refusal .related-passage summary {cursor: pointer; min-height: 44px; box-sizing: border-box;
+                                   display: block; padding: .6em 0; list-style: none;}
+.refusal .related-passage summary::-webkit-details-marker {display: none;}
+.refusal .related-passage .passage {margin: .3em 0; padding-left: .6em;
+                                    border-left: 3px solid #d1d5db;}
 .pending {color: var(--body-text-color); font-style: italic;}
 .sources {margin-top: .6em;}
 .sources .head, .sources .doc-title {font-size: 14px !important; font-weight: 600;}

@@ -23,7 +23,7 @@ AXE = Path(__file__).resolve().parent.parent / ".cache/npm/node_modules/axe-core
 SIZES = {"phone": {"width": 390, "height": 844}, "desk": {"width": 1366, "height": 768}}
 BODY_PX, SECONDARY_PX, TAP_PX = 16, 14, 44  # the issue's sizes (WCAG AA, WCAG 2.5.5)
 TAPPED = ("#chat button.icon-button, #chat .copy-answer, "
-          "#chat .share-answer, #chat .sources summary, #ask-row button, #tools button, "
+          "#chat .share-answer, #chat .sources summary, #chat .related-passage summary, #ask-row button, #tools button, "
           "button[role=tab]")
 
 
@@ -114,6 +114,10 @@ def test_example_question_then_clear(page):
 def test_refusal_and_bad_input_show_no_error(page):
     refusal = ask(page, "北京市低保标准是多少？")
     assert "无法作答" in refusal.inner_text() and "refusal" in refusal.get_attribute("class")
+    related = refusal.locator("details.related-passage").first
+    assert not related.locator(".passage").is_visible()  # a related passage opens when tapped
+    related.locator("summary").click()
+    assert related.locator(".passage").inner_text().strip()
     ask(page, "😀" * 5 + "？", answers=2)
     ask(page, "好" * 20000, answers=3)
     assert "只按前 300 字作答" in page.locator("#chat").inner_text()

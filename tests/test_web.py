@@ -129,7 +129,10 @@ def test_refusal_is_marked(handlers):
     assert turns[0]["answer"]["abstained"]
     shown = messages[-1]["content"]
     assert shown.startswith('<div class="answer refusal"><span class="tag">⚠ 无法作答')
-    assert "<details" not in shown
+    assert 'class="citation"' not in shown and "<mark>" not in shown  # nothing cited as an answer
+    related = turns[0]["answer"]["related"]
+    assert related and shown.count('<details class="related-passage">') == len(related)
+    assert "相关内容（不直接回答您的问题）" in shown  # each opens to its passage, apart
 
 
 def test_follow_up_sends_the_earlier_questions(handlers, monkeypatch):
