@@ -1,0 +1,46 @@
+"""Checks dev.jsonl of the regulations4 corpus against the files in corpus/.
+
+    python eval/corpora/regulations4/check.py
+
+Its single split is dev.jsonl (ids m001, m002, ...; held out, see SOURCE.md). It prints counts
+only, never a question.
+
+Asserts: valid JSON with all fields; unique ids; every quote (8-50 characters) lies inside one
+line of its document and every answer key inside a line holding one of the quotes (all
+whitespace ignored); out_of_scope entries carry no keys or sources; no id or question twice;
+corpus/ holds 5 documents; at least 130 questions, at least 55 % everyday, at least 28 %
+out_of_scope, at least 5 of every other kind, at least 12 per document and at least 30 % with a
+URL origin. Prints counts by kind, style and document.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FILES = {"dev.jsonl": "m"}
+
+
+def _regulations_check():
+    """The regulations corpus's checker, whose item, document and split checks this corpus
+    shares."""
+    spec = importlib.util.spec_from_file_location("regulations_check",
+                                                  HERE.parent / "regulations" / "check.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks its module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+_shared = _regulations_check()
+FLOORS = _shared.Floors(least=130, everyday=0.55, outside=0.28, per_kind=5, per_doc=12, urls=0.30)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return _shared.check_splits(HERE, FILES, sys.argv[1:] if argv is None else argv, 5, FLOORS)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
