@@ -24,7 +24,19 @@ QUANTITY_UNITS = {"钱": "元|倍", "块": "元", "块钱": "元", "元": "元",
                   "户": "户", "个": "个|家|所", "家": "家|个", "张": "张", "所": "所|个"}
 # 几 that asks a number: not "兄弟几个商量", not "好几年"
 _JI = r"(?<![们弟妹兄姐好])几"
-_QUANTITY = re.compile(rf"(?:多少|{_JI})(块钱|钱|块|元|人|名|户|个|家|张|所)|(?:费|价|资|金|补贴|津贴)\w{{0,3}}多少()")
+# "几个人" asks people (个 is only the measure word before 人)
+_QUANTITY = re.compile(rf"(?:多少|{_JI})个?(块钱|钱|块|元|人|名|户|家|张|所)|(?:多少|{_JI})(个)"
+                       rf"|(?:费|价|资|金|补贴|补助|津贴)\w{{0,3}}多少()"
+                       rf"|多少\w{{0,4}}(?:补贴|补助|津贴|资金|经费)()")
+# A share or a multiple states a quantity too: "过半数通过", "三分之一以上", "增发10%",
+# "当地职工月平均工资的50%", "一倍以上三倍以下" ...
+_PROPORTION = re.compile(r"\d\s*[%％]|百分之|[一二两三四五六七八九十\d]+分之|半数|\d\s*倍|[一二两三四五六七八九十]倍")
+# ... but a sum of money only in a sentence about money: "护理型床位占比达到40%" is no subsidy.
+_MONEY = re.compile(r"金|费|工资|收入|补贴|补助|津贴|标准|资助")
+MONEY_UNITS = ("元", "钱", "块", "块钱")
+# Characters before the share where the sum is named: an enumeration's lead-in names it
+# ("增发一次性退役金：…(二)荣获二等功的，增发10%").
+MONEY_WINDOW = 60
 # A question that two passages answer together (national vs county) is covered by both, but
 # two half-matching passages are weaker evidence than one whole match.
 COMBINED_DISCOUNT = 0.9
@@ -38,7 +50,8 @@ FEATURES = ("coverage", "quote_coverage", "dense_best", "sentence_best", "agree"
             "missing_place", "missing_year", "missing_quantity", "slot_missing", "number_met",
             "asked_prior")
 _ASKS_NUMBER = re.compile(rf"多少|{_JI}(?!乎)|百分之|比例|占比|多大|多高|多长")
-_STATED_NUMBER = re.compile(r"\d|[一二三四五六七八九十百千万]+(?:个|年|月|日|天|倍|人|元|张|%|周岁)")
+_STATED_NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+(?:个|年|月|日|天|倍|人|元|张|%|周岁|岁"
+                            r"|户|名|项|次|家|所|分之)|半数")
 
 
 @dataclass(frozen=True)
@@ -79,16 +92,48 @@ def missing_year(years: tuple[str, ...], text: str) -> str:
     return ""
 
 
+# "几项指标", "分几档", "多少个乡镇": a count asked with its measure word. A sentence stating a
+# number with that word ("9项", "三档") answers it; any other number (a year, another count) may
+# not. (Not 年: "多少年" asks a period, and "2025年" is a date.) The measure words are a closed
+# class of the grammar, like the question words of the patterns here.
+_COUNT_ASKED = re.compile(rf"(?:多少|{_JI})\s*([项支类种档次条批处座件位级个家所名户人张间栋辆台套])")
+
+
+def counted(question: str, sentence: str) -> bool:
+    """Whether `sentence` states a count in the measure word `question` asks for."""
+    asked = _COUNT_ASKED.search(question)
+    return bool(asked) and re.search(
+        rf"(?:\d+|[一二两三四五六七八九十百千万]+)\s*{asked.group(1)}", sentence) is not None
+
+
 def missing_quantity(question: str, quotes: list[str]) -> str:
     """What a "多少钱/多少户" question asks for, when no quoted sentence states it."""
     asked = _QUANTITY.search(question)
     if not asked:
-        return ""
-    unit = asked.group(1) or "元"
+        count = _COUNT_ASKED.search(question)  # "分为几级", "有几项": the count in its measure word
+        if not count or any(counted(question, q) for q in quotes):
+            return ""
+        return f"数目（{count.group(1)}）"
+    unit = next((g for g in asked.groups() if g), "元")
     units = QUANTITY_UNITS.get(unit, unit)
     stated = re.compile(rf"(?:\d[\d.,，万亿千百]*|[一二两三四五六七八九十百千万]+)\s*(?:{units})"
                         rf"|单位：[^；]*(?:{units})")
-    return "" if any(stated.search(q) for q in quotes) else f"数额（{unit}）"
+
+    def share(text: str) -> bool:  # a share; of a sum of money named just before it, if money
+        return any(unit not in MONEY_UNITS
+                   or _MONEY.search(text[max(0, m.start() - MONEY_WINDOW):m.start()])
+                   for m in _PROPORTION.finditer(text))
+
+    held = any(stated.search(q) or share(q) for q in quotes)
+    return "" if held else f"数额（{unit}）"
+
+
+def number_met(question: str, quotes: list[str]) -> float:
+    """1 when the question asks a number and a quote states one, -1 when none does, 0 when no
+    number is asked."""
+    if not _ASKS_NUMBER.search(question):
+        return 0.0
+    return 1.0 if _STATED_NUMBER.search("".join(quotes)) else -1.0
 
 
 def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index) -> dict:
@@ -119,8 +164,7 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
         "missing_year": float(bool(year)),
         "missing_quantity": float(bool(quantity)),
         "slot_missing": float(sum(1 for ok in held.values() if not ok)),
-        "number_met": float(bool(_ASKS_NUMBER.search(part.asking))) * (
-            1.0 if _STATED_NUMBER.search("".join(quoted)) else -1.0),
+        "number_met": number_met(part.asking, quoted),
         "asked_prior": asked_prior(wording(part, index.vocabulary.places)),
         "_place": place, "_year": year, "_quantity": quantity, "_asked": list(part.slots),
         "_now": bool(_NOW.search(part.asking)) and "amount" in part.slots,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .judge import _ASKS_NUMBER, _JI, _QUANTITY, about, missing_quantity
+from .judge import _ASKS_NUMBER, _COUNT_ASKED, _QUANTITY, about, counted, missing_quantity
 from .question import Part
 from .schema import Hit
 
@@ -114,19 +114,7 @@ OTHER_SLOT_BONUS = 1.5  # an office for "去哪儿", 无偿 for "要钱吗", mat
 NUMBER_BONUS = 1.8  # a number asked ("一年能给多少") and a number held
 
 
-# "几项指标", "分几档", "多少个乡镇": a count asked with its measure word. A sentence stating a
-# number with that word ("9项", "三档") answers it; any other number (a year, another count) may
-# not. (Not 年: "多少年" asks a period, and "2025年" is a date.) The measure words are a closed
-# class of the grammar, like the question words of the patterns here.
-_COUNT_ASKED = re.compile(rf"(?:多少|{_JI})\s*([项支类种档次条批处座件位级个家所名户人张间栋辆台套])")
 COUNT_BONUS = 2.0  # above NUMBER_BONUS: the number asked beats a number
-
-
-def counted(question: str, sentence: str) -> bool:
-    """Whether `sentence` states a count in the measure word `question` asks for."""
-    asked = _COUNT_ASKED.search(question)
-    return bool(asked) and re.search(
-        rf"(?:\d+|[一二两三四五六七八九十百千万]+)\s*{asked.group(1)}", sentence) is not None
 
 
 def holds_answer(part: Part, text: str) -> bool:

@@ -2,7 +2,8 @@
 
 import pytest
 
-from assistant.judge import FEATURES, decide, missing_quantity, missing_year, model, probability
+from assistant.judge import (FEATURES, decide, missing_quantity, missing_year, model, number_met,
+                             probability)
 from assistant.question import asked_slots
 
 
@@ -33,9 +34,32 @@ def test_the_slot_a_question_asks(question, slots):
     ("特困人员怎么认定？", ["无劳动能力、无生活来源。"], ""),
     ("政府应当确保该家庭至少几人就业？", ["应当确保该家庭至少有一人就业。"], ""),
     ("骗低保被查出来要罚多少钱", ["并处冒领金额一倍以上三倍以下的罚款。"], ""),
+    # a share or a multiple is a quantity stated; "几个人" asks people
+    ("罢免村委会成员投票，要多少人通过？", ["须有登记参加选举的村民过半数投票，并须经投票的村民过半数通过。"], ""),
+    ("立过二等功，退役金能多发多少？", ["立功的退役士兵，由部队按照下列比例增发一次性退役金：\n"
+                                       "(一)荣获一等功的，增发15%；\n(二)荣获二等功的，增发10%；"], ""),
+    ("因战一级残疾的护理费是多少钱？", ["护理费按照当地职工月平均工资的50%发给。"], ""),
+    ("中心敬老院每张床补贴多少钱？", ["年底前全省中心敬老院护理型床位占比达到40%。"], "数额（元）"),
+    ("每新增一张床位，政府给多少建设补助？", ["支持社会力量新增养老床位。"], "数额（元）"),
+    ("居委会由几个人组成？", ["居民委员会由主任、副主任和委员共五至九人组成。"], ""),
+    ("居委会由几个人组成？", ["居民委员会由主任、副主任和委员组成。"], "数额（人）"),
+    ("一个居委会管几个小区？", ["居民委员会根据居民居住状况设立。"], "数额（个）"),
+    ("应急响应分为几级？", ["(五)自然灾害救助应急响应的等级和相应措施。"], "数目（级）"),
+    ("规划设置了几项主要指标？", ["《规划》共设置9项主要指标。"], ""),
 ])
 def test_a_quantity_asked_must_be_stated(question, quotes, missing):
     assert missing_quantity(question, quotes) == missing
+
+
+@pytest.mark.parametrize("question, quotes, met", [
+    ("一个居委会一般管多少户？", ["一般在一百户至七百户的范围内设立。"], 1.0),
+    ("需要多少村民联名？", ["本村五分之一以上有选举权的村民联名"], 1.0),
+    ("罢免要多少人同意？", ["须经投票的村民过半数通过。"], 1.0),
+    ("收养登记要几天？", ["收养登记机关应当进行审查。"], -1.0),
+    ("低保怎么申请？", ["向乡镇人民政府提出。"], 0.0),
+])
+def test_a_number_asked_and_a_number_stated(question, quotes, met):
+    assert number_met(question, quotes) == met
 
 
 @pytest.mark.parametrize("question, text, missing", [
@@ -86,7 +110,7 @@ def test_the_wording_prior_is_the_fitted_tfidf_and_logistic_regression():
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from train_judge import fit_prior
+    from train_judge import fit_prior, prior_left_out
 
     from assistant.judge import asked_prior, char_ngrams
 
@@ -95,8 +119,15 @@ def test_the_wording_prior_is_the_fitted_tfidf_and_logistic_regression():
              "今年高龄津贴每月发多少钱", "民政局办公地址在哪", "明年低保标准涨多少钱",
              "养老院的电话多少"]
     labels = [1, 1, 1, 1, 1, 0, 0, 0, 0, 0]
-    prior, held_out = fit_prior(texts, labels, [str(i) for i in range(len(texts))])
-    assert len(held_out) == len(texts)
+    prior = fit_prior(texts, labels)
+    corpora = ["甲", "乙", "丙", "甲", "乙", "丙", "甲", "乙", "丙", "甲"]
+    left_out = prior_left_out(texts + texts, labels + labels, corpora + ["丁"] * 10, {"甲", "乙", "丙"})
+    assert all(0 < p < 1 for p in left_out[:10]) and all(np.isnan(left_out[10:]))  # 丁 not among
+    others = [i for i in range(10) if corpora[i] != "甲"]  # 甲's prior is fitted on 乙 and 丙 only
+    alone = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2, max_features=1500)
+    fitted = LogisticRegression(C=1.0, max_iter=2000).fit(
+        alone.fit_transform([texts[i] for i in others]), np.asarray(labels)[others])
+    assert left_out[0] == pytest.approx(fitted.predict_proba(alone.transform([texts[0]]))[0, 1])
     vectorizer = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2, max_features=1500)
     matrix = vectorizer.fit_transform(texts)
     model = LogisticRegression(C=1.0, max_iter=2000).fit(matrix, np.asarray(labels))
