@@ -183,6 +183,7 @@ def _is_place(words: str, known: frozenset[str]) -> bool:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def synonyms() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(everyday phrase, policy terms) from data/synonyms.tsv, longest phrase first."""
     text = (resources.files("assistant") / "data" / "synonyms.tsv").read_text(encoding="utf-8")
