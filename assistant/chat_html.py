@@ -172,7 +172,8 @@ def render_related(passage: dict) -> str:
     """A passage on the topic under a refusal: where it is, opening to its text (nothing
     highlighted: it does not answer)."""
     facts = f'<span class="facts">（{text_html(_facts(passage))}）</span>' if _facts(passage) else ""
-    return (f'<li><details class="related-passage"><summary>{text_html(source_and_section(passage))}'
+    where = text_html(source_and_section(passage))
+    return (f'<li><details class="related-passage"><summary>{where}'
             f'{facts}</summary><div class="passage">'
             f'{text_html(passage.get("text", "")).replace(chr(10), "<br>")}</div>'
             "</details></li>")
