@@ -103,7 +103,7 @@ def counted(question: str, sentence: str) -> bool:
     """Whether `sentence` states a count in the measure word `question` asks for."""
     asked = _COUNT_ASKED.search(question)
     return bool(asked) and re.search(
-        rf"(?:\d+|[一二两三四五六七八九十百千万]+)\s*{asked.group(1)}", sentence) is not None
+        rf"(?:\d+|[一二两三四五六七八九十百千万]+)\s*{asked.group(1)}(?!性)", sentence) is not None
 
 
 def missing_quantity(question: str, quotes: list[str]) -> str:

@@ -20,8 +20,9 @@ _ASKS = re.compile(r"多少|什么|哪|(?<!好)几(?!乎)|吗|呢|怎么|如何|
 _FOLLOWUP = re.compile(r"^(?:那|那么|还有|另外|再问|再说)|[呢吗]？?$")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-# Generic tokens that say nothing of the topic: a bare unit, a bare level, a digit.
-_NOT_A_TERM = re.compile(r"\d|年|月|日|个|元|县|区|市|省")
+# Generic tokens that say nothing of the topic: a bare unit, a bare level, a digit, a count of
+# one ("一届干几年": 每届任期五年 holds no 一届).
+_NOT_A_TERM = re.compile(r"\d|年|月|日|个|元|县|区|市|省|[一两几][届次趟遍回]")
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,18 @@ def compared_parts(question: str, known: frozenset[str] = frozenset()) -> list[s
             first, second = subjects[:conjunction.start()], subjects[conjunction.end():]
             if _opens_with_place(first, known) and _opens_with_place(second, known):
                 return [f"{first}{asked}", f"{second}{asked}"]
+    each = _EACH_OF_TWO.search(question)
+    if each:  # "居委会和村委会分别由几个人组成": two things, the same asked of each
+        subjects, asked = question[:each.start()], question[each.end():]
+        pair = [s.strip() for s in _AND.split(subjects)]
+        if len(pair) == 2 and all(2 <= len(_CJK.findall(s)) <= SUBJECT_CHARS and len(s) == len(
+                re.sub(r"[，,。；;]", "", s)) for s in pair):
+            return [f"{pair[0]}{asked}", f"{pair[1]}{asked}"]
     return [question]
+
+
+_EACH_OF_TWO = re.compile(r"分别|各自")  # not 各 alone: 各级, 各地
+SUBJECT_CHARS = 10  # a thing named, not a clause ("我和老伴都退休了，各自…")
 
 
 def _opens_with_place(words: str, known: frozenset[str]) -> bool:

@@ -78,6 +78,7 @@ def test_a_quote_goes_on_to_what_the_passage_says_next(question, passage, expect
     ("规划设置了几项主要指标", "《规划》共设置9项主要指标，9项举措", True),
     ("规划设置了几项主要指标", "《某市规划（2021-2025年）》发布", False),
     ("要交多少年", "到2025年基本建成", False),  # a period asked, a date stated
+    ("一年能申请几次", "给予一次性临时救助", False),  # 一次性 is no count
 ])
 def test_a_count_is_answered_by_a_number_in_the_measure_word_asked(question, sentence, answers):
     from assistant.quotes import counted

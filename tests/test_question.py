@@ -29,8 +29,12 @@ def test_a_question_is_understood_once_into_parts():
     ("浙江和江苏的低保标准分别是多少", ["浙江的低保标准是多少", "江苏的低保标准是多少"]),
     ("金牛区2020年农村低保标准和全国十三五末农村低保平均标准分别是多少",
      ["金牛区2020年农村低保标准是多少", "全国十三五末农村低保平均标准是多少"]),
-    # two topics, not two places: one part
+    # two topics, not two places: one part, unless the same is asked of each (分别)
     ("低保和特困的认定条件是什么", ["低保和特困的认定条件是什么"]),
+    ("居委会和村委会分别由几个人组成？", ["居委会由几个人组成？", "村委会由几个人组成？"]),
+    ("结婚登记和离婚登记分别要带什么材料", ["结婚登记要带什么材料", "离婚登记要带什么材料"]),
+    ("我和老伴都退休了，各自能领多少", ["我和老伴都退休了，各自能领多少"]),
+    ("各级民政部门和财政部门的职责", ["各级民政部门和财政部门的职责"]),
 ])
 def test_a_question_about_two_places_is_asked_of_each(question, parts):
     from assistant.question import compared_parts
@@ -103,3 +107,14 @@ def test_a_follow_up_asks_its_own_slot_about_the_earlier_topic(history, question
     (resolved,) = understand(question, [history]).parts
     assert resolved.slots == slots
     assert history.rstrip("？") in resolved.text
+
+
+@pytest.mark.parametrize("question, terms", [
+    ("村委会一届干几年", ("村委", "委会", "村委会", "干", "几年")),  # not 一届
+    ("一次性退役金怎么算", ("一次性", "退役", "金", "算")),
+    ("县里低保标准", ("县里", "低保", "标准", "低保标准")),
+])
+def test_the_terms_a_question_is_about(question, terms):
+    from assistant.question import content_terms
+
+    assert content_terms(question) == terms
