@@ -22,21 +22,25 @@ _NOW = re.compile(r"今年|明年|去年|现在|目前|最新")
 YEAR_ALIASES = {"2020": ("十三五",), "2025": ("十四五",)}
 QUANTITY_UNITS = {"钱": "元|倍", "块": "元", "块钱": "元", "元": "元", "人": "人|名|万人", "名": "人|名",
                   "户": "户", "个": "个|家|所", "家": "家|个", "张": "张", "所": "所|个"}
+_NUMERAL = "一二两三四五六七八九十百千万"
 # 几 that asks a number: not "兄弟几个商量", not "好几年"
 _JI = r"(?<![们弟妹兄姐好])几"
-# "几个人" asks people (个 is only the measure word before 人)
-_QUANTITY = re.compile(rf"(?:多少|{_JI})个?(块钱|钱|块|元|人|名|户|家|张|所)|(?:多少|{_JI})(个)"
-                       rf"|(?:费|价|资|金|补贴|补助|津贴)\w{{0,3}}多少()"
-                       rf"|多少\w{{0,4}}(?:补贴|补助|津贴|资金|经费)()")
-# A share or a multiple states a quantity too: "过半数通过", "三分之一以上", "增发10%",
-# "当地职工月平均工资的50%", "一倍以上三倍以下" ...
-_PROPORTION = re.compile(r"\d\s*[%％]|百分之|[一二两三四五六七八九十\d]+分之|半数|\d\s*倍|[一二两三四五六七八九十]倍")
-# ... but a sum of money only in a sentence about money: "护理型床位占比达到40%" is no subsidy.
-_MONEY = re.compile(r"金|费|工资|收入|补贴|补助|津贴|标准|资助")
+# The unit asked, wherever it is: "补助对象有多少人" asks people, not money. "几个人" asks
+# people (个 is only the measure word before 人).
+_UNIT_ASKED = re.compile(rf"(?:多少|{_JI})个?(块钱|钱|块|元|人|名|户|家|张|所)|(?:多少|{_JI})(个)")
+# Else a sum of money: "护理费是多少", "给多少建设补助".
+_MONEY_ASKED = re.compile(r"(?:费|价|资|金|补贴|补助|津贴)\w{0,3}多少|多少[^\d人名户家张所个种项]{0,4}"
+                          r"(?:补贴|补助|津贴|资金|经费)")
+# A share or a multiple states a number of people or a sum too: "过半数通过", "三分之一以上",
+# "增发10%", "当地职工月平均工资的50%", "一倍以上三倍以下" (not a number of households or homes).
+_PROPORTION = re.compile(rf"\d\s*[%％]|百分之|[{_NUMERAL}\d]+分之|半数|\d\s*倍|[{_NUMERAL}]倍")
+SHARE_UNITS = ("人", "名", "元", "钱", "块", "块钱")
 MONEY_UNITS = ("元", "钱", "块", "块钱")
-# Characters before the share where the sum is named: an enumeration's lead-in names it
-# ("增发一次性退役金：…(二)荣获二等功的，增发10%").
-MONEY_WINDOW = 60
+# ... a sum only when the sum is named just before the share in the same sentence ("护理型床位
+# 占比达到40%" is no subsidy); an enumeration's lead-in names it ("增发一次性退役金：…(二)荣获
+# 二等功的，增发10%"), so the window runs over line breaks but not past a full stop.
+_MONEY = re.compile(r"金|费|工资|收入|补贴|补助|津贴|资助")
+MONEY_WINDOW = 60  # characters
 # A question that two passages answer together (national vs county) is covered by both, but
 # two half-matching passages are weaker evidence than one whole match.
 COMBINED_DISCOUNT = 0.9
@@ -50,8 +54,9 @@ FEATURES = ("coverage", "quote_coverage", "dense_best", "sentence_best", "agree"
             "missing_place", "missing_year", "missing_quantity", "slot_missing", "number_met",
             "asked_prior")
 _ASKS_NUMBER = re.compile(rf"多少|{_JI}(?!乎)|百分之|比例|占比|多大|多高|多长")
-_STATED_NUMBER = re.compile(r"\d|[一二两三四五六七八九十百千万]+(?:个|年|月|日|天|倍|人|元|张|%|周岁|岁"
-                            r"|户|名|项|次|家|所|分之)|半数")
+_MEASURE = "项支类种档次条批处座件位级个家所名户人张间栋辆台套"  # a closed class of the grammar
+_STATED_NUMBER = re.compile(rf"\d|(?<![第同])[{_NUMERAL}]+(?:[年月日天倍元%{_MEASURE}](?!性)|周岁|岁"
+                            r"|分之)|半数")
 
 
 @dataclass(frozen=True)
@@ -94,38 +99,51 @@ def missing_year(years: tuple[str, ...], text: str) -> str:
 
 # "几项指标", "分几档", "多少个乡镇": a count asked with its measure word. A sentence stating a
 # number with that word ("9项", "三档") answers it; any other number (a year, another count) may
-# not. (Not 年: "多少年" asks a period, and "2025年" is a date.) The measure words are a closed
-# class of the grammar, like the question words of the patterns here.
-_COUNT_ASKED = re.compile(rf"(?:多少|{_JI})\s*([项支类种档次条批处座件位级个家所名户人张间栋辆台套])")
+# not. (Not 年: "多少年" asks a period, and "2025年" is a date; not 第一级, an ordinal, nor
+# 一次性.)
+_COUNT_ASKED = re.compile(rf"(?:多少|{_JI})\s*([{_MEASURE}])")
 
 
 def counted(question: str, sentence: str) -> bool:
     """Whether `sentence` states a count in the measure word `question` asks for."""
     asked = _COUNT_ASKED.search(question)
     return bool(asked) and re.search(
-        rf"(?:\d+|[一二两三四五六七八九十百千万]+)\s*{asked.group(1)}(?!性)", sentence) is not None
+        rf"(?<![第同])(?:\d+|[{_NUMERAL}]+)\s*{asked.group(1)}(?!性)", sentence) is not None
+
+
+def asks_quantity(question: str) -> bool:
+    """"多少钱", "几个人", "护理费是多少": a number of units or a sum is asked."""
+    return bool(_UNIT_ASKED.search(question) or _MONEY_ASKED.search(question))
 
 
 def missing_quantity(question: str, quotes: list[str]) -> str:
     """What a "多少钱/多少户" question asks for, when no quoted sentence states it."""
-    asked = _QUANTITY.search(question)
-    if not asked:
-        count = _COUNT_ASKED.search(question)  # "分为几级", "有几项": the count in its measure word
-        if not count or any(counted(question, q) for q in quotes):
-            return ""
-        return f"数目（{count.group(1)}）"
-    unit = next((g for g in asked.groups() if g), "元")
+    asked = _UNIT_ASKED.search(question)
+    if not asked and not _MONEY_ASKED.search(question):
+        return missing_count(question, quotes)
+    unit = next((g for g in asked.groups() if g), "元") if asked else "元"
     units = QUANTITY_UNITS.get(unit, unit)
-    stated = re.compile(rf"(?:\d[\d.,，万亿千百]*|[一二两三四五六七八九十百千万]+)\s*(?:{units})"
-                        rf"|单位：[^；]*(?:{units})")
+    stated = re.compile(rf"(?:\d[\d.,，万亿千百]*|[{_NUMERAL}]+)\s*(?:{units})|单位：[^；]*(?:{units})")
+    held = any(stated.search(q) or unit in SHARE_UNITS and states_share(q, unit in MONEY_UNITS)
+               for q in quotes)
+    return "" if held else f"数额（{'元' if unit in MONEY_UNITS else unit}）"
 
-    def share(text: str) -> bool:  # a share; of a sum of money named just before it, if money
-        return any(unit not in MONEY_UNITS
-                   or _MONEY.search(text[max(0, m.start() - MONEY_WINDOW):m.start()])
-                   for m in _PROPORTION.finditer(text))
 
-    held = any(stated.search(q) or share(q) for q in quotes)
-    return "" if held else f"数额（{unit}）"
+def missing_count(question: str, quotes: list[str]) -> str:
+    """"分为几级", "有几项": the count asked in its measure word, when no quote states it."""
+    count = _COUNT_ASKED.search(question)
+    if not count or any(counted(question, q) for q in quotes):
+        return ""
+    return f"数目（{count.group(1)}）"
+
+
+def states_share(text: str, money: bool) -> bool:
+    """A share or multiple in `text`; of a sum of money named just before it, if `money`."""
+    for share in _PROPORTION.finditer(text):
+        before = text[max(0, share.start() - MONEY_WINDOW):share.start()].rsplit("。", 1)[-1]
+        if not money or _MONEY.search(before):
+            return True
+    return False
 
 
 def number_met(question: str, quotes: list[str]) -> float:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .judge import _ASKS_NUMBER, _COUNT_ASKED, _QUANTITY, about, counted, missing_quantity
+from .judge import _ASKS_NUMBER, _COUNT_ASKED, about, asks_quantity, counted, missing_quantity
 from .question import Part
 from .schema import Hit
 
@@ -136,7 +136,7 @@ def answer_type_bonus(part: Part, sentence: str) -> float:
 
     if counted(part.asking, sentence):
         return COUNT_BONUS
-    if _QUANTITY.search(part.asking) and not missing_quantity(part.asking, [sentence]):
+    if asks_quantity(part.asking) and not missing_quantity(part.asking, [sentence]):
         return 1.6
     held = [SLOT_BONUS.get(slot, OTHER_SLOT_BONUS) for slot, _, evidence in slots()
             if slot in part.slots and evidence.search(sentence)]

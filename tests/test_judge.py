@@ -45,6 +45,11 @@ def test_the_slot_a_question_asks(question, slots):
     ("居委会由几个人组成？", ["居民委员会由主任、副主任和委员组成。"], "数额（人）"),
     ("一个居委会管几个小区？", ["居民委员会根据居民居住状况设立。"], "数额（个）"),
     ("应急响应分为几级？", ["(五)自然灾害救助应急响应的等级和相应措施。"], "数目（级）"),
+    ("应急响应分为几级？", ["启动第一级响应。"], "数目（级）"),  # an ordinal is no count
+    ("补助对象有多少人？", ["补助对象共1200人。"], ""),  # people asked, not money
+    ("民政有多少种补贴？", ["共有三种补贴。"], ""),
+    ("退役金能多发多少？", ["按照国家标准，护理型床位占比达到40%。"], "数额（元）"),
+    ("全省有多少家养老机构？", ["护理型床位占比达到55%。"], "数额（家）"),  # a share is no count of homes
     ("规划设置了几项主要指标？", ["《规划》共设置9项主要指标。"], ""),
 ])
 def test_a_quantity_asked_must_be_stated(question, quotes, missing):
@@ -57,6 +62,8 @@ def test_a_quantity_asked_must_be_stated(question, quotes, missing):
     ("罢免要多少人同意？", ["须经投票的村民过半数通过。"], 1.0),
     ("收养登记要几天？", ["收养登记机关应当进行审查。"], -1.0),
     ("低保怎么申请？", ["向乡镇人民政府提出。"], 0.0),
+    ("一年能申请几次临时救助？", ["给予一次性临时救助。"], -1.0),  # 一次性 is no number
+    ("风险分为几档？", ["分为高、中、低三档。"], 1.0),
 ])
 def test_a_number_asked_and_a_number_stated(question, quotes, met):
     assert number_met(question, quotes) == met
