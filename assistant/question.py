@@ -144,7 +144,9 @@ def elliptical(clause: str) -> bool:
                    for word, flag in tagged(clause))
 
 
-_AND = re.compile(r"和|与|跟|同|及|、")
+_AND = re.compile(r"以及|和|与|跟|同|及|、")
+_EACH_OF_TWO = re.compile(r"分别|各自")  # not 各 alone: 各级, 各地
+SUBJECT_CHARS = 12  # a thing named, not a clause ("我和老伴都退休了，各自…")
 _EACH = re.compile(r"分别|各自|各")
 
 
@@ -164,18 +166,29 @@ def compared_parts(question: str, known: frozenset[str] = frozenset()) -> list[s
             first, second = subjects[:conjunction.start()], subjects[conjunction.end():]
             if _opens_with_place(first, known) and _opens_with_place(second, known):
                 return [f"{first}{asked}", f"{second}{asked}"]
+    return each_of_two(question)
+
+
+def each_of_two(question: str) -> list[str]:
+    """"居委会和村委会分别由几个人组成" asks the same of two things: a part for each; "城市和农村的
+    低保标准分别是多少" shares what follows 的. One part when the first may only qualify the
+    second ("一级和二级残疾分别…") or either is a clause."""
     each = _EACH_OF_TWO.search(question)
-    if each:  # "居委会和村委会分别由几个人组成": two things, the same asked of each
-        subjects, asked = question[:each.start()], question[each.end():]
-        pair = [s.strip() for s in _AND.split(subjects)]
-        if len(pair) == 2 and all(2 <= len(_CJK.findall(s)) <= SUBJECT_CHARS and len(s) == len(
-                re.sub(r"[，,。；;]", "", s)) for s in pair):
-            return [f"{pair[0]}{asked}", f"{pair[1]}{asked}"]
-    return [question]
-
-
-_EACH_OF_TWO = re.compile(r"分别|各自")  # not 各 alone: 各级, 各地
-SUBJECT_CHARS = 10  # a thing named, not a clause ("我和老伴都退休了，各自…")
+    if not each:
+        return [question]
+    pair = [s.strip() for s in _AND.split(question[:each.start()])]
+    asked = question[each.end():]
+    if len(pair) != 2 or any(re.search(r"[，,。；;]", s) for s in pair):
+        return [question]
+    first, second = pair
+    second_thing, of, shared = second.partition("的")
+    if of:
+        first, second = f"{first}的{shared}", f"{second_thing}的{shared}"
+    elif len(first) + 1 < len(second):
+        return [question]
+    if not all(2 <= len(_CJK.findall(s)) <= SUBJECT_CHARS for s in (first, second)):
+        return [question]
+    return [f"{first}{asked}", f"{second}{asked}"]
 
 
 def _opens_with_place(words: str, known: frozenset[str]) -> bool:
@@ -194,7 +207,6 @@ def _is_place(words: str, known: frozenset[str]) -> bool:
         named_places(words, known) == (words,) or asked_levels(words) and len(words) <= 3)
 
 
-@lru_cache(maxsize=1)
 @lru_cache(maxsize=1)
 def synonyms() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(everyday phrase, policy terms) from data/synonyms.tsv, longest phrase first."""

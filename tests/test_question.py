@@ -35,6 +35,9 @@ def test_a_question_is_understood_once_into_parts():
     ("结婚登记和离婚登记分别要带什么材料", ["结婚登记要带什么材料", "离婚登记要带什么材料"]),
     ("我和老伴都退休了，各自能领多少", ["我和老伴都退休了，各自能领多少"]),
     ("各级民政部门和财政部门的职责", ["各级民政部门和财政部门的职责"]),
+    ("城市和农村的低保标准分别是多少", ["城市的低保标准是多少", "农村的低保标准是多少"]),
+    ("低保以及特困分别怎么申请", ["低保怎么申请", "特困怎么申请"]),
+    ("一级和二级残疾分别补贴多少", ["一级和二级残疾分别补贴多少"]),
 ])
 def test_a_question_about_two_places_is_asked_of_each(question, parts):
     from assistant.question import compared_parts
