@@ -171,7 +171,8 @@ def render_actions(answer: dict, question: str) -> str:
 def render_related(passage: dict) -> str:
     """A passage on the topic under a refusal: where it is, opening to its text (nothing
     highlighted: it does not answer)."""
-    facts = f'<span class="facts">（{text_html(_facts(passage))}）</span>' if _facts(passage) else ""
+    facts = _facts(passage)
+    facts = f'<span class="facts">（{text_html(facts)}）</span>' if facts else ""
     where = text_html(source_and_section(passage))
     return (f'<li><details class="related-passage"><summary>{where}'
             f'{facts}</summary><div class="passage">'
