@@ -117,7 +117,7 @@ def test_the_wording_prior_is_the_fitted_tfidf_and_logistic_regression():
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
-    from train_judge import fit_prior, prior_left_out
+    from train_judge import fit_prior
 
     from assistant.judge import asked_prior, char_ngrams
 
@@ -126,15 +126,8 @@ def test_the_wording_prior_is_the_fitted_tfidf_and_logistic_regression():
              "今年高龄津贴每月发多少钱", "民政局办公地址在哪", "明年低保标准涨多少钱",
              "养老院的电话多少"]
     labels = [1, 1, 1, 1, 1, 0, 0, 0, 0, 0]
-    prior = fit_prior(texts, labels)
-    corpora = ["甲", "乙", "丙", "甲", "乙", "丙", "甲", "乙", "丙", "甲"]
-    left_out = prior_left_out(texts + texts, labels + labels, corpora + ["丁"] * 10, {"甲", "乙", "丙"})
-    assert all(0 < p < 1 for p in left_out[:10]) and all(np.isnan(left_out[10:]))  # 丁 not among
-    others = [i for i in range(10) if corpora[i] != "甲"]  # 甲's prior is fitted on 乙 and 丙 only
-    alone = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2, max_features=1500)
-    fitted = LogisticRegression(C=1.0, max_iter=2000).fit(
-        alone.fit_transform([texts[i] for i in others]), np.asarray(labels)[others])
-    assert left_out[0] == pytest.approx(fitted.predict_proba(alone.transform([texts[0]]))[0, 1])
+    prior, held_out = fit_prior(texts, labels, [str(i) for i in range(len(texts))])
+    assert len(held_out) == len(texts)
     vectorizer = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2, max_features=1500)
     matrix = vectorizer.fit_transform(texts)
     model = LogisticRegression(C=1.0, max_iter=2000).fit(matrix, np.asarray(labels))
