@@ -223,8 +223,9 @@ def char_ngrams(text: str) -> list[str]:
 def wording(part: Part, known: frozenset[str] = frozenset()) -> str:
     """The question as the wording prior reads it: the places it names masked (also a place of
     the corpus, `known`, in its short form: 岳麓 of 岳麓区), so that the prior learns how people
-    ask, not which places the training corpora were about."""
-    text = part.text
+    ask, not which places the training corpora were about; a greeting dropped ("请问……": how
+    politely one asks says nothing of whether the documents answer)."""
+    text = _GREETING.sub("", part.text)
     named = {n for k in known for n in (k, short(k)) if len(n) >= 2 and n in text}
     for place in sorted(set(part.places) | set(place_words(text)) | named, key=len, reverse=True):
         text = text.replace(place, PLACE_MASK)
@@ -232,6 +233,8 @@ def wording(part: Part, known: frozenset[str] = frozenset()) -> str:
 
 
 PLACE_MASK = "某地"
+_GREETING = re.compile(r"^(?:(?:您好|你好)[，,！!\s]*)?(?:请问一下|请问|麻烦问一下|想问一下|问一下|想咨询一下|咨询一下)"
+                       r"[，,：:\s]*")
 
 
 def asked_prior(text: str, fitted: dict | None = None) -> float:
@@ -288,7 +291,7 @@ def refusal_reason(values: dict, date_span: str = "") -> str:
                 else "现有文件不含当前的标准")
     if values["_quantity"]:
         return f"文件中没有给出具体的{values['_quantity']}"
-    missing = values["_slots"] or values.get("_asked") or []
+    missing = values["_slots"]  # not the slot asked when the quote holds its kind of answer
     about_topic = f"文件里有关于“{values['_topic']}”的内容，但" if values.get("_topic") else "相关文件"
     if missing:
         return f"{about_topic}没有写明{slot_names().get(missing[0], '这一点')}"

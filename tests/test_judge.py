@@ -81,7 +81,9 @@ def test_a_year_asked_must_be_in_the_quote(question, text, missing):
 
 
 @pytest.mark.parametrize("values, reason", [
-    ({"_slots": [], "_asked": ["procedure"], "_topic": "低保"}, "文件里有关于“低保”的内容，但没有写明办理流程"),
+    ({"_slots": ["procedure"], "_asked": ["procedure"], "_topic": "低保"}, "文件里有关于“低保”的内容，但没有写明办理流程"),
+    # the quote names 收费 (婚姻登记收费全面取消): not "没有写明收费规定"
+    ({"_slots": [], "_asked": ["fee"], "_topic": "结婚登记"}, "文件里有关于“结婚登记”的内容，但没有直接回答这个问题"),
     ({"_slots": ["fee"], "_asked": ["fee"], "_topic": "结婚登记"}, "文件里有关于“结婚登记”的内容，但没有写明收费规定"),
     ({"_slots": ["location"], "_asked": ["location"], "_topic": "殡仪馆"}, "文件里有关于“殡仪馆”的内容，但没有写明具体位置"),
     ({"_slots": [], "_asked": [], "_topic": "殡葬"}, "文件里有关于“殡葬”的内容，但没有直接回答这个问题"),
@@ -142,6 +144,8 @@ def test_the_wording_prior_is_the_fitted_tfidf_and_logistic_regression():
     ("金牛区民政局的电话是多少", "某地民政局的电话是多少"),
     ("在威海有难处了打哪个热线找政府", "在某地有难处了打哪个热线找政府"),
     ("农村老人在城乡有啥补贴", "农村老人在城乡有啥补贴"),
+    ("请问低保怎么申请？", "低保怎么申请？"),
+    ("您好，想咨询一下，低保怎么申请", "低保怎么申请"),
 ])
 def test_the_wording_prior_reads_the_question_with_its_places_masked(question, read):
     from assistant.judge import wording
