@@ -75,9 +75,13 @@ def understand(asked: str, history: list[str] | tuple[str, ...] = (),
     resolved = resolve_followup(text, earlier)
     if resolved != text and asked_slots(text):  # asks something of its own about that topic
         return Question(asked, text, (part(resolved, vocabulary, text),))
-    parts = [p for asked_part in question_parts(text, earlier)
+    parts = [(p, own) for asked_part, own in question_parts(text, earlier)
              for p in compared_parts(asked_part, vocabulary.places)]
-    return Question(asked, text, tuple(part(p, vocabulary) for p in parts))
+    # a later question of the message that keeps the one before it ("要带什么证件？在哪儿办？")
+    # asks what its own words ask, about that topic
+    return Question(asked, text, tuple(
+        part(p, vocabulary, own if own != p and own in p and asked_slots(own) else "")
+        for p, own in parts))
 
 
 def part(text: str, vocabulary: Vocabulary = Vocabulary(), asking: str = "") -> Part:
@@ -109,16 +113,17 @@ def resolve_followup(question: str, history: list[str]) -> str:
     return f"{history[-1].rstrip('？?。! ')}，{question}"
 
 
-def question_parts(asked: str, history: list[str]) -> list[str]:
-    """What is asked, part by part: a follow-up resolved against the history, or the separate
-    questions of one message."""
+def question_parts(asked: str, history: list[str]) -> list[tuple[str, str]]:
+    """What is asked, part by part, each with its own words: a follow-up resolved against the
+    history, or the separate questions of one message."""
     resolved = resolve_followup(asked, history)
-    parts = [resolved] if resolved != asked else split_questions(asked)
-    return list(dict.fromkeys(parts))  # the same question typed twice is asked once
+    parts = [(resolved, asked)] if resolved != asked else split_questions(asked)
+    return list(dict(parts).items())  # the same question typed twice is asked once
 
 
-def split_questions(question: str) -> list[str]:
-    """The separate questions in one message; a short follow-up part keeps the one before it.
+def split_questions(question: str) -> list[tuple[str, str]]:
+    """The separate questions in one message, each with its own words; a short follow-up part
+    keeps the one before it.
 
     "…有多少张，其中护理型床位占比是多少" is two questions too: clauses that each ask."""
     parts = []
@@ -130,9 +135,10 @@ def split_questions(question: str) -> list[str]:
             parts.append(sentence)
     parts = [p.strip() for p in parts if len(_CJK.findall(p)) >= 4]
     if len(parts) < 2:
-        return [question]
-    return [parts[0]] + [f"{parts[n - 1].rstrip('？?')}，{p}" if elliptical(p) else
-                         resolve_followup(p, parts[:n]) for n, p in enumerate(parts) if n]
+        return [(question, question)]
+    return [(parts[0], parts[0])] + [
+        (f"{parts[n - 1].rstrip('？?')}，{p}" if elliptical(p) else resolve_followup(p, parts[:n]), p)
+        for n, p in enumerate(parts) if n]
 
 
 def elliptical(clause: str) -> bool:

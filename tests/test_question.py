@@ -110,6 +110,9 @@ def test_a_follow_up_asks_its_own_slot_about_the_earlier_topic(history, question
     (resolved,) = understand(question, [history]).parts
     assert resolved.slots == slots
     assert history.rstrip("？") in resolved.text
+    # the same two questions in one message: the second asks its own slot too
+    second = understand(f"{history}{question}").parts[-1]
+    assert second.slots == slots and history.rstrip("？") in second.text
 
 
 @pytest.mark.parametrize("question, terms", [
