@@ -175,8 +175,7 @@ def render_related(passage: dict) -> str:
     facts = f'<span class="facts">（{text_html(facts)}）</span>' if facts else ""
     where = text_html(source_and_section(passage))
     return (f'<li><details class="related-passage"><summary>{where}'
-            f'{facts}</summary><div class="passage">'
-            f'{text_html(passage.get("text", "")).replace(chr(10), "<br>")}</div>'
+            f'{facts}</summary><div class="passage">{highlight(passage.get("text", ""), "")}</div>'
             "</details></li>")
 
 

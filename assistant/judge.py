@@ -34,8 +34,8 @@ _MONEY_ASKED = re.compile(r"(?:费|价|资|金|补贴|补助|津贴)\w{0,3}多�
 # A share or a multiple states a number of people or a sum too: "过半数通过", "三分之一以上",
 # "增发10%", "当地职工月平均工资的50%", "一倍以上三倍以下" (not a number of households or homes).
 _PROPORTION = re.compile(rf"\d\s*[%％]|百分之|[{_NUMERAL}\d]+分之|半数|\d\s*倍|[{_NUMERAL}]倍")
-SHARE_UNITS = ("人", "名", "元", "钱", "块", "块钱")
 MONEY_UNITS = ("元", "钱", "块", "块钱")
+SHARE_UNITS = ("人", "名") + MONEY_UNITS
 # ... a sum only when the sum is named just before the share in the same sentence ("护理型床位
 # 占比达到40%" is no subsidy); an enumeration's lead-in names it ("增发一次性退役金：…(二)荣获
 # 二等功的，增发10%"), so the window runs over line breaks but not past a full stop.

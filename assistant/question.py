@@ -75,7 +75,10 @@ def understand(asked: str, history: list[str] | tuple[str, ...] = (),
     resolved = resolve_followup(text, earlier)
     if resolved != text and asked_slots(text):  # asks something of its own about that topic
         return Question(asked, text, (part(resolved, vocabulary, text),))
-    parts = [(p, own) for asked_part, own in question_parts(text, earlier)
+    # a follow-up resolved against the history, or the separate questions of one message, each
+    # with its own words; the same question typed twice is asked once
+    asked_parts = dict([(resolved, text)] if resolved != text else split_questions(text))
+    parts = [(p, own) for asked_part, own in asked_parts.items()
              for p in compared_parts(asked_part, vocabulary.places)]
     # a later question of the message that keeps the one before it ("要带什么证件？在哪儿办？")
     # asks what its own words ask, about that topic
@@ -111,14 +114,6 @@ def resolve_followup(question: str, history: list[str]) -> str:
     if not history or len(question) > 16 or not _FOLLOWUP.search(question):
         return question
     return f"{history[-1].rstrip('？?。! ')}，{question}"
-
-
-def question_parts(asked: str, history: list[str]) -> list[tuple[str, str]]:
-    """What is asked, part by part, each with its own words: a follow-up resolved against the
-    history, or the separate questions of one message."""
-    resolved = resolve_followup(asked, history)
-    parts = [(resolved, asked)] if resolved != asked else split_questions(asked)
-    return list(dict(parts).items())  # the same question typed twice is asked once
 
 
 def split_questions(question: str) -> list[tuple[str, str]]:
