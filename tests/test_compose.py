@@ -23,14 +23,24 @@ def test_the_first_line_answers_in_a_sentence_that_says_something_new(question, 
     ("子女能要求老人干重活吗", "赡养人不得要求老年人承担力不能及的劳动。", "不可以，文件明确禁止。"),
     ("社会救助资金可以被挪作他用吗？", "社会救助资金实行专项管理，任何单位或者个人不得挤占挪用。", "不可以，文件明确禁止。"),
     ("单位领导硬派我们去当志愿者，这样合规吗", "任何组织和个人不得强行指派志愿者、志愿服务组织提供服务。", "不合规，文件明确禁止。"),
-    # allowed under a condition: the quote says so, no verdict
-    ("我们兄弟几个商量轮流养老，老人不同意也能签协议吗", "经老年人同意，赡养人之间可以就履行赡养义务签订协议。", ""),
+    # permitted: "可以", and under a condition the first line says so
+    ("县级以上地方人民政府能否向社会力量购买社会救助服务？",
+     "第五十四条 县级以上地方人民政府可以将社会救助中的具体服务事项通过委托、承包、采购等方式，向社会力量购买服务。",
+     "可以。"),
+    ("老人打官司交不起诉讼费，能免吗", "老年人因其合法权益受侵害提起诉讼交纳诉讼费确有困难的，可以缓交、减交或者免交。",
+     "符合文件所说情形的，可以。"),
+    ("我们兄弟几个商量轮流养老，老人不同意也能签协议吗", "经老年人同意，赡养人之间可以就履行赡养义务签订协议。",
+     "符合文件所说情形的，可以。"),
+    # a permission on another matter is no answer
+    ("低保户能不能出国旅游、买小汽车", "最低生活保障家庭可以申请临时救助。", ""),
+    # "要不要", "必须" ask whether one must: a permission does not answer
+    ("收养登记机关是否必须调查核实子女情况声明？", "对收养人出具的子女情况声明，登记机关可以进行调查核实。", ""),
     # a prohibition on another topic is no verdict on this one
     ("低保户能养宠物吗", "任何单位或者个人不得挤占挪用社会救助资金。", ""),
     # not a yes-no question
     ("志愿服务组织不得做什么", "不得向志愿服务对象收取或者变相收取报酬。", ""),
 ])
-def test_a_yes_no_question_on_what_is_forbidden_is_answered_no(question, quote, said):
+def test_a_yes_no_question_is_answered_yes_or_no_first(question, quote, said):
     from assistant.compose import verdict
     from assistant.question import part
 
