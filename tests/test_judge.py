@@ -17,6 +17,8 @@ from assistant.question import asked_slots
     ("特困人员是指什么人", ("conditions", "definition")),
     ("养老机构护理型床位占比目标", ()),
     ("结婚登记要花钱吗", ("fee",)),
+    ("办离婚证收钱不", ("fee",)),
+    ("区里会不会花钱请第三方机构来照顾孩子？", ()),  # the government spends: no fee asked
     ("民乐县民政局的电话是多少", ("contact",)),
     ("孤儿的保障标准和认定条件", ("amount", "conditions")),
     ("我妈瘫在床上好几年了，能领什么补贴", ()),  # 好几年 tells, it does not ask
