@@ -83,13 +83,16 @@ def understand(asked: str, history: list[str] | tuple[str, ...] = (),
     # a later question of the message that keeps the one before it ("要带什么证件？在哪儿办？")
     # asks what its own words ask, about that topic
     return Question(asked, text, tuple(
-        part(p, vocabulary, own if own != p and own in p and asked_slots(own) else "")
+        part(p, vocabulary, own if own != p and own in p and asked_slots(own) else "",
+             own=own if own != p and own in p else "")
         for p, own in parts))
 
 
-def part(text: str, vocabulary: Vocabulary = Vocabulary(), asking: str = "") -> Part:
+def part(text: str, vocabulary: Vocabulary = Vocabulary(), asking: str = "", *,
+         own: str = "") -> Part:
     """One part understood; also how the langchain retriever reads a bare query. `asking`: the
-    words that ask, where they are not all of `text` (see Part.asking)."""
+    words that ask, where they are not all of `text` (see Part.asking); `own`: the part's own
+    words, where it keeps the question before it."""
     asking = asking or text
     search, added = expand(text)
     terms = content_terms(text)
@@ -97,9 +100,16 @@ def part(text: str, vocabulary: Vocabulary = Vocabulary(), asking: str = "") -> 
         text=text, search=search, added=added, tokens=tuple(tokenize(search)), terms=terms,
         alternatives=tuple(alternatives(t) for t in terms), search_terms=content_terms(search),
         places=named_places(text, vocabulary.places), levels=asked_levels(text),
-        documents=named_documents(text, vocabulary.titles), years=tuple(_YEAR.findall(text)),
+        documents=named_documents(text, vocabulary.titles), years=asked_years(text, own),
         numbers=tuple(n for n in _NUMBER.findall(text) if len(n) >= 2 or "." in n),
         slots=asked_slots(asking), asking=asking)
+
+
+def asked_years(text: str, own: str = "") -> tuple[str, ...]:
+    """The years a part asks about: those its own words name ("…2020年是多少，2025年要达到多少"
+    asks 2025 in its second part), else those of the question it keeps ("2020年城市低保标准是
+    多少？农村的呢？" asks 2020 twice)."""
+    return tuple(_YEAR.findall(own)) or tuple(_YEAR.findall(text))
 
 
 def sanitize(question: str) -> str:

@@ -59,6 +59,16 @@ def test_a_clause_that_names_nothing_of_its_own_asks_about_the_one_before(questi
     assert [p.text for p in understand(question).parts] == parts
 
 
+@pytest.mark.parametrize("question, years", [
+    ("民乐县社会组织党组织覆盖率2020年是多少，2025年要达到多少", [("2020",), ("2025",)]),
+    ("2020年城市低保标准是多少？农村的呢？", [("2020",), ("2020",)]),
+])
+def test_a_part_asks_the_years_it_names_else_those_it_keeps(question, years):
+    from assistant.question import understand
+
+    assert [p.years for p in understand(question).parts] == years
+
+
 @pytest.mark.parametrize("slot, sentence, held", [
     ("materials", "办理结婚登记的内地居民应当出具本人的户口簿、身份证。", True),
     ("materials", "收养人应当向收养登记机关提交收养申请书和下列证件、证明材料。", True),
@@ -75,6 +85,13 @@ def test_a_clause_that_names_nothing_of_its_own_asks_about_the_one_before(questi
     ("contact", "公开举报投诉电话、电子邮箱、网络平台等联系方式。", False),
     # an office named in passing is no place to go
     ("where", "配合相关部门加大对不依法履行监护权的父母的处置力度。", False),
+    # a procedure is answered by a step; a plan that names a procedure does not describe it
+    ("procedure", "由共同生活的家庭成员向户籍所在地的乡镇人民政府、街道办事处提出书面申请。", True),
+    ("procedure", "乡镇人民政府、街道办事处应当自受理申请之日起10个工作日内审核。", True),
+    ("procedure", "审核后予以公示。", True),
+    ("procedure", "持收养登记证到户口登记机关办理。", True),
+    ("procedure", "完善低保制度,制定低保审核确认办法,规范低保对象认定程序,提高科学性和精准度。", False),
+    ("procedure", "有条件的地区积极推行持有居住证人员在居住地申请低保。", False),
 ])
 def test_what_a_quote_must_hold_to_answer_the_slot_asked(slot, sentence, held):
     from assistant.question import slots
