@@ -22,7 +22,9 @@ from assistant.question import asked_slots
     ("民乐县民政局的电话是多少", ("contact",)),
     ("孤儿的保障标准和认定条件", ("amount", "conditions")),
     ("我妈瘫在床上好几年了，能领什么补贴", ()),  # 好几年 tells, it does not ask
-    ("县里新建的殡仪馆建在哪个位置", ("location",)),  # a place on the map, not an office
+    ("县里新建的殡仪馆建在哪个位置", ("location",)),
+    ("我有没有资格申请低保", ("conditions",)),
+    ("全县有多少人拿到了社工职业资格证", ()),  # a certificate named, no eligibility asked  # a place on the map, not an office
     ("那些日间照料中心都在哪些社区", ("location",)),
 ])
 def test_the_slot_a_question_asks(question, slots):
