@@ -20,6 +20,9 @@ from assistant.question import asked_slots
     ("办离婚证收钱不", ("fee",)),
     ("区里会不会花钱请第三方机构来照顾孩子？", ()),  # the government spends: no fee asked
     ("民乐县民政局的电话是多少", ("contact",)),
+    ("救助站的电话？", ("contact",)),
+    ("子女一年到头不来看、电话也不打，算尽到赡养义务了吗", ()),  # a call not made, no number asked
+    ("养老院乱收钱，归哪个部门管", ("where",)),  # who to complain to, not what it costs
     ("孤儿的保障标准和认定条件", ("amount", "conditions")),
     ("我妈瘫在床上好几年了，能领什么补贴", ()),  # 好几年 tells, it does not ask
     ("县里新建的殡仪馆建在哪个位置", ("location",)),

@@ -80,6 +80,7 @@ def test_a_part_asks_the_years_it_names_else_those_it_keeps(question, years):
     ("where", "办理收养登记的机关是县级人民政府民政部门。", True),
     ("where", "男女双方应当共同到内地居民常住户口所在地的婚姻登记机关办理结婚登记。", True),
     ("where", "县级以上地方各级人民政府民政部门主管本行政区域内的农村五保供养工作。", True),
+    ("where", "委托书应当经过村民委员会或者居民委员会证明或者经过公证。", True),
     ("contact", "救助热线电话：12345。", True),
     # a number or an address is contact; the word for one is not
     ("contact", "公开举报投诉电话、电子邮箱、网络平台等联系方式。", False),
