@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 def labelled_parts(index, question: dict):
     """(signals, label) for each part the question is split into, as `ask` splits it."""
     from assistant.ask import assess
-    from assistant.judge import wording
+    from assistant.prior import wording
     from assistant.question import understand
 
     parts = understand(question["question"], (), index.vocabulary).parts
@@ -99,7 +99,7 @@ PRIOR_NGRAMS = 1500  # the most frequent character n-grams kept (1500, 3000, 600
 
 
 def fit_prior(texts: list[str], labels: list[int], groups: list[str]):
-    """The wording prior (judge.asked_prior): tf-idf of character n-grams + logistic regression.
+    """The wording prior (prior.asked_prior): tf-idf of character n-grams + logistic regression.
     Returns its fitted weights and, for every part, its out-of-fold probability: the judge's
     model is fitted on the prior as it is for questions it has not seen."""
     import numpy as np
@@ -107,7 +107,7 @@ def fit_prior(texts: list[str], labels: list[int], groups: list[str]):
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
-    from assistant.judge import NGRAMS, char_ngrams
+    from assistant.prior import NGRAMS, char_ngrams
 
     def fitted_on(rows):
         vectorizer = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from assistant.judge import (FEATURES, decide, missing_quantity, missing_year, model, number_met,
-                             probability)
+from assistant.judge import (FEATURES, decide, last_clause, missing_quantity, missing_year, model,
+                             number_met, probability)
 from assistant.question import asked_slots
 
 
@@ -117,7 +117,7 @@ def test_the_fitted_model_is_complete_and_decides_by_its_threshold():
 
 
 def test_the_wording_prior_is_the_fitted_tfidf_and_logistic_regression():
-    """judge.asked_prior reproduces, without scikit-learn, what `make train` fitted with it."""
+    """prior.asked_prior reproduces, without scikit-learn, what `make train` fitted with it."""
     import sys
     from pathlib import Path
 
@@ -128,7 +128,7 @@ def test_the_wording_prior_is_the_fitted_tfidf_and_logistic_regression():
     from sklearn.linear_model import LogisticRegression
     from train_judge import fit_prior
 
-    from assistant.judge import asked_prior, char_ngrams
+    from assistant.prior import asked_prior, char_ngrams
 
     texts = ["特困人员的认定条件是什么", "低保审批要多少个工作日", "收养登记要带哪些材料",
              "志愿者是指什么人", "哄抢救灾物资会被怎么处罚", "我们市民政局的电话是多少",
@@ -155,14 +155,14 @@ def test_the_wording_prior_is_the_fitted_tfidf_and_logistic_regression():
     ("您好，想咨询一下，低保怎么申请", "低保怎么申请"),
 ])
 def test_the_wording_prior_reads_the_question_with_its_places_masked(question, read):
-    from assistant.judge import wording
+    from assistant.prior import wording
     from assistant.question import understand
 
     assert wording(understand(question).parts[0]) == read
 
 
 def test_a_place_of_the_corpus_is_masked_in_its_short_form_too():
-    from assistant.judge import wording
+    from assistant.prior import wording
     from assistant.question import Vocabulary, understand
 
     asked = understand("金牛农村低保一年多少钱", (), Vocabulary(places=frozenset({"金牛区"}))).parts[0]
@@ -215,3 +215,12 @@ def test_a_national_rule_answers_for_a_place_unless_a_local_slot_is_asked(questi
     from assistant.question import part
 
     assert place_applies(part(question), [SimpleNamespace(level=level)]) is applies
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("清明回不去老家，能网上祭扫吗？", "能网上祭扫吗"),
+    ("两口子闹离婚，民政那边有没有离婚辅导", "民政那边有没有离婚辅导"),
+    ("低保怎么申请", "低保怎么申请"),
+])
+def test_the_last_clause_asks_what_the_ones_before_tell(question, asks):
+    assert last_clause(question) == asks
