@@ -39,6 +39,14 @@ def assemble(parts: tuple[Part, ...], results: list) -> tuple[str, tuple[Citatio
             lines.append(f"关于“{part.text}”，现有文件中没有找到能直接回答的内容"
                          + (f"（{reason}）。" if reason else "。"))
             continue
+        # a quote an earlier part gave already is pointed to, not given again
+        repeated = [c for c in cited if any(old.hit.chunk.id == c.hit.chunk.id and old.quote == c.quote
+                                            for old in citations)]
+        for c in repeated:
+            text = text.replace(quote_line(c), "")
+        text = re.sub(r"\n{2,}", "\n", text).strip("\n")
+        if repeated and not text:
+            text = f"见上文{''.join(f'[{c.n}]' for c in repeated)}。"
         numbers = {}
         for c in cited:
             same = next((old for old in citations if old.hit.chunk.id == c.hit.chunk.id), None)
@@ -79,7 +87,7 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
             citations[citations.index(existing)] = Citation(existing.n, hit, joiner.join(ordered))
         else:
             citations.append(Citation(len(citations) + 1, hit, quote))
-    lines = [f"根据{_source(c.hit)}：“{c.quote}”[{c.n}]" for c in citations]
+    lines = [quote_line(c) for c in citations]
     first = lead(part, citations[0].quote, idf) if citations else ""
     if first and _bare(citations[0].quote).startswith(_bare(first)):
         first = ""  # the quote opens with the answer already: don't say it twice
@@ -218,6 +226,11 @@ def row_summary(row_sentence: str) -> str:
     unit = next((v for h, v in cells if h == "单位"), "")
     shown = [f"{h} {v}{unit if _BARE_NUMBER.fullmatch(v) else ''}" for h, v in cells if h != "单位"]
     return f"{name}：{'，'.join(shown)}"
+
+
+def quote_line(citation: Citation) -> str:
+    """"根据《…》第X条（国家级，2019-03-02）：“…”[1]": a quote with its source and number."""
+    return f"根据{_source(citation.hit)}：“{citation.quote}”[{citation.n}]"
 
 
 def _source(hit: Hit) -> str:

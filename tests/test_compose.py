@@ -218,3 +218,22 @@ def test_a_short_article_is_quoted_whole(question, article, whole):
     assert (quote == article) == whole
     if not whole:  # the enumeration with its lead-in, not the 款 after it
         assert quote.startswith("第十一条") and "说明理由" in quote and "按月发给" not in quote
+
+
+def test_a_quote_an_earlier_part_gave_is_pointed_to_not_given_again():
+    from assistant.compose import assemble, compose
+    from assistant.question import understand
+    from assistant.schema import Chunk, Hit
+
+    article = ("第八条 居民委员会主任、副主任和委员，由本居住地区全体有选举权的居民选举产生。"
+               "居民委员会每届任期五年，其成员可以连选连任。")
+    hit = Hit(chunk=Chunk(id="c8", doc="law.md", text=article, section=("第八条",)), score=1.0,
+              title="中华人民共和国城市居民委员会组织法", level="国家", date="2018-12-29")
+    parts = understand("居委会一届任期几年？能连任吗？").parts
+    results = [(None, *compose(p, [hit], lambda term: 1.0), [hit]) for p in parts]
+    text, citations = assemble(parts, results)
+    assert len(parts) == 2 and len(citations) == 1
+    quoted = "“居民委员会每届任期五年，其成员可以连选连任。”"
+    assert text.count(quoted) == 1  # quoted once, under the first part
+    second = text.split("\n关于“")[-1]
+    assert second.startswith("居委会一届任期几年，能连任吗”：答：可以。[1]") and quoted not in second
