@@ -36,7 +36,7 @@ def assemble(parts: tuple[Part, ...], results: list) -> tuple[str, tuple[Citatio
     lines, citations = [], []
     for (reason, text, cited, _), part in zip(results, parts):
         if reason is not None:
-            lines.append(f"关于“{part.text}”，现有文件中没有找到能直接回答的内容"
+            lines.append(f"关于“{part.asking}”，现有文件中没有找到能直接回答的内容"
                          + (f"（{reason}）。" if reason else "。"))
             continue
         # a quote an earlier part gave already is pointed to, not given again
@@ -57,7 +57,7 @@ def assemble(parts: tuple[Part, ...], results: list) -> tuple[str, tuple[Citatio
         text = re.sub(r"\[(\d+)\]",
                       lambda m, numbers=numbers: f"[{numbers.get(int(m.group(1)), m.group(1))}]", text)
         # several parts: each line says which part it answers
-        lines.append(f"关于“{part.text.rstrip('？?')}”：{text}" if len(parts) > 1 else text)
+        lines.append(f"关于“{part.asking.rstrip('？?')}”：{text}" if len(parts) > 1 else text)
     asks_now = any(_NOW.search(part.asking) for part in parts)
     return "\n".join(lines + _notes(citations, asks_now=asks_now)), tuple(citations)
 

@@ -83,9 +83,15 @@ def understand(asked: str, history: list[str] | tuple[str, ...] = (),
     # a later question of the message that keeps the one before it ("要带什么证件？在哪儿办？")
     # asks what its own words ask, about that topic
     return Question(asked, text, tuple(
-        part(p, vocabulary, own if own != p and own in p and asked_slots(own) else "",
+        part(p, vocabulary, own if own != p and own in p and asks_anew(own) else "",
              own=own if own != p and own in p else "")
         for p, own in parts))
+
+
+def asks_anew(clause: str) -> bool:
+    """A clause that asks something itself ("能连任吗", "在哪儿办"), not only "…的呢", which
+    asks again what the question before it asked."""
+    return bool(asked_slots(clause) or _ASKS.search(clause.replace("呢", "")))
 
 
 def part(text: str, vocabulary: Vocabulary = Vocabulary(), asking: str = "", *,

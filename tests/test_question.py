@@ -142,3 +142,14 @@ def test_the_terms_a_question_is_about(question, terms):
     from assistant.question import content_terms
 
     assert content_terms(question) == terms
+
+
+@pytest.mark.parametrize("clause, anew", [
+    ("能连任吗", True),  # asks yes or no itself: not the period the question before asked
+    ("在哪儿办", True),
+    ("那农村的呢", False),  # asks again what was asked before
+])
+def test_a_later_clause_that_asks_something_itself_asks_that(clause, anew):
+    from assistant.question import asks_anew
+
+    assert asks_anew(clause) == anew
