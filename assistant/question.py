@@ -18,6 +18,7 @@ MAX_QUESTION = 300
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ASKS = re.compile(r"多少|什么|哪|(?<!好)几(?!乎)|吗|呢|怎么|如何|是否|能不能|有没有|多久|多大")
 _FOLLOWUP = re.compile(r"^(?:那|那么|还有|另外|再问|再说)|[呢吗]？?$")
+_FOLLOWUP_MARK = re.compile(r"^(?:那|那么|还有|另外|再问|再说)|呢[？?]?$")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # Generic tokens that say nothing of the topic: a bare unit, a bare level, a digit, a count of
@@ -72,7 +73,9 @@ def understand(asked: str, history: list[str] | tuple[str, ...] = (),
     if not _CJK.search(text):
         return Question(asked, text, (), "not_chinese")
     earlier = [sanitize(str(h)) for h in history]
-    resolved = resolve_followup(text, earlier)
+    # a turn of a conversation follows up the one before only when it says so (那…, …呢) or names
+    # nothing of its own: "结婚登记要花钱吗" after a question on beds is a new question
+    resolved = resolve_followup(text, earlier) if follows_up(text) else text
     if resolved != text and asked_slots(text):  # asks something of its own about that topic
         return Question(asked, text, (part(resolved, vocabulary, text),))
     # a follow-up resolved against the history, or the separate questions of one message, each
@@ -123,6 +126,12 @@ def sanitize(question: str) -> str:
     question = question.encode("utf-8", "replace").decode("utf-8")
     question = "".join(c for c in question if unicodedata.category(c)[0] != "C" or c in "\t\n")
     return re.sub(r"\s+", " ", question).strip()[:MAX_QUESTION]
+
+
+def follows_up(turn: str) -> bool:
+    """Whether a turn of a conversation asks on about the one before: "那农村的呢？", "还有别的
+    吗", "能在网上办吗" (a yes-no question naming nothing of its own); not "结婚登记要花钱吗"."""
+    return bool(_FOLLOWUP_MARK.search(turn)) or elliptical(turn)
 
 
 def resolve_followup(question: str, history: list[str]) -> str:

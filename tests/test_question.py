@@ -153,3 +153,15 @@ def test_a_later_clause_that_asks_something_itself_asks_that(clause, anew):
     from assistant.question import asks_anew
 
     assert asks_anew(clause) == anew
+
+
+@pytest.mark.parametrize("history, turn, resolved", [
+    ("城市低保标准怎么定？", "那农村的呢？", "城市低保标准怎么定，那农村的呢？"),
+    ("低保怎么申请？", "能在网上办吗？", "低保怎么申请，能在网上办吗？"),  # names nothing of its own
+    # a new question that happens to be short and end in 吗 is not glued to the one before
+    ("民乐县和国家的养老机构护理型床位占比目标分别是多少？", "结婚登记要花钱吗", "结婚登记要花钱吗"),
+])
+def test_a_turn_follows_up_the_one_before_only_when_it_says_so(history, turn, resolved):
+    from assistant.question import understand
+
+    assert understand(turn, [history]).parts[0].text == resolved
