@@ -82,9 +82,8 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
     for hit, quote in picked:
         existing = next((c for c in citations if c.hit.chunk.id == hit.chunk.id), None)
         if existing:
-            ordered = sorted((existing.quote, quote), key=hit.chunk.text.find)  # document order
-            joiner = "\n" if "\n" in hit.chunk.text else ""
-            citations[citations.index(existing)] = Citation(existing.n, hit, joiner.join(ordered))
+            citations[citations.index(existing)] = Citation(
+                existing.n, hit, merged_quote(hit.chunk.text, existing.quote, quote))
         else:
             citations.append(Citation(len(citations) + 1, hit, quote))
     lines = [quote_line(c) for c in citations]
@@ -94,6 +93,19 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
     said = verdict(part, citations[0].quote, idf) if citations else ""
     first = f"{said}{first}" if said else first
     return "\n".join(([f"答：{first}[1]"] if first else []) + lines), tuple(citations)
+
+
+def merged_quote(passage: str, first: str, second: str) -> str:
+    """Two quotes of one passage as one, in the passage's order; quotes that overlap or touch
+    become the stretch of the passage they cover, so no sentence is quoted twice."""
+    spans = sorted((passage.find(q), passage.find(q) + len(q)) for q in (first, second))
+    if min(start for start, _ in spans) < 0:  # a quote not found verbatim: keep both as they are
+        return f"{first}{second}"
+    (a, b), (c, d) = spans
+    if c <= b + 1:  # overlapping or adjacent
+        return passage[a:max(b, d)]
+    joiner = "\n" if "\n" in passage else ""
+    return f"{passage[a:b]}{joiner}{passage[c:d]}"
 
 
 _YES_NO = re.compile(r"吗|能不能|可不可以|行不行|能否|是否|可以不|行不|[能行]不[能行]")

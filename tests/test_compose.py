@@ -237,3 +237,15 @@ def test_a_quote_an_earlier_part_gave_is_pointed_to_not_given_again():
     assert text.count(quoted) == 1  # quoted once, under the first part
     second = text.split("\n关于“")[-1]
     assert second.startswith("能连任吗”：答：可以。[1]") and quoted not in second
+
+
+@pytest.mark.parametrize("passage, first, second, merged", [
+    ("甲。乙。丙。丁。", "甲。乙。", "乙。丙。", "甲。乙。丙。"),  # overlapping: each sentence once
+    ("甲。乙。丙。丁。", "丙。", "甲。", "甲。丙。"),  # apart: in the passage's order
+    ("甲。乙。丙。丁。", "乙。", "甲。乙。丙。", "甲。乙。丙。"),  # one inside the other
+    ("甲。\n乙。\n丙。", "丙。", "甲。", "甲。\n丙。"),  # lines of an article stay lines
+])
+def test_two_quotes_of_one_passage_never_repeat_a_sentence(passage, first, second, merged):
+    from assistant.compose import merged_quote
+
+    assert merged_quote(passage, first, second) == merged
