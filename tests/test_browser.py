@@ -5,6 +5,7 @@ accessibility check on every tab."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import time
 from dataclasses import replace
@@ -207,10 +208,24 @@ def test_sizes_measured_from_the_page(sized):
                       width: e.getBoundingClientRect().width,
                       height: e.getBoundingClientRect().height}))""", TAPPED)
     assert len(targets) >= 10
+    # a placeholder is the boxes' only instruction: readable (WCAG AA 4.5:1 on white)
+    grey = sized.evaluate("""() => [...document.querySelectorAll('textarea, input[type=text]')]
+        .map((e) => getComputedStyle(e, '::placeholder').color)""")
+    assert grey and all(contrast_on_white(c) >= 4.5 for c in grey), grey
     small = [t for t in targets if t["width"] < TAP_PX or t["height"] < TAP_PX]
     assert not small, small
     print(f"\n{sized.viewport_size}: fonts {sorted({f['px'] for f in fonts})} px; tap targets "
           f"min {min(t['width'] for t in targets):.0f}×{min(t['height'] for t in targets):.0f} px")
+
+
+def contrast_on_white(css_color: str) -> float:
+    """WCAG contrast ratio of an "rgb(r, g, b)" colour against white."""
+    def linear(channel: float) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (float(v) for v in re.findall(r"[\d.]+", css_color)[:3])
+    luminance = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    return 1.05 / (luminance + 0.05)
 
 
 def test_copy_gives_plain_text_and_the_link_asks_again(browser, server):
