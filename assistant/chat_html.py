@@ -104,7 +104,10 @@ def render_text(text: str) -> str:
 
 def _chip_label(citation: dict) -> str:
     section = citation.get("section", "")
-    tail = section.split("›")[-1].strip() or "原文"
+    # the document is named above the chips: a section that is one heading after the title
+    # ("《民政工作动态（2021年6月）》“十四五”时期…") is shown without it
+    tail = section.split("›")[-1].strip().removeprefix(f"《{citation.get('title', '')}》").strip()
+    tail = tail or "原文"
     return tail if len(tail) <= SECTION_CHARS else tail[:SECTION_CHARS - 1] + "…"
 
 

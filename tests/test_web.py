@@ -291,6 +291,12 @@ def test_render_answer_quotes_once_per_document_with_chips():
     assert "<summary>[1] 第三条</summary>" in shown and 'href="?q=%E9%97%AE"' in shown
 
 
+def test_a_chip_names_its_section_not_the_document_again():
+    news = CITATION | {"title": "民政工作动态（2021年6月）", "section": "《民政工作动态（2021年6月）》四川推行省内通办"}
+    assert chat_html._chip_label(news) == "四川推行省内通办"
+    assert chat_html._chip_label(CITATION) == "第三条"
+
+
 def test_copy_text_is_plain_with_one_line_per_source():
     answer = {"answer": "根据《甲》：“乙<b>。”[1]", "abstained": False, "citations": [CITATION]}
     assert chat_html.plain_text(answer) == ("根据《甲》：“乙<b>。”[1]\n来源：\n"
