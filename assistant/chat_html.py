@@ -73,7 +73,9 @@ def answer_lines(answer: dict) -> list[Line]:
                   and f"“{citations[n]['quote']}”" in raw]
         if quoted:
             quote = citations[quoted[0]]["quote"]
-            lines.append(Line(_STRAY_ITEM.sub("", quote.strip()), refs, "quote"))
+            # a part of a several-part answer keeps the words saying which part it answers
+            label = raw[:raw.index("”：") + 2] if raw.startswith(PART_LABEL) and "”：" in raw else ""
+            lines.append(Line(label + _STRAY_ITEM.sub("", quote.strip()), refs, "quote"))
         elif refs and f" [{refs[0]}]（" in raw:  # an indicator row: summary [n]（source）
             lines.append(Line(raw.split(f" [{refs[0]}]")[0], refs, "text"))
         elif raw.startswith(("注：", "以上内容摘自")):
@@ -83,12 +85,17 @@ def answer_lines(answer: dict) -> list[Line]:
     return lines
 
 
+PART_LABEL = "关于“"  # compose.assemble opens each part of a several-part answer so
+
+
 def render_lines(lines: list[Line]) -> str:
-    """Paragraphs: the first one is the answer and looks it; quotes marked; notes secondary."""
+    """Paragraphs: the first one is the answer and looks it (so does the first of each part of a
+    several-part answer); quotes marked; notes secondary."""
     out, lead = [], True
     for line in lines:
         refs = "".join(f'<sup class="ref">[{n}]</sup>' for n in line.refs)
         body = text_html(line.text).replace("\n", "<br>") + refs
+        lead = lead or line.text.startswith(PART_LABEL)
         classes = ["note"] if line.kind == "note" else (["lead"] if lead else [])
         classes += ["quote"] if line.kind == "quote" else []
         lead = lead and line.kind == "note"

@@ -291,6 +291,16 @@ def test_render_answer_quotes_once_per_document_with_chips():
     assert "<summary>[1] 第三条</summary>" in shown and 'href="?q=%E9%97%AE"' in shown
 
 
+def test_each_part_of_a_two_part_answer_says_which_part_it_answers():
+    answer = {"answer": "关于“县里的目标”：根据《甲》（县级，2022-05-31）：“县里过半。”[1]\n"
+                        "关于“国家的目标”：根据《甲》（国家级，2021-05-24）：“国家过半。”[2]",
+              "abstained": False, "citations": [CITATION | {"quote": "县里过半。"},
+                                                 CITATION | {"n": 2, "quote": "国家过半。"}]}
+    body = chat_html.render_answer(answer, "问").split('<div class="sources">')[0]
+    assert ('<p class="lead quote">关于“县里的目标”：县里过半。<sup class="ref">[1]</sup></p>'
+            '<p class="lead quote">关于“国家的目标”：国家过半。<sup class="ref">[2]</sup></p>') in body
+
+
 def test_a_chip_names_its_section_not_the_document_again():
     news = CITATION | {"title": "民政工作动态（2021年6月）", "section": "《民政工作动态（2021年6月）》四川推行省内通办"}
     assert chat_html._chip_label(news) == "四川推行省内通办"
