@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .judge import _NOW, about
+from .judge import _NOW, about, last_clause
 from .question import Part, coverage
 from .quotes import pick_sentences
 from .schema import Citation, Hit
@@ -121,7 +121,8 @@ _MUST = re.compile(r"必须|需要|要不要|得|应当|应该|还要|是不是�
 _PERMITS = re.compile(r"(?<!不)(?:可以|有权|准予|允许)")
 # A permission under a condition ("经老年人同意，…可以…", "…确有困难的，可以缓交"): the first
 # line says so, and the quote below says which.
-_CONDITION = re.compile(r"的[，,]|经[^，。；]{0,20}(?:同意|批准)|符合|条件|下列|情形|根据需要|有条件")
+_CONDITION = re.compile(r"的[，,]|经[^，。；]{0,20}(?:同意|批准)|符合|条件|下列|情形|有条件"
+                        r"|根据[^，。；]{0,8}(?:需要|实际|情况)")
 # A sentence that permits answers "可以" only when it names most of what the question names: on
 # the train sets a sentence naming half of it permitted something else about one time in four.
 PERMIT_COVERAGE = 0.6
@@ -134,13 +135,19 @@ def verdict(part: Part, quote: str, idf=lambda term: 1.0) -> str:
     most of what it names ("符合文件所说情形的，可以。" when the permission has a condition, which
     the quote then shows); "" otherwise. (On the regulations train set, a sentence naming any
     one term of the question gave a wrong "不可以" one time in three. Of the train and dev
-    questions, eight get "可以", each right; at a share of 0.45 two more did, one of them on a
+    questions, thirteen get "可以", each right; at a share of 0.45 two more did, one of them on a
     sentence about another matter.)"""
     if not (_YES_NO.search(part.asking) and _ALLOWED.search(part.asking)) or _BREAKS.search(part.asking):
         return ""
     terms = {term: tuple(a for a in alternatives if len(a) >= 2)
              for term, alternatives in zip(part.terms, part.alternatives)
              if len(term) >= 2 and not _ALLOWED.fullmatch(term)}
+    # a permission may name only what the last clause asks, apart from what the ones before
+    # tell ("家里出了车祸，…，能申请临时救助吗": "有下列情形之一的家庭，可以申请临时救助"); a
+    # prohibition may not (on the regulations train set, "老人能找他要赡养费吗" was answered
+    # "不可以" from "赡养人不得…拒绝履行赡养义务", and two more like it)
+    asked = last_clause(part.asking)
+    clause = {t: a for t, a in terms.items() if t in asked} or terms
     sentences = re.split(r"[。；\n]", quote)
     for sentence in sentences:
         if _FORBIDS.search(sentence) and coverage(terms, idf, sentence) >= VERDICT_COVERAGE:
@@ -150,7 +157,8 @@ def verdict(part: Part, quote: str, idf=lambda term: 1.0) -> str:
         return ""
     for sentence in sentences:
         if (_PERMITS.search(sentence) and not _FORBIDS.search(sentence)
-                and coverage(terms, idf, sentence) >= PERMIT_COVERAGE):
+                and max(coverage(terms, idf, sentence), coverage(clause, idf, sentence))
+                >= PERMIT_COVERAGE):
             return "符合文件所说情形的，可以。" if _CONDITION.search(sentence) else "可以。"
     return ""
 

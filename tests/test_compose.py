@@ -31,6 +31,11 @@ def test_the_first_line_answers_in_a_sentence_that_says_something_new(question, 
      "符合文件所说情形的，可以。"),
     ("我们兄弟几个商量轮流养老，老人不同意也能签协议吗", "经老年人同意，赡养人之间可以就履行赡养义务签订协议。",
      "符合文件所说情形的，可以。"),
+    # the permission names what the last clause asks; the circumstances told before it need not
+    ("家里出了车祸，顶梁柱住院了，日子一下子过不下去，能申请临时救助吗", "有下列情形之一的家庭，可以申请临时救助：",
+     "符合文件所说情形的，可以。"),
+    # ... but a prohibition must name most of the question: this one forbids something else
+    ("儿子一分钱生活费都不给，老人能找他要赡养费吗", "赡养人不得以放弃继承权或者其他理由，拒绝履行赡养义务。", ""),
     # a permission on another matter is no answer
     ("低保户能不能出国旅游、买小汽车", "最低生活保障家庭可以申请临时救助。", ""),
     # "要不要", "必须" ask whether one must: a permission does not answer
