@@ -195,13 +195,27 @@ def compared_parts(question: str, known: frozenset[str] = frozenset()) -> list[s
     return each_of_two(question)
 
 
+def two_asks(question: str) -> list[str]:
+    """"孤儿的保障标准和认定条件" asks two things of one subject, each of its own kind (an
+    amount, who qualifies): a part for each, "孤儿的保障标准" and "孤儿的认定条件", so that
+    each is answered by its own evidence or said to be missing."""
+    subject, of, asked = question.partition("的")
+    pair = _AND.split(asked.rstrip("？?。 "))
+    if not of or len(pair) != 2 or re.search(r"[，,。；;]", asked):
+        return [question]
+    kinds = [asked_slots(p) for p in pair]
+    if not all(kinds) or set(kinds[0]) & set(kinds[1]):
+        return [question]
+    return [f"{subject}的{p.strip()}" for p in pair]
+
+
 def each_of_two(question: str) -> list[str]:
     """"居委会和村委会分别由几个人组成" asks the same of two things: a part for each; "城市和农村的
     低保标准分别是多少" shares what follows 的. One part when the first may only qualify the
     second ("一级和二级残疾分别…") or either is a clause."""
     each = _EACH_OF_TWO.search(question)
     if not each:
-        return [question]
+        return two_asks(question)
     pair = [s.strip() for s in _AND.split(question[:each.start()])]
     asked = question[each.end():]
     if len(pair) != 2 or any(re.search(r"[，,。；;]", s) for s in pair):
