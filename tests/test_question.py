@@ -74,6 +74,8 @@ def test_a_part_asks_the_years_it_names_else_those_it_keeps(question, years):
     ("materials", "收养人应当向收养登记机关提交收养申请书和下列证件、证明材料。", True),
     ("materials", "国家保证老年人依法享有的权益。", False),  # 保证 is no document to bring
     ("conditions", "申请人应当符合下列条件。", True),
+    ("conditions", "对无劳动能力、无生活来源且无法定赡养、抚养、扶养义务人的老年人，给予特困人员供养。", True),
+    ("conditions", "赡养人应当妥善安排老年人的住房。", False),  # a duty is no condition of who qualifies
     ("conditions", "民政部门的工作人员在社会救助工作中滥用职权的，依法给予处分。", False),  # a 的 is no condition
     ("definition", "本办法所称特困人员，是指无劳动能力、无生活来源的老年人。", True),
     ("definition", "县级人民政府民政部门负责指导本行政区域的志愿服务工作。", False),  # 指导 defines nothing
