@@ -199,14 +199,15 @@ def two_asks(question: str) -> list[str]:
     """"孤儿的保障标准和认定条件" asks two things of one subject, each of its own kind (an
     amount, who qualifies): a part for each, "孤儿的保障标准" and "孤儿的认定条件", so that
     each is answered by its own evidence or said to be missing."""
-    subject, of, asked = question.partition("的")
-    pair = _AND.split(asked.rstrip("？?。 "))
-    if not of or len(pair) != 2 or re.search(r"[，,。；;]", asked):
+    body = question.rstrip("？?。 ")
+    pair = _AND.split(body)
+    if len(pair) != 2 or re.search(r"[，,。；;]", body):
         return [question]
-    kinds = [asked_slots(p) for p in pair]
-    if not all(kinds) or set(kinds[0]) & set(kinds[1]):
+    subject, of, first = pair[0].rpartition("的")  # 民乐县的孤儿的保障标准: 民乐县的孤儿
+    kinds = [asked_slots(first), asked_slots(pair[1])]
+    if not of or not all(kinds) or set(kinds[0]) & set(kinds[1]):
         return [question]
-    return [f"{subject}的{p.strip()}" for p in pair]
+    return [f"{subject}的{first.strip()}", f"{subject}的{pair[1].strip()}"]
 
 
 def each_of_two(question: str) -> list[str]:

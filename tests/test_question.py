@@ -172,6 +172,7 @@ def test_a_turn_follows_up_the_one_before_only_when_it_says_so(history, turn, re
 @pytest.mark.parametrize("question, parts", [
     ("孤儿的保障标准和认定条件", ["孤儿的保障标准", "孤儿的认定条件"]),  # an amount and who qualifies
     ("特困人员的认定条件和供养标准是什么？", ["特困人员的认定条件", "特困人员的供养标准是什么"]),
+    ("民乐县的孤儿的保障标准和认定条件", ["民乐县的孤儿的保障标准", "民乐县的孤儿的认定条件"]),
     ("结婚登记的材料和证件", ["结婚登记的材料和证件"]),  # the same kind of thing twice: one ask
     ("养老机构的护理型床位占比和覆盖率", ["养老机构的护理型床位占比和覆盖率"]),  # nothing of a kind asked
 ])
