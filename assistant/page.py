@@ -18,6 +18,8 @@ CSS = """
 /* placeholders carry the boxes' only instructions: #6b7280 on white is 4.8:1 (WCAG AA 4.5:1);
    the theme's grey was 1.9:1 */
 textarea::placeholder, input::placeholder {color: #6b7280 !important; opacity: 1;}
+/* the question and feedback boxes are tap targets too (44 px, WCAG 2.5.5): 42 px on a phone */
+#question textarea, #reason textarea {min-height: 44px;}
 #chat .md, #chat .prose {opacity: 1 !important;}  /* Gradio shows answers at 0.8 opacity */
 #chat .user-text {white-space: pre-wrap; overflow-wrap: anywhere;}
 .answer p {margin: 0 0 .5em;}

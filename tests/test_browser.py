@@ -25,7 +25,7 @@ SIZES = {"phone": {"width": 390, "height": 844}, "desk": {"width": 1366, "height
 BODY_PX, SECONDARY_PX, TAP_PX = 16, 14, 44  # the issue's sizes (WCAG AA, WCAG 2.5.5)
 TAPPED = ("#chat button.icon-button, #chat .copy-answer, "
           "#chat .share-answer, #chat .sources summary, #chat .related-passage summary, #ask-row button, #tools button, "
-          "button[role=tab]")
+          "button[role=tab], #question textarea, #reason textarea")
 
 
 def free_port() -> int:
