@@ -76,7 +76,7 @@ def about(hit: Hit) -> str:
 
 def missing_place(places: tuple[str, ...], text: str) -> str:
     """The place the question names when the text mentions none of the places it names (a
-    place within a province, "北京郊区", is held by a text on the province)."""
+    place within a province, "某省郊区", is held by a text on the province)."""
     def held(place: str) -> bool:
         return place in text or any(place.startswith(name) and name in text
                                     for pair in provinces() for name in pair)

@@ -13,7 +13,7 @@ from .metadata import provinces
 
 SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|省|市|州|盟|县|旗|区|镇|乡|街道)$")
 # "海南省海口市龙华区" -> 海南省, 海口市, 龙华区. A 州 followed by 省/市/区/县 is part of a name
-# (贵州省, 杭州市), not a unit of its own.
+# (贵州省, 福州市), not a unit of its own.
 REGION_PART = re.compile(
     r"[\u4e00-\u9fff]{1,8}?(?:特别行政区|自治区|自治州|自治县|省|市|州(?![省市区县])|盟|县|旗|区)")
 # Words jieba tags as places that name no particular place.

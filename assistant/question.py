@@ -203,7 +203,7 @@ def two_asks(question: str) -> list[str]:
     pair = _AND.split(body)
     if len(pair) != 2 or re.search(r"[，,。；;]", body):
         return [question]
-    subject, of, first = pair[0].rpartition("的")  # 民乐县的孤儿的保障标准: 民乐县的孤儿
+    subject, of, first = pair[0].rpartition("的")  # 某县的孤儿的保障标准: 某县的孤儿
     kinds = [asked_slots(first), asked_slots(pair[1])]
     if not of or not all(kinds) or set(kinds[0]) & set(kinds[1]):
         return [question]
