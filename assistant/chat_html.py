@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from .clean import split_sentences
+from .compose import PART_LABEL
 from .question import MAX_QUESTION
 
 STREAM_STEPS = 10  # an answer appears in this many growing pieces
@@ -83,9 +84,6 @@ def answer_lines(answer: dict) -> list[Line]:
         else:
             lines.append(Line(re.sub(r"\[\d+\]", "", raw) if refs else raw, refs, "text"))
     return lines
-
-
-PART_LABEL = "关于“"  # compose.assemble opens each part of a several-part answer so
 
 
 def render_lines(lines: list[Line]) -> str:

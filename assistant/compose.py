@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from .judge import _NOW, about, last_clause
-from .question import Part, coverage
+from .judge import _NOW, about
+from .question import Part, clause_terms, coverage
 from .quotes import pick_sentences
 from .schema import Citation, Hit
 
@@ -36,7 +36,7 @@ def assemble(parts: tuple[Part, ...], results: list) -> tuple[str, tuple[Citatio
     lines, citations = [], []
     for (reason, text, cited, _), part in zip(results, parts):
         if reason is not None:
-            lines.append(f"关于“{part.asking}”，现有文件中没有找到能直接回答的内容"
+            lines.append(f"{PART_LABEL}{part.asking}”，现有文件中没有找到能直接回答的内容"
                          + (f"（{reason}）。" if reason else "。"))
             continue
         # a quote an earlier part gave already is pointed to, not given again
@@ -57,11 +57,12 @@ def assemble(parts: tuple[Part, ...], results: list) -> tuple[str, tuple[Citatio
         text = re.sub(r"\[(\d+)\]",
                       lambda m, numbers=numbers: f"[{numbers.get(int(m.group(1)), m.group(1))}]", text)
         # several parts: each line says which part it answers
-        lines.append(f"关于“{part.asking.rstrip('？?')}”：{text}" if len(parts) > 1 else text)
+        lines.append(f"{PART_LABEL}{part.asking.rstrip('？?')}”：{text}" if len(parts) > 1 else text)
     asks_now = any(_NOW.search(part.asking) for part in parts)
     return "\n".join(lines + _notes(citations, asks_now=asks_now)), tuple(citations)
 
 
+PART_LABEL = "关于“"  # opens each part of a several-part answer (the web finds its parts so)
 RELATED = 2  # passages shown under a refusal, apart: on the topic, not an answer
 QUOTED_QUESTION = 60  # characters of the question a refusal repeats
 
@@ -146,8 +147,7 @@ def verdict(part: Part, quote: str, idf=lambda term: 1.0) -> str:
     # tell ("家里出了车祸，…，能申请临时救助吗": "有下列情形之一的家庭，可以申请临时救助"); a
     # prohibition may not (on the regulations train set, "老人能找他要赡养费吗" was answered
     # "不可以" from "赡养人不得…拒绝履行赡养义务", and two more like it)
-    asked = last_clause(part.asking)
-    clause = {t: a for t, a in terms.items() if t in asked} or terms
+    clause = clause_terms(terms, part.asking)
     sentences = re.split(r"[。；\n]", quote)
     for sentence in sentences:
         if _FORBIDS.search(sentence) and coverage(terms, idf, sentence) >= VERDICT_COVERAGE:
@@ -175,7 +175,7 @@ def lead(part: Part, quote: str, idf) -> str:
     """The answer in one line: the sentence of the first quote that holds what was asked (the
     slot's evidence: an amount, a period, an office …) and most of the question's terms, and
     says something the question did not. "" when no sentence is short and clear enough."""
-    from .question import slots
+    from .slots import slots
 
     held = [pattern for slot, _, pattern in slots() if slot in part.slots]
     sentences = [t.strip() for t in re.split(r"(?<=[。；！？])|\n", quote) if t.strip()]

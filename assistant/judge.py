@@ -14,8 +14,9 @@ from importlib import resources
 
 from .metadata import provinces
 from .prior import asked_prior, wording
-from .question import Part, coverage, slot_names, slots
+from .question import Part, clause_terms, coverage
 from .schema import Citation, Hit
+from .slots import slot_names, slots
 
 _NOW = re.compile(r"今年|明年|去年|现在|目前|最新")
 # The plans speak of the end of a five-year period rather than its year.
@@ -173,7 +174,7 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
         part.places, "".join(about(h) + h.region for h in top) + cited)
     year = missing_year(part.years, "".join(quoted))  # the quote must be of the year asked
     quantity = missing_quantity(part.asking, [c.hit.chunk.text for c in citations])
-    clause = {t: a for t, a in terms.items() if t in last_clause(part.text)} or terms
+    clause = clause_terms(terms, part.text)
     return {
         "clause_coverage": max((coverage(clause, idf, about(h)) for h in top), default=0.0),
         "coverage": max(best, COMBINED_DISCOUNT * pair),
@@ -195,11 +196,6 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
         "_slots": [slot for slot, ok in held.items() if not ok],
         "_citations_empty": not citations,
     }
-
-
-def last_clause(text: str) -> str:
-    """What a question asks after what it tells: "两口子闹离婚，民政那边有没有离婚辅导"."""
-    return re.split(r"[，,；;]", text.rstrip("？?。 "))[-1]
 
 
 def topic(terms: dict[str, tuple[str, ...]], hits: list[Hit]) -> str:

@@ -51,5 +51,3 @@ def asked_prior(text: str, fitted: dict) -> float:
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
     z = prior["intercept"] + sum(w / norm * prior["ngrams"][g][1] for g, w in weights.items())
     return 1 / (1 + math.exp(-max(min(z, 30), -30)))
-
-

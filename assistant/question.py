@@ -11,14 +11,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .keyword import data_words, tokenize
-from .places import asked_levels, named_places, tagged
+from .keyword import tokenize
+from .places import asked_levels, named_places
+from .slots import asked_slots
+from .split import CJK, asks_anew, compared_parts, follows_up, resolve_followup, split_questions
 
 MAX_QUESTION = 300
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_ASKS = re.compile(r"多少|什么|哪|(?<!好)几(?!乎)|吗|呢|怎么|如何|是否|能不能|有没有|多久|多大")
-_FOLLOWUP = re.compile(r"^(?:那|那么|还有|另外|再问|再说)|[呢吗]？?$")
-_FOLLOWUP_MARK = re.compile(r"^(?:那|那么|还有|另外|再问|再说)|呢[？?]?$")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # Generic tokens that say nothing of the topic: a bare unit, a bare level, a digit, a count of
@@ -70,7 +68,7 @@ def understand(asked: str, history: list[str] | tuple[str, ...] = (),
     text = sanitize(asked)
     if not text:
         return Question(asked, text, (), "empty")
-    if not _CJK.search(text):
+    if not CJK.search(text):
         return Question(asked, text, (), "not_chinese")
     earlier = [sanitize(str(h)) for h in history]
     # a turn of a conversation follows up the one before only when it says so (那…, …呢) or names
@@ -89,12 +87,6 @@ def understand(asked: str, history: list[str] | tuple[str, ...] = (),
         part(p, vocabulary, own if own != p and own in p and asks_anew(own) else "",
              own=own if own != p and own in p else "")
         for p, own in parts))
-
-
-def asks_anew(clause: str) -> bool:
-    """A clause that asks something itself ("能连任吗", "在哪儿办"), not only "…的呢", which
-    asks again what the question before it asked."""
-    return bool(asked_slots(clause) or _ASKS.search(clause.replace("呢", "")))
 
 
 def part(text: str, vocabulary: Vocabulary = Vocabulary(), asking: str = "", *,
@@ -128,126 +120,6 @@ def sanitize(question: str) -> str:
     return re.sub(r"\s+", " ", question).strip()[:MAX_QUESTION]
 
 
-def follows_up(turn: str) -> bool:
-    """Whether a turn of a conversation asks on about the one before: "那农村的呢？", "还有别的
-    吗", "能在网上办吗" (a yes-no question naming nothing of its own); not "结婚登记要花钱吗"."""
-    return bool(_FOLLOWUP_MARK.search(turn)) or elliptical(turn)
-
-
-def resolve_followup(question: str, history: list[str]) -> str:
-    """"那农村的呢？" after a question about cities is asked as that question plus this one."""
-    if not history or len(question) > 16 or not _FOLLOWUP.search(question):
-        return question
-    return f"{history[-1].rstrip('？?。! ')}，{question}"
-
-
-def split_questions(question: str) -> list[tuple[str, str]]:
-    """The separate questions in one message, each with its own words; a short follow-up part
-    keeps the one before it.
-
-    "…有多少张，其中护理型床位占比是多少" is two questions too: clauses that each ask."""
-    parts = []
-    for sentence in re.split(r"[？?；;]+", question):
-        clauses = [c for c in re.split(r"[，,]", sentence) if c.strip()]
-        if len(clauses) > 1 and sum(1 for c in clauses if _ASKS.search(c)) == len(clauses):
-            parts += clauses
-        else:
-            parts.append(sentence)
-    parts = [p.strip() for p in parts if len(_CJK.findall(p)) >= 4]
-    if len(parts) < 2:
-        return [(question, question)]
-    return [(parts[0], parts[0])] + [
-        (f"{parts[n - 1].rstrip('？?')}，{p}" if elliptical(p) else resolve_followup(p, parts[:n]), p)
-        for n, p in enumerate(parts) if n]
-
-
-def elliptical(clause: str) -> bool:
-    """A later clause that names nothing of its own ("到2025年底要达到多少", "十四五末目标是多少")
-    asks about the clause before it: it holds no noun but the generic ones of
-    data/generic_nouns.txt (目标, 标准, 规划 …)."""
-    generic = data_words("generic_nouns.txt")
-    return not any(flag.startswith("n") and len(word) >= 2 and word not in generic
-                   for word, flag in tagged(clause))
-
-
-_AND = re.compile(r"以及|和|与|跟|同|及|、")
-_EACH_OF_TWO = re.compile(r"分别|各自")  # not 各 alone: 各级, 各地
-SUBJECT_CHARS = 12  # a thing named, not a clause ("我和老伴都退休了，各自…")
-_EACH = re.compile(r"分别|各自|各")
-
-
-def compared_parts(question: str, known: frozenset[str] = frozenset()) -> list[str]:
-    """"金牛区和国家的护理型床位占比目标分别是多少" asks the same of two places (or levels of
-    government): one part for each, "金牛区的…" and "国家的…", each answered from its own source."""
-    for conjunction in _AND.finditer(question):
-        first, rest = question[:conjunction.start()], question[conjunction.end():]
-        second, of, asked = rest.partition("的")
-        if of and asked and _is_place(first, known) and _is_place(second, known):
-            asked = _EACH.sub("", asked, count=1)
-            return [f"{first}的{asked}", f"{second}的{asked}"]
-    each = _EACH.search(question)
-    if each:  # "金牛区2020年农村低保标准和全国十三五末农村低保平均标准分别是多少"
-        subjects, asked = question[:each.start()], question[each.end():]
-        for conjunction in _AND.finditer(subjects):
-            first, second = subjects[:conjunction.start()], subjects[conjunction.end():]
-            if _opens_with_place(first, known) and _opens_with_place(second, known):
-                return [f"{first}{asked}", f"{second}{asked}"]
-    return each_of_two(question)
-
-
-def two_asks(question: str) -> list[str]:
-    """"孤儿的保障标准和认定条件" asks two things of one subject, each of its own kind (an
-    amount, who qualifies): a part for each, "孤儿的保障标准" and "孤儿的认定条件", so that
-    each is answered by its own evidence or said to be missing."""
-    body = question.rstrip("？?。 ")
-    pair = _AND.split(body)
-    if len(pair) != 2 or re.search(r"[，,。；;]", body):
-        return [question]
-    subject, of, first = pair[0].rpartition("的")  # 某县的孤儿的保障标准: 某县的孤儿
-    kinds = [asked_slots(first), asked_slots(pair[1])]
-    if not of or not all(kinds) or set(kinds[0]) & set(kinds[1]):
-        return [question]
-    return [f"{subject}的{first.strip()}", f"{subject}的{pair[1].strip()}"]
-
-
-def each_of_two(question: str) -> list[str]:
-    """"居委会和村委会分别由几个人组成" asks the same of two things: a part for each; "城市和农村的
-    低保标准分别是多少" shares what follows 的. One part when the first may only qualify the
-    second ("一级和二级残疾分别…") or either is a clause."""
-    each = _EACH_OF_TWO.search(question)
-    if not each:
-        return two_asks(question)
-    pair = [s.strip() for s in _AND.split(question[:each.start()])]
-    asked = question[each.end():]
-    if len(pair) != 2 or any(re.search(r"[，,。；;]", s) for s in pair):
-        return [question]
-    first, second = pair
-    second_thing, of, shared = second.partition("的")
-    if of:
-        first, second = f"{first}的{shared}", f"{second_thing}的{shared}"
-    elif len(first) + 1 < len(second):
-        return [question]
-    if not all(2 <= len(_CJK.findall(s)) <= SUBJECT_CHARS for s in (first, second)):
-        return [question]
-    return [f"{first}{asked}", f"{second}{asked}"]
-
-
-def _opens_with_place(words: str, known: frozenset[str]) -> bool:
-    """"金牛区2020年农村低保标准", "全国十三五末…": a subject of its own, opening with a place or a
-    level of government."""
-    from .keyword import segmenter
-
-    first = segmenter().lcut(words.strip())[:1]
-    return len(words) >= 6 and bool(first) and _is_place(first[0], known)
-
-
-def _is_place(words: str, known: frozenset[str]) -> bool:
-    """Words that only name a place or a level of government ("金牛区", "国家", "省里")."""
-    words = words.strip()
-    return 2 <= len(words) <= 12 and (
-        named_places(words, known) == (words,) or asked_levels(words) and len(words) <= 3)
-
-
 @lru_cache(maxsize=1)
 def synonyms() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(everyday phrase, policy terms) from data/synonyms.tsv, longest phrase first."""
@@ -278,6 +150,18 @@ def content_terms(text: str) -> tuple[str, ...]:
     return tuple(terms)
 
 
+def last_clause(text: str) -> str:
+    """What a question asks after what it tells: "两口子闹离婚，民政那边有没有离婚辅导"."""
+    return re.split(r"[，,；;]", text.rstrip("？?。 "))[-1]
+
+
+def clause_terms(terms: dict[str, tuple[str, ...]], text: str) -> dict[str, tuple[str, ...]]:
+    """Those of the question's `terms` its last clause names (all of them when it names none):
+    what it asks, apart from the circumstances it tells first."""
+    asked = last_clause(text)
+    return {t: a for t, a in terms.items() if t in asked} or terms
+
+
 def coverage(terms: dict[str, tuple[str, ...]], idf, text: str) -> float:
     """Rarity-weighted share of the question's terms the text contains (or paraphrases)."""
     weights = {t: idf(t) for t in terms}
@@ -293,28 +177,6 @@ def alternatives(term: str) -> tuple[str, ...]:
         if phrase == term or (len(term) >= 2 and (term in phrase or phrase in term)):
             found += mapped
     return tuple(found)
-
-
-@lru_cache(maxsize=1)
-def _slot_rows() -> tuple[tuple[str, ...], ...]:
-    text = (resources.files("assistant") / "data" / "slots.tsv").read_text(encoding="utf-8")
-    return tuple(tuple(line.split("\t")) for line in text.splitlines()
-                 if line.strip() and not line.startswith("#"))
-
-
-@lru_cache(maxsize=1)
-def slots() -> tuple[tuple[str, re.Pattern, re.Pattern], ...]:
-    """(slot, question pattern, evidence pattern) from data/slots.tsv."""
-    return tuple((slot, re.compile(asked), re.compile(held)) for slot, asked, held, _ in _slot_rows())
-
-
-def slot_names() -> dict[str, str]:
-    """What a refusal says the documents lack, by slot ("办理流程")."""
-    return {slot: lacking for slot, _, _, lacking in _slot_rows()}
-
-
-def asked_slots(question: str) -> tuple[str, ...]:
-    return tuple(slot for slot, asked, _ in slots() if asked.search(question))
 
 
 def named_documents(question: str, titles: frozenset[str]) -> tuple[str, ...]:

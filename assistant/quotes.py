@@ -136,7 +136,7 @@ def asks_number(part: Part) -> bool:
 def answer_type_bonus(part: Part, sentence: str) -> float:
     """A sentence of the kind asked for (an amount, a period, a date, a number) beats one that
     only shares words."""
-    from .question import slots
+    from .slots import slots
 
     if counted(part.asking, sentence):
         return COUNT_BONUS

@@ -13,7 +13,8 @@ from pydantic import ConfigDict
 
 from .index import Index
 from .places import of_place
-from .question import Part, part, slots
+from .question import Part, part
+from .slots import slots
 from .schema import Hit
 
 CANDIDATES = 40

@@ -2,9 +2,9 @@
 
 import pytest
 
-from assistant.judge import (FEATURES, decide, last_clause, missing_quantity, missing_year, model,
-                             number_met, probability)
-from assistant.question import asked_slots
+from assistant.judge import (FEATURES, decide, missing_quantity, missing_year, model, number_met,
+                             probability)
+from assistant.slots import asked_slots
 
 
 @pytest.mark.parametrize("question, slots", [
@@ -216,11 +216,3 @@ def test_a_national_rule_answers_for_a_place_unless_a_local_slot_is_asked(questi
 
     assert place_applies(part(question), [SimpleNamespace(level=level)]) is applies
 
-
-@pytest.mark.parametrize("question, asks", [
-    ("清明回不去老家，能网上祭扫吗？", "能网上祭扫吗"),
-    ("两口子闹离婚，民政那边有没有离婚辅导", "民政那边有没有离婚辅导"),
-    ("低保怎么申请", "低保怎么申请"),
-])
-def test_the_last_clause_asks_what_the_ones_before_tell(question, asks):
-    assert last_clause(question) == asks

@@ -40,7 +40,7 @@ def test_a_question_is_understood_once_into_parts():
     ("一级和二级残疾分别补贴多少", ["一级和二级残疾分别补贴多少"]),
 ])
 def test_a_question_about_two_places_is_asked_of_each(question, parts):
-    from assistant.question import compared_parts
+    from assistant.split import compared_parts
 
     assert compared_parts(question, frozenset({"民乐县", "金牛区"})) == parts
 
@@ -97,7 +97,7 @@ def test_a_part_asks_the_years_it_names_else_those_it_keeps(question, years):
     ("procedure", "有条件的地区积极推行持有居住证人员在居住地申请低保。", False),
 ])
 def test_what_a_quote_must_hold_to_answer_the_slot_asked(slot, sentence, held):
-    from assistant.question import slots
+    from assistant.slots import slots
 
     evidence = next(pattern for name, _, pattern in slots() if name == slot)
     assert bool(evidence.search(sentence)) == held
@@ -152,7 +152,7 @@ def test_the_terms_a_question_is_about(question, terms):
     ("那农村的呢", False),  # asks again what was asked before
 ])
 def test_a_later_clause_that_asks_something_itself_asks_that(clause, anew):
-    from assistant.question import asks_anew
+    from assistant.split import asks_anew
 
     assert asks_anew(clause) == anew
 
@@ -180,3 +180,14 @@ def test_two_things_of_different_kinds_asked_of_one_subject_are_two_parts(questi
     from assistant.question import understand
 
     assert [p.text for p in understand(question).parts] == parts
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("清明回不去老家，能网上祭扫吗？", "能网上祭扫吗"),
+    ("两口子闹离婚，民政那边有没有离婚辅导", "民政那边有没有离婚辅导"),
+    ("低保怎么申请", "低保怎么申请"),
+])
+def test_the_last_clause_asks_what_the_ones_before_tell(question, asks):
+    from assistant.question import last_clause
+
+    assert last_clause(question) == asks

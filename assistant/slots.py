@@ -1,0 +1,30 @@
+"""What a question asks for (an amount, an office, materials …) and what a quoted sentence must
+hold to answer it, read from data/slots.tsv."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+
+@lru_cache(maxsize=1)
+def _slot_rows() -> tuple[tuple[str, ...], ...]:
+    text = (resources.files("assistant") / "data" / "slots.tsv").read_text(encoding="utf-8")
+    return tuple(tuple(line.split("\t")) for line in text.splitlines()
+                 if line.strip() and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def slots() -> tuple[tuple[str, re.Pattern, re.Pattern], ...]:
+    """(slot, question pattern, evidence pattern) from data/slots.tsv."""
+    return tuple((slot, re.compile(asked), re.compile(held)) for slot, asked, held, _ in _slot_rows())
+
+
+def slot_names() -> dict[str, str]:
+    """What a refusal says the documents lack, by slot ("办理流程")."""
+    return {slot: lacking for slot, _, _, lacking in _slot_rows()}
+
+
+def asked_slots(question: str) -> tuple[str, ...]:
+    return tuple(slot for slot, asked, _ in slots() if asked.search(question))
