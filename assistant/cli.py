@@ -103,7 +103,9 @@ def run_targets(args, settings: Settings) -> int:
         rows, records = indicator_rows(targets), indicator_records(targets)
         sys.stdout.write(to_csv(export_rows(rows, records, search(rows, args.filter, synonyms()))))
         return 0
-    for row in targets:
+    from .indicators import originals
+
+    for row in originals(targets):
         cells = row["cells"]
         name = cells.get("指标") or cells.get("项目名称", "")
         if args.filter in name:

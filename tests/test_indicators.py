@@ -37,6 +37,15 @@ def test_any_word_matches_and_synonyms_widen_a_word():
     assert indicators.search(ROWS, "  ", SYNONYMS) == [0, 1, 2]
 
 
+def test_a_row_reprinted_by_a_later_document_is_listed_once_from_its_source():
+    reprint = dict(RECORDS[0], title="工作动态", date="2021-06", section="工作动态 > 主要发展指标",
+                   cells=dict(RECORDS[0]["cells"], 指标="养老机构护理型床位 占比"))
+    undated = dict(RECORDS[2], title="摘编", date="")
+    records = [reprint, undated] + RECORDS
+    assert [r["title"] for r in indicators.indicator_records(records)] == ["规划", "县规划", "县规划"]
+    assert [r[0] for r in indicators.indicator_rows(records)] == ["规划", "县规划", "县规划"]
+
+
 def test_source_names_the_title_once_and_the_table():
     assert indicators.source_of(RECORDS[0]) == "《规划》第四节 发展目标 › 主要发展指标"
     assert indicators.source_of(RECORDS[1]) == "《县规划》二、总体要求 › 主要发展指标"
