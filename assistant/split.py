@@ -30,8 +30,9 @@ def follows_up(turn: str) -> bool:
 
 
 def resolve_followup(question: str, history: list[str]) -> str:
-    """"那农村的呢？" after a question about cities is asked as that question plus this one."""
-    if not history or len(question) > 16 or not _FOLLOWUP.search(question):
+    """"那农村的呢？" after a question about cities is asked as that question plus this one, and
+    so is "要带什么材料", which names nothing but what it asks for."""
+    if not history or len(question) > 16 or not (_FOLLOWUP.search(question) or elliptical(question)):
         return question
     return f"{history[-1].rstrip('？?。! ')}，{question}"
 

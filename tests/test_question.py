@@ -160,6 +160,8 @@ def test_a_later_clause_that_asks_something_itself_asks_that(clause, anew):
 @pytest.mark.parametrize("history, turn, resolved", [
     ("城市低保标准怎么定？", "那农村的呢？", "城市低保标准怎么定，那农村的呢？"),
     ("低保怎么申请？", "能在网上办吗？", "低保怎么申请，能在网上办吗？"),  # names nothing of its own
+    ("低保怎么申请？", "要带什么材料", "低保怎么申请，要带什么材料"),  # names only what it asks for
+    ("离婚登记去哪办？", "需要哪些证件？", "离婚登记去哪办，需要哪些证件？"),
     # a new question that happens to be short and end in 吗 is not glued to the one before
     ("民乐县和国家的养老机构护理型床位占比目标分别是多少？", "结婚登记要花钱吗", "结婚登记要花钱吗"),
 ])
@@ -173,6 +175,8 @@ def test_a_turn_follows_up_the_one_before_only_when_it_says_so(history, turn, re
     ("孤儿的保障标准和认定条件", ["孤儿的保障标准", "孤儿的认定条件"]),  # an amount and who qualifies
     ("特困人员的认定条件和供养标准是什么？", ["特困人员的认定条件", "特困人员的供养标准是什么"]),
     ("民乐县的孤儿的保障标准和认定条件", ["民乐县的孤儿的保障标准", "民乐县的孤儿的认定条件"]),
+    # a later part naming only the kind of thing it asks keeps the subject of the one before
+    ("低保怎么申请？要带什么材料", ["低保怎么申请", "低保怎么申请，要带什么材料"]),
     ("结婚登记的材料和证件", ["结婚登记的材料和证件"]),  # the same kind of thing twice: one ask
     ("养老机构的护理型床位占比和覆盖率", ["养老机构的护理型床位占比和覆盖率"]),  # nothing of a kind asked
 ])
