@@ -9,6 +9,7 @@ import re
 
 from .places import place_words, short
 from .question import Part
+from .slots import slots
 
 NGRAMS = (1, 3)  # character n-grams of the question: what the wording alone says
 
@@ -22,8 +23,12 @@ def wording(part: Part, known: frozenset[str] = frozenset()) -> str:
     """The question as the wording prior reads it: the places it names masked (also a place of
     the corpus, `known`, in its short form: 岳麓 of 岳麓区), so that the prior learns how people
     ask, not which places the training corpora were about; a greeting dropped ("请问……": how
-    politely one asks says nothing of whether the documents answer)."""
+    politely one asks says nothing of whether the documents answer); and the words asking for a
+    procedure, materials, an office or conditions masked (CORPUS_SLOTS)."""
     text = _GREETING.sub("", part.text)
+    for slot, asked, _ in slots():
+        if slot in CORPUS_SLOTS:
+            text = asked.sub(SLOT_MASK, text)
     named = {n for k in known for n in (k, short(k)) if len(n) >= 2 and n in text}
     for place in sorted(set(part.places) | set(place_words(text)) | named, key=len, reverse=True):
         text = text.replace(place, PLACE_MASK)
@@ -31,6 +36,14 @@ def wording(part: Part, known: frozenset[str] = frozenset()) -> str:
 
 
 PLACE_MASK = "某地"
+# Whether the documents say how to apply, what to bring, where to go or who qualifies depends on
+# the documents (a regulation does, a five-year plan does not), not on how the question is worded:
+# the prior had learned "怎么申请" as out of scope from the plans, and refused "低保怎么申请" on
+# regulations that describe the procedure (p 0.39). The slot's evidence in the quote decides that
+# (judge.slot_missing). Masked, balanced accuracy with each corpus left out in turn 0.862 → 0.867,
+# cross-validated 0.879 both; masking every slot: 0.869 and 0.874 (session 9).
+CORPUS_SLOTS = ("procedure", "materials", "where", "conditions")
+SLOT_MASK = "问"
 _GREETING = re.compile(r"^(?:(?:您好|你好)[，,！!\s]*)?(?:请问一下|请问|麻烦问一下|想问一下|问一下|想咨询一下|咨询一下)"
                        r"[，,：:\s]*")
 

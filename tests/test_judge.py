@@ -151,8 +151,12 @@ def test_the_wording_prior_is_the_fitted_tfidf_and_logistic_regression():
     ("金牛区民政局的电话是多少", "某地民政局的电话是多少"),
     ("在威海有难处了打哪个热线找政府", "在某地有难处了打哪个热线找政府"),
     ("农村老人在城乡有啥补贴", "农村老人在城乡有啥补贴"),
-    ("请问低保怎么申请？", "低保怎么申请？"),
-    ("您好，想咨询一下，低保怎么申请", "低保怎么申请"),
+    ("请问低保怎么申请？", "低保问？"),
+    ("您好，想咨询一下，低保怎么申请", "低保问"),
+    # whether the documents hold a procedure, materials, an office or conditions is theirs to say
+    ("离婚要带什么材料，去哪办", "离婚要问问，问办"),
+    ("特困人员认定要什么条件", "特困人员认定要什么问"),
+    ("残疾人补贴每月发多少钱", "残疾人补贴每月发多少钱"),  # an amount is seldom held: kept
 ])
 def test_the_wording_prior_reads_the_question_with_its_places_masked(question, read):
     from assistant.prior import wording
