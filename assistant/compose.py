@@ -234,18 +234,37 @@ def originals(rows: list[Hit]) -> list[Hit]:
 def _compose_targets(rows: list[Hit]) -> tuple[str, tuple[Citation, ...]]:
     citations = tuple(Citation(n, hit, hit.chunk.text.split("\n")[0])
                       for n, hit in enumerate(rows, start=1))
-    lines = [f"{row_summary(c.quote)} [{c.n}]（{_source(c.hit)}指标表）" for c in citations]
+    lines = [f"{row_summary(c.quote, c.hit.region)} [{c.n}]（{_source(c.hit)}指标表）"
+             for c in citations]
     return "\n".join(lines), citations
 
 
-def row_summary(row_sentence: str) -> str:
+def row_summary(row_sentence: str, region: str = "") -> str:
     """"养老机构护理型床位占比：2025年目标值 ≥55%，属性 约束性" from a described table row."""
     body = row_sentence.split("）：", 1)[-1].rstrip("。")
     name, _, fields = body.partition("——")
     cells = [f.split("：", 1) for f in fields.split("；") if "：" in f]
     unit = next((v for h, v in cells if h == "单位"), "")
-    shown = [f"{h} {v}{unit if _BARE_NUMBER.fullmatch(v) else ''}" for h, v in cells if h != "单位"]
+    shown = [f"{named_header(h, region)} {v}{unit if _BARE_NUMBER.fullmatch(v) else ''}"
+             for h, v in cells if h != "单位"]
     return f"{name}：{'，'.join(shown)}"
+
+
+# A column a plan heads from where it stands ("我县2020年实际值", "市上2025年目标值"): a citizen
+# reading the answer is not in that county.
+_OWN_LEVEL = re.compile(r"^(?:我|本)([省市县区])|^([省市县区])上(?=\d)")
+
+
+def named_header(header: str, region: str) -> str:
+    """"本市2025年目标值" → "福州市2025年目标值", "省上2025年目标值" → "福建省2025年目标值": the
+    places of the document's region ("福建省福州市"); unchanged where it names none."""
+    own = _OWN_LEVEL.match(header)
+    if not own:
+        return header
+    level = own.group(1) or own.group(2)
+    named = [p for p in re.findall(r"[^省市县区（(]+[省市县区]", region)
+             if p.endswith(level) and not p.startswith("某")]
+    return named[-1] + header[own.end():] if named else header
 
 
 def quote_line(citation: Citation) -> str:

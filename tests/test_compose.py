@@ -254,3 +254,18 @@ def test_two_quotes_of_one_passage_never_repeat_a_sentence(passage, first, secon
     from assistant.compose import merged_quote
 
     assert merged_quote(passage, first, second) == merged
+
+
+@pytest.mark.parametrize("header, region, named", [
+    ("我县2020年实际值", "甘肃省张掖市青山县", "青山县2020年实际值"),  # a citizen is not in "our county"
+    ("市上2025年目标值", "甘肃省张掖市青山县", "张掖市2025年目标值"),
+    ("省上2025年目标值", "甘肃省张掖市青山县", "甘肃省2025年目标值"),
+    ("本市2025年目标值", "福建省福州市", "福州市2025年目标值"),
+    ("国家2025年目标值", "福建省福州市", "国家2025年目标值"),
+    ("我区2025年目标值", "某区（原文未注明）", "我区2025年目标值"),  # no name to give: as it is
+    ("我县2020年实际值", "", "我县2020年实际值"),
+])
+def test_a_column_headed_from_where_the_plan_stands_names_the_place(header, region, named):
+    from assistant.compose import named_header
+
+    assert named_header(header, region) == named
