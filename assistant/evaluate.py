@@ -30,12 +30,16 @@ def score(question: dict, record: dict) -> dict:
     rank = first_hit_rank(record["retrieved"][:10], question["sources"]) if answerable else None
     keys_ok = all(squash(k) in squash(record["answer"]) for k in question["answer_keys"])
     cited_ok = any(contains_quote(c["text"], question["sources"]) for c in record["citations"])
+    # the first quote is the one the answer's first line is read from
+    first_ok = bool(record["citations"]) and contains_quote(record["citations"][0]["text"],
+                                                            question["sources"])
     refused = bool(record["abstained"])
     return {
         "answerable": answerable,
         "rank": rank,
         "keys_ok": answerable and not refused and keys_ok,
         "cited_ok": answerable and not refused and cited_ok,
+        "first_cited": answerable and not refused and first_ok,
         "correct": (not refused and keys_ok and cited_ok) if answerable else refused,
         "refused": refused,
         "latency_ms": record.get("latency_ms", 0.0),
@@ -59,6 +63,7 @@ def summarize(scores: list[dict]) -> dict:
         if answerable else 0.0,
         "key_accuracy": share(answerable, lambda s: s["keys_ok"]),
         "citation_support": share(answerable, lambda s: s["cited_ok"]),
+        "first_cited": share(answerable, lambda s: s["first_cited"]),
         "correct": share(answerable, lambda s: s["correct"]),
         "oos_refused": share(outside, lambda s: s["refused"]),
         "false_refusal": share(answerable, lambda s: s["refused"]),

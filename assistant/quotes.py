@@ -88,7 +88,21 @@ def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = QUOTED_P
                 sentence += following
         if not any(same_text(sentence, quote) for _, quote in picked):
             picked.append((hit, sentence))
-    return picked
+    return first_passage_leads(picked, hits[0])
+
+
+def first_passage_leads(picked: list[tuple[Hit, str]], first: Hit) -> list[tuple[Hit, str]]:
+    """The quote of the first-ranked passage, when one is picked, leads: the answer's first line
+    is read from it, and the ranking (both rankers, the sentence closest in meaning) knows
+    better than word overlap which passage answers. Where the lead quote came from another
+    passage it was the wrong one 38 times of 53 on dev (the first passage held the answer in 30),
+    28 of 46 on train; moved, the first quote holds the source 0.748 → 0.807 on dev (0.818 →
+    0.831 train), the expected words stand in the first line 0.585 → 0.614 (train 0.680 both);
+    the quotes are the same (session 9)."""
+    ours = next((pick for pick in picked if pick[0] is first), None)
+    if ours is None or picked[0] is ours:
+        return picked
+    return [ours] + [pick for pick in picked if pick is not ours]
 
 
 # Two quotes sharing this share of their character pairs (Jaccard) say the same thing: a county

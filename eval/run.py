@@ -25,7 +25,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from assistant.evaluate import gate, score, summarize  # noqa: E402
 
-METRICS = ["hit@1", "hit@5", "mrr@10", "key_accuracy", "citation_support", "correct",
+METRICS = ["hit@1", "hit@5", "mrr@10", "key_accuracy", "citation_support", "first_cited", "correct",
            "oos_refused", "false_refusal", "latency_p50_ms", "latency_p95_ms"]
 SPLITS = ("train", "dev", "test")
 

@@ -147,6 +147,23 @@ def test_a_sentence_from_a_passage_on_the_question_beats_one_sharing_a_word_from
     assert picked[0][0].chunk.id == "orphan"
 
 
+def test_the_first_ranked_passage_quote_leads_when_it_is_quoted():
+    """A sentence of the second passage shares more words with the question (带), but the
+    ranking put the passage listing the materials first: its quote leads, the other follows."""
+    from assistant.quotes import pick_sentences
+    from assistant.question import part
+    from assistant.schema import Chunk, Hit
+
+    def hit(chunk_id, text, score):
+        return Hit(chunk=Chunk(id=chunk_id, doc=f"{chunk_id}.txt", text=text, section=("条例",),
+                               kind="text", start=0, end=len(text)), score=score)
+
+    first = hit("materials", "办理结婚登记的当事人应当出具下列材料：本人的户口簿、身份证。", 0.9)
+    second = hit("visit", "结婚登记当天，除了要带的材料，还可以带亲友观礼。", 0.8)
+    picked = pick_sentences(part("结婚登记要带什么材料"), [first, second], lambda term: 1.0)
+    assert [h.chunk.id for h, _ in picked][:2] == ["materials", "visit"]
+
+
 def _row(title: str, date: str, body: str):
     from assistant.schema import Chunk, Hit
 
