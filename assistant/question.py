@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .keyword import tokenize
+from .keyword import data_words, tokenize
 from .places import asked_levels, named_places
 from .slots import asked_slots
 from .split import CJK, asks_anew, compared_parts, follows_up, resolve_followup, split_questions
@@ -156,10 +156,14 @@ def last_clause(text: str) -> str:
 
 
 def clause_terms(terms: dict[str, tuple[str, ...]], text: str) -> dict[str, tuple[str, ...]]:
-    """Those of the question's `terms` its last clause names (all of them when it names none):
-    what it asks, apart from the circumstances it tells first."""
+    """Those of the question's `terms` its last clause names (all of them when it names none,
+    or names only what it asks for: "城镇居民怎么申请低保，流程是啥"): what it asks, apart from
+    the circumstances it tells first."""
     asked = last_clause(text)
-    return {t: a for t, a in terms.items() if t in asked} or terms
+    named = {t: a for t, a in terms.items() if t in asked}
+    if all(t in data_words("generic_nouns.txt") for t in named):
+        return terms
+    return named
 
 
 def coverage(terms: dict[str, tuple[str, ...]], idf, text: str) -> float:

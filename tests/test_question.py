@@ -195,3 +195,16 @@ def test_the_last_clause_asks_what_the_ones_before_tell(question, asks):
     from assistant.question import last_clause
 
     assert last_clause(question) == asks
+
+
+@pytest.mark.parametrize("question, terms", [
+    ("清明回不去老家，能网上祭扫吗", {"网上", "祭扫"}),  # what it asks, apart from what it tells
+    # a last clause naming only what it asks for asks it of the whole question
+    ("城镇居民怎么申请低保，流程是啥", {"城镇", "居民", "城镇居民", "申请", "低保", "流程"}),
+    ("低保怎么申请", {"低保", "申请"}),
+])
+def test_the_judge_weighs_the_terms_of_the_last_clause_that_names_something(question, terms):
+    from assistant.question import clause_terms, understand
+
+    asked = understand(question).parts[0]
+    assert set(clause_terms(dict(zip(asked.terms, asked.alternatives)), asked.text)) == terms
