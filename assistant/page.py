@@ -145,10 +145,14 @@ JS = """
   }, true);
   let bubble = null, hide = null;
   const showStatus = (text) => {
-    if (!text || !voted || !voted.isConnected) return;
+    // by the vote button clicked; by the opinion box when Enter was pressed in it
+    const typing = document.activeElement && document.activeElement.closest
+                   && document.activeElement.closest('#reason');
+    const anchor = typing || voted;
+    if (!text || !anchor || !anchor.isConnected) return;
     if (!bubble) { bubble = document.createElement('div'); bubble.className = 'vote-said';
                    bubble.setAttribute('role', 'status'); document.body.appendChild(bubble); }
-    const at = voted.getBoundingClientRect();
+    const at = anchor.getBoundingClientRect();
     bubble.textContent = text;
     bubble.style.display = 'block';
     const width = Math.min(bubble.offsetWidth, window.innerWidth - 16);

@@ -28,7 +28,9 @@ EXAMPLES = [
     "县里2020年护理型床位占比是多少？",
 ]
 COLUMN_WIDTHS = ["17%", "6%", "25%", "6%", "8%", "9%", "7%", "7%", "8%", "7%"]
-SOURCE_WIDTHS = ["24%", "24%", "13%", "6%", "15%", "8%", "10%"]
+REASON_HINT = "意见写好后，请点要评价的那条回答下方的赞或踩，意见随评价一起记录。"
+# 级别 at 6% was 21 px on a phone, too narrow for two characters (a browser check)
+SOURCE_WIDTHS = ["22%", "19%", "15%", "10%", "13%", "10%", "11%"]
 CONCURRENCY = 4  # answers are CPU-bound; more parallel work than cores only adds latency
 EXPORT_KEEP = 3600  # seconds Gradio keeps a downloaded export in its cache
 
@@ -64,8 +66,10 @@ def blocks(handlers: Handlers) -> gr.Blocks:
                                      scale=8, min_width=200, elem_id="question", autofocus=True)
                     send = gr.Button("发送", variant="primary", scale=1, min_width=70)
                 with gr.Row(equal_height=True, elem_id="tools"):
-                    reason = gr.Textbox(show_label=False, scale=8, min_width=200,
-                                        placeholder="反馈原因（选填），写好后点回答下方的 👍 或 👎",
+                    # labelled, so that it does not read as a second question box (a browser
+                    # check took it for one: same shape, right under the question)
+                    reason = gr.Textbox(label="对回答的意见（选填）", scale=8, min_width=200,
+                                        placeholder="如：没回答我问的、引用的文件不对。写好后点回答下方的赞或踩",
                                         elem_id="reason")
                     clear = gr.Button("清空对话", scale=1, min_width=70)
                 status = gr.Markdown(elem_id="feedback-status")
@@ -102,6 +106,8 @@ def blocks(handlers: Handlers) -> gr.Blocks:
         clear.click(lambda: ("", [], [], ""), None, [box, chat, turns, status], **private)
         chat.clear(lambda: ([], ""), None, [turns, status], **private)
         chat.like(handlers.vote, [turns, reason], [status, reason], **private)
+        # Enter in the opinion box sends nothing: say how it is sent, rather than stay silent
+        reason.submit(lambda: REASON_HINT, None, status, **private)
         shown = [table, count, cards, compare, csv_file, xlsx_file]
         # .change, not .input: Gradio fires input on key events only, which IME and paste skip
         query.change(handlers.targets, query, shown, trigger_mode="always_last", **private)

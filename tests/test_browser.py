@@ -129,7 +129,10 @@ def test_feedback_is_appended(page, server):
     feedback = server[1].feedback_file
     before = feedback.read_text(encoding="utf-8").splitlines() if feedback.exists() else []
     ask(page, ELIGIBILITY)
+    assert page.locator("#reason").inner_text().startswith("对回答的意见")  # labelled: no question box
     page.fill("#reason textarea", f"没说怎么申请，请回电 {MOBILE}")
+    page.press("#reason textarea", "Enter")  # says how an opinion is sent, sends nothing
+    page.wait_for_function("document.querySelector('.vote-said')?.innerText.includes('赞或踩')")
     page.locator("#chat button[aria-label='Dislike']").first.click()
     page.wait_for_function("document.querySelector('#feedback-status').innerText.includes('已记录')")
     page.wait_for_selector(".vote-said")  # the confirmation, by the button
