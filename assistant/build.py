@@ -51,6 +51,7 @@ class BuildReport:
     per_doc: dict[str, int]
     notices: tuple[Notice, ...] = ()  # indexed, with something the user should know
     sentences_embedded: int = 0  # distinct sentences whose text was new and had to be embedded
+    unchanged: bool = False  # nothing to do: the build in use holds this corpus already
 
 
 def citation_fields(document: Document) -> dict:
@@ -85,13 +86,27 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         if not documents:
             raise IndexProblem(f"{corpus_dir} 中没有可索引的文档（支持 .txt .md .docx .pdf）")
         chunks, rows = chunk_all(documents, max_chars)
+        citations = {d.name: citation_fields(d) for d in documents}
+        fingerprint = content_fingerprint(
+            chunks, [target_record(r, citations[r.doc]) for r in rows], citations, model, max_chars,
+            [dataclasses.asdict(x) for x in (*skipped, *corpus.notices)])
+        if (previous and not rebuild and old_meta.get("fingerprint") == fingerprint
+                and old_meta.get("dictionary") == dictionary_version() and _opens(
+                    previous, embeddings, model, chroma_url)):
+            # the same documents, code and settings: publishing a copy would only churn builds
+            # (and swap the index under a running app for nothing)
+            return BuildReport(build=previous.name, chunks=len(chunks), embedded=0,
+                               removed_docs=(), skipped=tuple(skipped),
+                               seconds=time.perf_counter() - started,
+                               per_doc={d.name: sum(1 for c in chunks if c.doc == d.name)
+                                        for d in documents},
+                               notices=tuple(corpus.notices), unchanged=True)
         name = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         build = index_dir / "builds" / name
         build.mkdir(parents=True)
-        citations = {d.name: citation_fields(d) for d in documents}
 
         meta = {"model": model, "engine": getattr(embeddings, "engine", model),
-                "dictionary": dictionary_version(),
+                "dictionary": dictionary_version(), "fingerprint": fingerprint,
                 "collection": f"chunks-{name}", "built_at": _now(), "max_chars": max_chars}
         write_json(build / "started.json", meta)  # marks whose vectors a killed build holds
         known = (lambda ids: {}) if rebuild else _computed_vectors(
@@ -238,6 +253,34 @@ def target_record(row: TableRow, citation: dict) -> dict:
 
 def _client(build: Path, chroma_url: str = ""):
     return chroma_client(url=chroma_url) if chroma_url else chroma_client(build / "chroma")
+
+
+def content_fingerprint(chunks: list[Chunk], targets: list[dict], citations: dict, model: str,
+                        max_chars: int, reported: list[dict]) -> str:
+    """What a build would hold, as one hash: its passages, table rows and citation fields, the
+    files skipped or noted, the model and passage size, and the package's own code and data (a
+    change to either may cut, tokenize or store the same documents differently)."""
+    import json
+
+    digest = hashlib.sha256(json.dumps([model, max_chars, citations, targets, reported],
+                                       ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    for chunk in chunks:
+        digest.update(json.dumps(dataclasses.asdict(chunk), ensure_ascii=False,
+                                 sort_keys=True).encode("utf-8"))
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".txt", ".tsv", ".json", ".toml"):
+            digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _opens(build: Path, embeddings: Embeddings, model: str, chroma_url: str) -> bool:
+    """Whether a build opens and verifies as an app would open it."""
+    try:
+        open_build(build, embeddings, model=model, chroma_url=chroma_url).close()
+    except IndexProblem:
+        return False
+    return True
 
 
 def _sha1(text: str) -> str:

@@ -68,6 +68,9 @@ def run_index(args, settings: Settings) -> int:
         print(f"  注意 {notice.name}: {notice.message}")
     if report.removed_docs:
         print(f"  已移除: {', '.join(report.removed_docs)}")
+    if report.unchanged:
+        print(f"索引已是最新：文件和设置都没有变化，继续使用构建 {report.build}（{report.chunks} 块）")
+        return 0
     print(f"索引完成：{report.chunks} 块，新嵌入 {report.embedded} 块、"
           f"{report.sentences_embedded} 个句子，用时 {report.seconds:.1f} 秒")
     return 0

