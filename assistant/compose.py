@@ -256,14 +256,18 @@ _OWN_LEVEL = re.compile(r"^(?:我|本)([省市县区])|^([省市县区])上(?=\d
 
 
 def named_header(header: str, region: str) -> str:
-    """"本市2025年目标值" → "福州市2025年目标值", "省上2025年目标值" → "福建省2025年目标值": the
-    places of the document's region ("福建省福州市"); unchanged where it names none."""
+    """"本市2025年目标值" → "福州市2025年目标值", "省上2025年目标值" → "福建省2025年目标值", a
+    bare "2025年目标值" → "福州市2025年目标值" (of a national plan: "全国2025年目标值"): the places
+    of the document's region ("福建省福州市"); unchanged where it names none."""
+    places = [p for p in re.findall(r"[^省市县区（(]+[省市县区]", region) if not p.startswith("某")]
+    if re.match(r"\d{4}年", header):  # a bare year: the document's own place ("全国2025年目标值")
+        here = "全国" if region == "全国" else (places[-1] if places else "")
+        return here + header
     own = _OWN_LEVEL.match(header)
     if not own:
         return header
     level = own.group(1) or own.group(2)
-    named = [p for p in re.findall(r"[^省市县区（(]+[省市县区]", region)
-             if p.endswith(level) and not p.startswith("某")]
+    named = [p for p in places if p.endswith(level)]
     return named[-1] + header[own.end():] if named else header
 
 

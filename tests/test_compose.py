@@ -281,6 +281,9 @@ def test_two_quotes_of_one_passage_never_repeat_a_sentence(passage, first, secon
     ("国家2025年目标值", "福建省福州市", "国家2025年目标值"),
     ("我区2025年目标值", "某区（原文未注明）", "我区2025年目标值"),  # no name to give: as it is
     ("我县2020年实际值", "", "我县2020年实际值"),
+    ("2025年目标值", "全国", "全国2025年目标值"),  # a bare year: the document's own place
+    ("2025年目标值", "福建省福州市", "福州市2025年目标值"),
+    ("2025年目标值", "某区（原文未注明）", "2025年目标值"),
 ])
 def test_a_column_headed_from_where_the_plan_stands_names_the_place(header, region, named):
     from assistant.compose import named_header
