@@ -163,6 +163,12 @@ def test_the_first_ranked_passage_quote_leads_when_it_is_quoted():
     picked = pick_sentences(part("结婚登记要带什么材料"), [first, second], lambda term: 1.0)
     assert [h.chunk.id for h, _ in picked][:2] == ["materials", "visit"]
 
+    # not ahead of the sentence stating the number asked, when its own states none
+    housing = hit("housing", "孤儿保障标准调整后，符合住房保障条件的孤儿及时纳入保障范围。", 0.9)
+    amount = hit("amount", "孤儿保障标准由440元提高到1320元。", 0.8)
+    picked = pick_sentences(part("孤儿的保障标准是多少"), [housing, amount], lambda term: 1.0)
+    assert picked[0][0].chunk.id == "amount"
+
 
 def _row(title: str, date: str, body: str):
     from assistant.schema import Chunk, Hit
