@@ -27,7 +27,7 @@ from assistant.evaluate import contains_quote  # noqa: E402
 
 TRAINING_SPLITS = ("train", "dev")
 FOLDS = 5
-EVIDENCE = 3  # passages the answer is composed from (judge.TOP_PASSAGES)
+EVIDENCE = 3  # the first passages, besides those quoted, whose holding the source makes a part answerable
 C_GRID = (1.0,)
 REPEATS = 5  # the folds drawn five ways: one split's noise moved the chosen cut by 0.1
 THRESHOLD_TOLERANCE = 0.005  # balanced accuracy this close to the best counts as a tie  # a grid (0.03–30) picked a different C on each run, within CV noise
