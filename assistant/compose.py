@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .judge import _NOW, about
+from .metadata import earliest_of_each
 from .question import Part, clause_terms, coverage
 from .quotes import pick_sentences
 from .schema import Citation, Hit
@@ -216,19 +217,15 @@ def target_rows(part: Part, hits: list[Hit]) -> list[Hit]:
     return [first] + [h for lvl, h in by_level.items() if compares and lvl != first.level]
 
 
-UNDATED = "9999"  # sorts after every date: a document without one is never taken for the source
-
-
 def originals(rows: list[Hit]) -> list[Hit]:
     """The rows in their order, a row that repeats an earlier-dated document's row word for word
     (a bulletin reprinting a plan's indicator table) replaced by that document's: the source
     is cited, not the copy."""
-    first: dict[str, Hit] = {}
-    for hit in rows:
-        body = hit.chunk.text.split("）：", 1)[-1]
-        if body not in first or (hit.date or UNDATED) < (first[body].date or UNDATED):
-            first[body] = hit
-    return list(dict.fromkeys(first[h.chunk.text.split("）：", 1)[-1]] for h in rows))
+    def body(hit: Hit) -> str:
+        return hit.chunk.text.split("）：", 1)[-1]
+
+    first = earliest_of_each(rows, body, lambda hit: hit.date)
+    return list(dict.fromkeys(first[body(h)] for h in rows))
 
 
 def _compose_targets(rows: list[Hit]) -> tuple[str, tuple[Citation, ...]]:

@@ -12,6 +12,8 @@ import io
 import re
 import unicodedata
 
+from .metadata import earliest_of_each
+
 COLUMNS = ["文档", "级别", "指标", "单位", "2020年实际值", "2025年目标值（本级）",
            "市级2025年目标", "省级2025年目标", "国家2025年目标", "属性"]
 EXPORT_COLUMNS = COLUMNS + ["日期", "出处"]
@@ -45,9 +47,6 @@ def indicator_rows(targets: list[dict]) -> list[list[str]]:
     return rows
 
 
-UNDATED = "9999"  # sorts after every date: an undated document is never taken for the source
-
-
 def indicator_records(targets: list[dict]) -> list[dict]:
     """The target records that are indicator rows, in the order `indicator_rows` lists them."""
     return [record for record in originals(targets) if "指标" in record["cells"]]
@@ -57,18 +56,11 @@ def originals(targets: list[dict]) -> list[dict]:
     """The target records in their order, a row that another document repeats cell for cell
     (a bulletin reprinting a plan's indicator table; "乡镇(街道)" and "乡镇（街道）" alike) given
     once, from the earliest-dated of them: the source, not the copy, as the chat cites it."""
-    def cells(record):
+    def cells(record: dict) -> tuple:
         return tuple((fold(h), fold(v)) for h, v in record["cells"].items())
 
-    first: dict[tuple, dict] = {}
-    for record in targets:
-        if cells(record) not in first or _date(record) < _date(first[cells(record)]):
-            first[cells(record)] = record
+    first = earliest_of_each(targets, cells, lambda record: record.get("date"))
     return [record for record in targets if first[cells(record)] is record]
-
-
-def _date(record: dict) -> str:
-    return record.get("date") or UNDATED
 
 
 def fold(text: str) -> str:

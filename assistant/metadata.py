@@ -174,3 +174,17 @@ def _local(name: str) -> Place:
     if name.endswith("区"):
         return Place("区", name)
     return Place("市", name)
+
+
+UNDATED = "9999"  # sorts after every date: a document without one is never taken for the source
+
+
+def earliest_of_each(items: list, key, date) -> dict:
+    """Of the items sharing a `key` (one indicator row a bulletin reprints from a plan), the one
+    of the earliest `date`, the first of them on a tie: the source, not the copy."""
+    first: dict = {}
+    for item in items:
+        k = key(item)
+        if k not in first or (date(item) or UNDATED) < (date(first[k]) or UNDATED):
+            first[k] = item
+    return first
