@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import sys
 import time
@@ -87,26 +88,27 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
             raise IndexProblem(f"{corpus_dir} 中没有可索引的文档（支持 .txt .md .docx .pdf）")
         chunks, rows = chunk_all(documents, max_chars)
         citations = {d.name: citation_fields(d) for d in documents}
+        targets = [target_record(r, citations[r.doc]) for r in rows]
+        per_doc = {d.name: sum(1 for c in chunks if c.doc == d.name) for d in documents}
+        notices = tuple(corpus.notices)
+        dictionary = dictionary_version()
         fingerprint = content_fingerprint(
-            chunks, [target_record(r, citations[r.doc]) for r in rows], citations, model, max_chars,
-            [dataclasses.asdict(x) for x in (*skipped, *corpus.notices)])
+            chunks, targets, citations, [model, max_chars, dictionary],
+            [dataclasses.asdict(x) for x in (*skipped, *notices)])
         if (previous and not rebuild and old_meta.get("fingerprint") == fingerprint
-                and old_meta.get("dictionary") == dictionary_version() and _opens(
-                    previous, embeddings, model, chroma_url)):
+                and _opens(previous, embeddings, model, chroma_url)):
             # the same documents, code and settings: publishing a copy would only churn builds
             # (and swap the index under a running app for nothing)
             return BuildReport(build=previous.name, chunks=len(chunks), embedded=0,
                                removed_docs=(), skipped=tuple(skipped),
-                               seconds=time.perf_counter() - started,
-                               per_doc={d.name: sum(1 for c in chunks if c.doc == d.name)
-                                        for d in documents},
-                               notices=tuple(corpus.notices), unchanged=True)
+                               seconds=time.perf_counter() - started, per_doc=per_doc,
+                               notices=notices, unchanged=True)
         name = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         build = index_dir / "builds" / name
         build.mkdir(parents=True)
 
         meta = {"model": model, "engine": getattr(embeddings, "engine", model),
-                "dictionary": dictionary_version(), "fingerprint": fingerprint,
+                "dictionary": dictionary, "fingerprint": fingerprint,
                 "collection": f"chunks-{name}", "built_at": _now(), "max_chars": max_chars}
         write_json(build / "started.json", meta)  # marks whose vectors a killed build holds
         known = (lambda ids: {}) if rebuild else _computed_vectors(
@@ -131,9 +133,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         KeywordIndex.build([c.id for c in chunks], tokens).save(build / "keyword")
         write_jsonl(build / "chunks.jsonl",
                     (dict(dataclasses.asdict(c), tokens=t) for c, t in zip(chunks, tokens)))
-        per_doc = {d.name: sum(1 for c in chunks if c.doc == d.name) for d in documents}
         passages = len(chunks)
-        notices = tuple(corpus.notices)
         del tokens, chunks  # kept on disk now; the check below opens the build beside them no more
         meta.update(
             documents={d.name: dict(citations[d.name], sha1=_sha1(d.text), chunks=per_doc[d.name])
@@ -150,8 +150,8 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
                "sentences": store.sentence_count()},
         )
         write_json(build / "meta.json", meta)
-        write_json(build / "targets.json", [target_record(r, citations[r.doc]) for r in rows])
-        del documents, corpus, rows
+        write_json(build / "targets.json", targets)
+        del documents, corpus, rows, targets
         try:  # exactly the checks an app makes when it opens the build
             open_build(build, embeddings, model=model, chroma_url=chroma_url).close()
         except IndexProblem as problem:
@@ -255,14 +255,13 @@ def _client(build: Path, chroma_url: str = ""):
     return chroma_client(url=chroma_url) if chroma_url else chroma_client(build / "chroma")
 
 
-def content_fingerprint(chunks: list[Chunk], targets: list[dict], citations: dict, model: str,
-                        max_chars: int, reported: list[dict]) -> str:
+def content_fingerprint(chunks: list[Chunk], targets: list[dict], citations: dict,
+                        settings: list, reported: list[dict]) -> str:
     """What a build would hold, as one hash: its passages, table rows and citation fields, the
-    files skipped or noted, the model and passage size, and the package's own code and data (a
-    change to either may cut, tokenize or store the same documents differently)."""
-    import json
-
-    digest = hashlib.sha256(json.dumps([model, max_chars, citations, targets, reported],
+    files skipped or noted, its settings (model, passage size, user dictionary), and the
+    package's own code and data (a change to either may cut, tokenize or store the same
+    documents differently)."""
+    digest = hashlib.sha256(json.dumps([settings, citations, targets, reported],
                                        ensure_ascii=False, sort_keys=True).encode("utf-8"))
     for chunk in chunks:
         digest.update(json.dumps(dataclasses.asdict(chunk), ensure_ascii=False,
