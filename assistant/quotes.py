@@ -44,7 +44,7 @@ def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = QUOTED_P
     passage names (with headings and title): a sentence of a passage on the question beats one
     that shares as many words by chance from a passage on something else. (Train/dev correct,
     judge refitted: regulations 0.819/0.783 → 0.825/0.800, seeds 0.842/0.80 → 0.846/0.80.)"""
-    from .clean import enumeration_blocks, split_sentences
+    from .clean import split_sentences
 
     weights = {t: idf(t) for t in part.search_terms}
     total = sum(weights.values()) or 1.0
@@ -74,21 +74,47 @@ def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = QUOTED_P
     for score, _, position, hit, sentence, sentences, _ in scored:
         if len(picked) >= most or (picked and score < QUOTE_SHARE * best):
             break
-        if hit.chunk.article and len(hit.chunk.text) <= WHOLE_ARTICLE:
-            sentence = hit.chunk.text
-        elif hit.chunk.article:  # an article: quote its 款 whole, an enumeration with its lead-in
-            sentence = next((b for b in enumeration_blocks(hit.chunk.text) if sentence in b),
-                            sentence)
-        else:  # what follows, while the quote lacks what was asked and stays on the question
-            for following in sentences[position + 1:]:
-                if len(sentence) >= 30 and (len(sentence) + len(following) > QUOTE_CHARS
-                                            or not any(t in following for t in weights)
-                                            or holds_answer(part, sentence)):
-                    break
-                sentence += following
-        if not any(same_text(sentence, quote) for _, quote in picked):
-            picked.append((hit, sentence))
+        quote = _extended(part, hit, sentence, sentences[position + 1:], weights)
+        if not any(same_text(quote, q) for _, q in picked):
+            picked.append((hit, quote))
+    if picked and not any(hit is hits[0] for hit, _ in picked):
+        picked = with_first_passage(part, picked, scored, weights, most)
     return first_passage_leads(part, picked, hits[0])
+
+
+def _extended(part: Part, hit: Hit, sentence: str, following: list[str], weights) -> str:
+    """The quote a picked sentence becomes: a short article whole, an enumeration with its
+    lead-in, else the sentence with what follows it while that stays on the question."""
+    from .clean import enumeration_blocks
+
+    if hit.chunk.article and len(hit.chunk.text) <= WHOLE_ARTICLE:
+        return hit.chunk.text
+    if hit.chunk.article:  # an article: quote its 款 whole, an enumeration with its lead-in
+        return next((b for b in enumeration_blocks(hit.chunk.text) if sentence in b), sentence)
+    for after in following:
+        if len(sentence) >= 30 and (len(sentence) + len(after) > QUOTE_CHARS
+                                    or not any(t in after for t in weights)
+                                    or holds_answer(part, sentence)):
+            break
+        sentence += after
+    return sentence
+
+
+def with_first_passage(part: Part, picked: list[tuple[Hit, str]], scored: list, weights,
+                       most: int) -> list[tuple[Hit, str]]:
+    """The picked quotes with the first-ranked passage's best sentence among them (in place of
+    the last one when there are `most`): the rankers (both, and the sentence closest in meaning)
+    placed it first, and where word overlap picked only other passages the first one held the
+    answer 9 times of 16 on dev, 6 of 13 on train; quoted, all dev correct 0.826 → 0.838,
+    train 0.858 → 0.860 (session 10). first_passage_leads then puts it first."""
+    ours = next((s for s in scored if s[1] == 0 and s[0] > 0), None)
+    if ours is None:
+        return picked
+    _, _, position, hit, sentence, sentences, _ = ours
+    quote = _extended(part, hit, sentence, sentences[position + 1:], weights)
+    if any(same_text(quote, q) for _, q in picked):
+        return picked
+    return picked[:most - 1] + [(hit, quote)]
 
 
 def first_passage_leads(part: Part, picked: list[tuple[Hit, str]], first: Hit

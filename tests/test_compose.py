@@ -170,6 +170,26 @@ def test_the_first_ranked_passage_quote_leads_when_it_is_quoted():
     assert picked[0][0].chunk.id == "amount"
 
 
+def test_the_first_ranked_passage_is_quoted_even_when_others_share_more_words():
+    """The ranking put the passage on the choice between care at home and in an institution
+    first; a passage on the house of one who moved into a 敬老院 shares more of the question's
+    words. Word overlap alone quoted only the second; the first is quoted, and leads."""
+    from assistant.quotes import pick_sentences
+    from assistant.question import part
+    from assistant.schema import Chunk, Hit
+
+    def hit(chunk_id, text, score):
+        return Hit(chunk=Chunk(id=chunk_id, doc=f"{chunk_id}.txt", text=text, section=("条例",),
+                               kind="text", start=0, end=len(text)), score=score)
+
+    passages = [hit("choice", "供养对象可以选择在家分散供养。", 0.9),
+                hit("house", "五保老人住进敬老院后，家里的房屋由村民委员会看管。", 0.8),
+                hit("visit", "敬老院应当定期组织五保老人回家探亲，老人家里的事由村里照看。", 0.7)]
+    picked = pick_sentences(part("五保老人可以住在家里吗"), passages, lambda term: 1.0)
+    assert [h.chunk.id for h, _ in picked] == ["choice", "house"]
+    assert picked[0][1] == "供养对象可以选择在家分散供养。"
+
+
 def _row(title: str, date: str, body: str):
     from assistant.schema import Chunk, Hit
 
