@@ -95,6 +95,10 @@ def test_a_part_asks_the_years_it_names_else_those_it_keeps(question, years):
     ("procedure", "持收养登记证到户口登记机关办理。", True),
     ("procedure", "完善低保制度,制定低保审核确认办法,规范低保对象认定程序,提高科学性和精准度。", False),
     ("procedure", "有条件的地区积极推行持有居住证人员在居住地申请低保。", False),
+    # a date is a day named, or the day an event takes effect; a deadline counted from a day is not
+    ("date", "每年农历九月初九为老年节。", True),
+    ("date", "收养关系自登记之日起成立。", True),
+    ("date", "应当自名单公布之日起五日内向村民选举委员会申诉。", False),
 ])
 def test_what_a_quote_must_hold_to_answer_the_slot_asked(slot, sentence, held):
     from assistant.slots import slots
