@@ -185,6 +185,8 @@ def test_a_turn_follows_up_the_one_before_only_when_it_says_so(history, turn, re
     ("民乐县的孤儿的保障标准和认定条件", ["民乐县的孤儿的保障标准", "民乐县的孤儿的认定条件"]),
     # a later part naming only the kind of thing it asks keeps the subject of the one before
     ("低保怎么申请？要带什么材料", ["低保怎么申请", "低保怎么申请，要带什么材料"]),
+    # 东西 (a thing) names no topic either
+    ("低保钱是按月发吗？能不能发东西代替", ["低保钱是按月发吗", "低保钱是按月发吗，能不能发东西代替"]),
     ("结婚登记的材料和证件", ["结婚登记的材料和证件"]),  # the same kind of thing twice: one ask
     ("养老机构的护理型床位占比和覆盖率", ["养老机构的护理型床位占比和覆盖率"]),  # nothing of a kind asked
 ])
