@@ -91,7 +91,7 @@ def render_lines(lines: list[Line]) -> str:
     several-part answer); quotes marked; notes secondary."""
     out, lead = [], True
     for line in lines:
-        refs = "".join(f'<sup class="ref">[{n}]</sup>' for n in line.refs)
+        refs = "".join(ref_mark(n) for n in line.refs)
         body = text_html(line.text).replace("\n", "<br>") + refs
         lead = lead or line.text.startswith(PART_LABEL)
         classes = ["note"] if line.kind == "note" else (["lead"] if lead else [])
@@ -100,6 +100,13 @@ def render_lines(lines: list[Line]) -> str:
         attribute = f' class="{" ".join(classes)}"' if classes else ""
         out.append(f"<p{attribute}>{body}</p>")
     return "".join(out)
+
+
+def ref_mark(n: int) -> str:
+    """The superscript [n] after a line: a button that opens source n below the answer (the
+    page's script does it; without script it still reads as the number)."""
+    return (f'<sup class="ref"><button type="button" class="ref-open">'
+            f'<span class="sr-only">查看来源</span>[{n}]</button></sup>')  # Gradio drops aria-label
 
 
 def render_text(text: str) -> str:

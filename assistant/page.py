@@ -28,6 +28,11 @@ textarea::placeholder, input::placeholder {color: #6b7280 !important; opacity: 1
 .answer .note, .answer .note * {font-size: 14px !important; color: var(--body-text-color);}
 .answer sup.ref {font-size: 14px !important; font-weight: 700; color: #1d4ed8;
                  margin-left: .15em; vertical-align: super;}
+.answer sup.ref button {all: unset; cursor: pointer; color: inherit; font: inherit;
+                        padding: 0 .15em; text-decoration: underline dotted;}
+.sr-only {position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
+          white-space: nowrap;}
+.answer sup.ref button:focus-visible {outline: 2px solid #1d4ed8; outline-offset: 1px;}
 .refusal {border-left: 4px solid #d97706; background: #fffbeb; color: #1f2937;
           padding: .5em .8em; border-radius: 6px;}
 .refusal .tag {color: #92400e; font-weight: 700; margin-right: .3em;}
@@ -103,7 +108,7 @@ table.compare .doc {font-weight: 400; font-size: 14px;}
 }
 """
 # The page's own behaviour, run once on load (Gradio's `js`): copy and share buttons inside
-# answers, the vote confirmation placed by the button clicked, and scrolling a new question to
+# answers, [n] opening its source, the vote confirmation placed by the button clicked, and scrolling a new question to
 # the top of the screen so its answer is read from the start (Gradio's autoscroll went to the
 # bottom, past the answer to its source list).
 JS = """
@@ -131,6 +136,16 @@ JS = """
   document.addEventListener('click', async (event) => {
     const copy = event.target.closest('#chat .copy-answer');
     const share = event.target.closest('#chat .share-answer');
+    const ref = event.target.closest('#chat sup.ref button');
+    if (ref) {  // [n] opens source n of this answer and brings it into view
+      const n = ref.textContent.match(/\[\d+\]/)[0];
+      const source = [...ref.closest('.answer').querySelectorAll('details.citation')]
+        .find((d) => d.querySelector('summary').textContent.trim().startsWith(n));
+      pinnedUntil = 0;  // the reader is reading on: the question is no longer kept on top
+      if (source) { source.open = true; source.scrollIntoView({block: 'nearest'});
+                    source.querySelector('summary').focus(); }
+      return;
+    }
     if (copy) {
       const plain = copy.closest('.answer').querySelector('.plain').textContent;
       say(copy, await copyText(plain) ? '已复制' : '复制失败，请长按选择文字');

@@ -101,6 +101,10 @@ def test_answer_with_citation_panel(page):
     assert not panel.locator("mark").first.is_visible()  # collapsed until clicked
     panel.locator("summary").click()
     assert "无劳动能力" in panel.locator("mark").first.inner_text()
+    panel.locator("summary").click()  # closed again; the [1] after the answer opens it too
+    assert not panel.locator("mark").first.is_visible()
+    answer.get_by_role("button", name="查看来源").first.click()
+    assert panel.locator("mark").first.is_visible()
 
 
 def test_example_question_then_clear(page):

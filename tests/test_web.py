@@ -119,7 +119,7 @@ def test_answer_streams_in_and_ends_with_a_citation_panel(handlers):
     # the source named once, above its numbered chips; the quote without "根据《…》（…）："
     assert '<div class="doc-title">《民政工作动态（测试）》 国家级 · <span class="date">2021&#45;05</span></div>' in final
     assert '<details class="citation"><summary>[1] ' in final and "根据《" not in final.split('class="plain"')[0]
-    assert '<p class="lead quote">新修订的' in final and '<sup class="ref">[1]</sup>' in final
+    assert '<p class="lead quote">新修订的' in final and '<sup class="ref"><button type="button" class="ref-open"><span class="sr-only">查看来源</span>[1]</button></sup>' in final
     assert "<mark>" in final and "宏观政策" in final  # highlighted quote and section path
     assert turns[0]["id"].endswith("-1")  # conversation and turn
 
@@ -285,7 +285,7 @@ def test_render_answer_quotes_once_per_document_with_chips():
               "abstained": False, "citations": [CITATION, CITATION | {"n": 2, "quote": "后文。"}]}
     shown = chat_html.render_answer(answer, "问")
     body = shown.split('<div class="sources">')[0]
-    assert body == ('<div class="answer"><p class="lead quote">居家社区养老。<sup class="ref">[1]</sup>'
+    assert body == ('<div class="answer"><p class="lead quote">居家社区养老。<sup class="ref"><button type="button" class="ref-open"><span class="sr-only">查看来源</span>[1]</button></sup>'
                     '</p><p class="note">以上内容摘自原文件。</p>')  # stray item number dropped
     assert shown.count("doc-title") == 1 and shown.count("<summary>") == 2
     assert "<summary>[1] 第三条</summary>" in shown and 'href="?q=%E9%97%AE"' in shown
@@ -297,8 +297,8 @@ def test_each_part_of_a_two_part_answer_says_which_part_it_answers():
               "abstained": False, "citations": [CITATION | {"quote": "县里过半。"},
                                                  CITATION | {"n": 2, "quote": "国家过半。"}]}
     body = chat_html.render_answer(answer, "问").split('<div class="sources">')[0]
-    assert ('<p class="lead quote">关于“县里的目标”：县里过半。<sup class="ref">[1]</sup></p>'
-            '<p class="lead quote">关于“国家的目标”：国家过半。<sup class="ref">[2]</sup></p>') in body
+    assert ('<p class="lead quote">关于“县里的目标”：县里过半。<sup class="ref"><button type="button" class="ref-open"><span class="sr-only">查看来源</span>[1]</button></sup></p>'
+            '<p class="lead quote">关于“国家的目标”：国家过半。<sup class="ref"><button type="button" class="ref-open"><span class="sr-only">查看来源</span>[2]</button></sup></p>') in body
 
 
 def test_a_chip_names_its_section_not_the_document_again():
