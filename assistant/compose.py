@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 
 from .judge import _NOW, about
+from .lexicon import pattern
 from .metadata import earliest_of_each
 from .question import Part, clause_terms, coverage
 from .quotes import pick_sentences
 from .schema import Citation, Hit
 
 OFFICE = "建议咨询当地民政部门（县/区民政局或乡镇（街道）社会救助窗口），或拨打 12345 政务服务热线。"
-_TARGET = re.compile(r"目标|指标|占比|覆盖率|比例|增速|实际值|属性|约束性|预期性|总量|数量|面积|多少")
+_TARGET = pattern("target")
 _BARE_NUMBER = re.compile(r"[≥≤><]?\s*[\d.]+")
 
 
@@ -110,21 +111,16 @@ def merged_quote(passage: str, first: str, second: str) -> str:
     return f"{passage[a:b]}{joiner}{passage[c:d]}"
 
 
-_YES_NO = re.compile(r"吗|能不能|可不可以|行不行|能否|是否|可以不|行不|[能行]不[能行]")
-_ALLOWED = re.compile(r"能|可以|行|让|允许|合规|合法|违法|违规|犯法")
-_FORBIDS = re.compile(r"不得|禁止|严禁|不准")
+_YES_NO, _ALLOWED, _FORBIDS = pattern("yes_no"), pattern("allowed"), pattern("forbids")
 # "违法吗", "犯法吗" ask whether it is forbidden: "不可以" would answer the opposite question.
-_BREAKS = re.compile(r"违法|违规|犯法")
+_BREAKS = pattern("breaks")
 VERDICT_COVERAGE = 0.5  # share of the question's (rarity-weighted) terms the sentence names
 # "能…吗", "可以…吗" ask whether one may; "要不要", "必须…吗" ask whether one must, which a
 # sentence that permits does not answer.
-_MAY = re.compile(r"能(?!力)|可以|可不可以|允许|行不行")
-_MUST = re.compile(r"必须|需要|要不要|得|应当|应该|还要|是不是要|有义务|合规|合法")
-_PERMITS = re.compile(r"(?<!不)(?:可以|有权|准予|允许)")
+_MAY, _MUST, _PERMITS = pattern("may"), pattern("must"), pattern("permits")
 # A permission under a condition ("经老年人同意，…可以…", "…确有困难的，可以缓交"): the first
 # line says so, and the quote below says which.
-_CONDITION = re.compile(r"的[，,]|经[^，。；]{0,20}(?:同意|批准)|符合|条件|下列|情形|有条件"
-                        r"|根据[^，。；]{0,8}(?:需要|实际|情况)")
+_CONDITION = pattern("condition")
 # A sentence that permits answers "可以" only when it names most of what the question names: on
 # the train sets a sentence naming half of it permitted something else about one time in four.
 PERMIT_COVERAGE = 0.6

@@ -12,35 +12,32 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .lexicon import pattern, units, year_aliases
 from .metadata import provinces
 from .prior import asked_prior, wording
 from .question import Part, clause_terms, coverage
 from .schema import Citation, Hit
 from .slots import slot_names, slots
 
-_NOW = re.compile(r"今年|明年|去年|现在|目前|最新")
-# The plans speak of the end of a five-year period rather than its year.
-YEAR_ALIASES = {"2020": ("十三五",), "2025": ("十四五",)}
-QUANTITY_UNITS = {"钱": "元|倍", "块": "元", "块钱": "元", "元": "元", "人": "人|名|万人", "名": "人|名",
-                  "户": "户", "个": "个|家|所", "家": "家|个", "张": "张", "所": "所|个"}
+_NOW = pattern("now")
 _NUMERAL = "一二两三四五六七八九十百千万"
 # 几 that asks a number: not "兄弟几个商量", not "好几年"
 _JI = r"(?<![们弟妹兄姐好])几"
 # The unit asked, wherever it is: "补助对象有多少人" asks people, not money. "几个人" asks
 # people (个 is only the measure word before 人).
-_UNIT_ASKED = re.compile(rf"(?:多少|{_JI})个?(块钱|钱|块|元|人|名|户|家|张|所)|(?:多少|{_JI})(个)")
+_UNIT_ASKED = re.compile(rf"(?:多少|{_JI})个?({'|'.join(sorted((u for u in units() if u != '个'), key=len, reverse=True))})"
+                         rf"|(?:多少|{_JI})(个)")
 # Else a sum of money: "护理费是多少", "给多少建设补助".
-_MONEY_ASKED = re.compile(r"(?:费|价|资|金|补贴|补助|津贴)\w{0,3}多少|多少[^\d人名户家张所个种项]{0,4}"
-                          r"(?:补贴|补助|津贴|资金|经费)")
+_MONEY_ASKED = pattern("asks_money")
 # A share or a multiple states a number of people or a sum too: "过半数通过", "三分之一以上",
 # "增发10%", "当地职工月平均工资的50%", "一倍以上三倍以下" (not a number of households or homes).
 _PROPORTION = re.compile(rf"\d\s*[%％]|百分之|[{_NUMERAL}\d]+分之|半数|\d\s*倍|[{_NUMERAL}]倍")
-MONEY_UNITS = ("元", "钱", "块", "块钱")
-SHARE_UNITS = ("人", "名") + MONEY_UNITS
+MONEY_UNITS = tuple(u for u, (_, kind) in units().items() if kind == "money")
+SHARE_UNITS = tuple(u for u, (_, kind) in units().items() if kind in ("money", "people"))
 # ... a sum only when the sum is named just before the share in the same sentence ("护理型床位
 # 占比达到40%" is no subsidy); an enumeration's lead-in names it ("增发一次性退役金：…(二)荣获
 # 二等功的，增发10%"), so the window runs over line breaks but not past a full stop.
-_MONEY = re.compile(r"金|费|工资|收入|补贴|补助|津贴|资助")
+_MONEY = pattern("money")
 MONEY_WINDOW = 60  # characters
 # A question that two passages answer together (national vs county) is covered by both, but
 # two half-matching passages are weaker evidence than one whole match.
@@ -60,7 +57,7 @@ TOP_PASSAGES = 5
 FEATURES = ("coverage", "quote_coverage", "dense_best", "sentence_best", "agree", "margin",
             "missing_place", "missing_year", "missing_quantity", "slot_missing", "number_met",
             "asked_prior", "clause_coverage")
-_ASKS_NUMBER = re.compile(rf"多少|{_JI}(?!乎)|百分之|比例|占比|多大|多高|多长")
+_ASKS_NUMBER = pattern("asks_number")
 _MEASURE = "项支类种档次条批处座件位级个家所名户人张间栋辆台套"  # a closed class of the grammar
 _STATED_NUMBER = re.compile(rf"\d|(?<![第同])[{_NUMERAL}]+(?:[年月日天倍元%{_MEASURE}](?!性)|周岁|岁"
                             r"|分之)|半数")
@@ -99,7 +96,7 @@ def place_applies(part: Part, top: list[Hit]) -> bool:
 
 def missing_year(years: tuple[str, ...], text: str) -> str:
     for year in years:
-        if year not in text and not any(a in text for a in YEAR_ALIASES.get(year, ())):
+        if year not in text and not any(a in text for a in year_aliases().get(year, ())):
             return year
     return ""
 
@@ -129,8 +126,8 @@ def missing_quantity(question: str, quotes: list[str]) -> str:
     if not asked and not _MONEY_ASKED.search(question):
         return missing_count(question, quotes)
     unit = next((g for g in asked.groups() if g), "元") if asked else "元"
-    units = QUANTITY_UNITS.get(unit, unit)
-    stated = re.compile(rf"(?:\d[\d.,，万亿千百]*|[{_NUMERAL}]+)\s*(?:{units})|单位：[^；]*(?:{units})")
+    stated_units = units().get(unit, (unit, ""))[0]
+    stated = re.compile(rf"(?:\d[\d.,，万亿千百]*|[{_NUMERAL}]+)\s*(?:{stated_units})|单位：[^；]*(?:{stated_units})")
     held = any(stated.search(q) or unit in SHARE_UNITS and states_share(q, unit in MONEY_UNITS)
                for q in quotes)
     return "" if held else f"数额（{'元' if unit in MONEY_UNITS else unit}）"

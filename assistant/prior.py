@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import re
 
+from .lexicon import pattern
 from .places import place_words, short
 from .question import Part
 from .slots import slots
@@ -44,8 +45,7 @@ PLACE_MASK = "某地"
 # cross-validated 0.879 both; masking every slot: 0.869 and 0.874 (session 9).
 CORPUS_SLOTS = ("procedure", "materials", "where", "conditions")
 SLOT_MASK = "问"
-_GREETING = re.compile(r"^(?:(?:您好|你好)[，,！!\s]*)?(?:请问一下|请问|麻烦问一下|想问一下|问一下|想咨询一下|咨询一下)"
-                       r"[，,：:\s]*")
+_GREETING = pattern("greeting")
 
 
 def asked_prior(text: str, fitted: dict) -> float:

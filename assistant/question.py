@@ -12,6 +12,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .keyword import data_words, tokenize
+from .lexicon import pattern
 from .places import asked_levels, named_places
 from .slots import asked_slots
 from .split import CJK, asks_anew, compared_parts, follows_up, resolve_followup, split_questions
@@ -21,7 +22,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # Generic tokens that say nothing of the topic: a bare unit, a bare level, a digit, a count of
 # one ("一届干几年": 每届任期五年 holds no 一届).
-_NOT_A_TERM = re.compile(r"\d|年|月|日|个|元|县|区|市|省|[一两几][届次趟遍回]")
+_NOT_A_TERM = pattern("not_a_term")
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 
 from .keyword import data_words
+from .lexicon import pattern
 from .places import asked_levels, named_places, tagged
 from .slots import asked_slots
 
 CJK = re.compile(r"[\u3400-\u9fff]")
-_ASKS = re.compile(r"多少|什么|哪|(?<!好)几(?!乎)|吗|呢|怎么|如何|是否|能不能|有没有|多久|多大")
-_GOES_ON = r"^(?:那|那么|还有|另外|再问|再说)"  # a turn that opens so asks on about the last one
+_ASKS = pattern("asks")
+_GOES_ON = pattern("goes_on").pattern  # a turn that opens so asks on about the last one
 _FOLLOWUP = re.compile(rf"{_GOES_ON}|[呢吗]？?$")  # a short part ending so keeps the one before
 _FOLLOWUP_MARK = re.compile(rf"{_GOES_ON}|呢[？?]?$")  # a new turn says so; 吗 ends new questions too
 
@@ -66,10 +67,10 @@ def elliptical(clause: str) -> bool:
                    for word, flag in tagged(clause))
 
 
-_AND = re.compile(r"以及|和|与|跟|同|及|、")
-_EACH_OF_TWO = re.compile(r"分别|各自")  # not 各 alone: 各级, 各地
+_AND = pattern("and")
+_EACH_OF_TWO = pattern("each_of_two")  # not 各 alone: 各级, 各地
 SUBJECT_CHARS = 12  # a thing named, not a clause ("我和老伴都退休了，各自…")
-_EACH = re.compile(r"分别|各自|各")
+_EACH = pattern("each")
 
 
 def compared_parts(question: str, known: frozenset[str] = frozenset()) -> list[str]:

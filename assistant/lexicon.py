@@ -1,0 +1,34 @@
+"""Vocabulary that lives in data files: named patterns of wording (data/wording.tsv), the units a
+number is asked and stated in (data/units.tsv), and the words plans use for a year
+(data/year_aliases.tsv). Read once, pure afterwards."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+
+def _rows(name: str) -> list[list[str]]:
+    text = (resources.files("assistant") / "data" / name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=None)
+def pattern(name: str) -> re.Pattern:
+    """The compiled pattern called `name` in data/wording.tsv."""
+    patterns = {row[0]: row[1] for row in _rows("wording.tsv")}
+    if name not in patterns:
+        raise KeyError(f"data/wording.tsv has no pattern named {name!r}")
+    return re.compile(patterns[name])
+
+
+@lru_cache(maxsize=1)
+def units() -> dict[str, tuple[str, str]]:
+    """Unit asked → (the units stated, as an alternation; its kind: money, people or count)."""
+    return {asked: (stated, kind) for asked, stated, kind in _rows("units.tsv")}
+
+
+@lru_cache(maxsize=1)
+def year_aliases() -> dict[str, tuple[str, ...]]:
+    return {year: tuple(words.split()) for year, words in _rows("year_aliases.tsv")}

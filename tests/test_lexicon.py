@@ -1,0 +1,41 @@
+"""The vocabulary files: every named pattern compiles, and says what it recognises."""
+
+import pytest
+
+
+def test_every_wording_pattern_compiles_and_is_described():
+    from assistant.lexicon import _rows, pattern
+
+    rows = _rows("wording.tsv")
+    assert len({row[0] for row in rows}) == len(rows)  # one pattern per name
+    for row in rows:
+        assert len(row) == 3 and row[2].strip(), row[0]
+        pattern(row[0])
+
+
+@pytest.mark.parametrize("name, text, found", [
+    ("now", "现在一年标准多少钱", True),
+    ("yes_no", "结婚登记要花钱吗", True),
+    ("permits", "不可以代为办理", False),  # 不可以 permits nothing
+    ("asks_money", "护理费是多少", True),
+    ("greeting", "您好，请问低保怎么申请", True),
+])
+def test_a_named_pattern_recognises_real_wording(name, text, found):
+    from assistant.lexicon import pattern
+
+    assert bool(pattern(name).search(text)) == found
+
+
+def test_units_say_what_kind_of_quantity_they_are():
+    from assistant.lexicon import units, year_aliases
+
+    assert units()["块钱"] == ("元", "money") and units()["人"][1] == "people"
+    assert {kind for _, kind in units().values()} == {"money", "people", "count"}
+    assert year_aliases()["2020"] == ("十三五",)
+
+
+def test_an_unknown_pattern_name_says_so():
+    from assistant.lexicon import pattern
+
+    with pytest.raises(KeyError, match="wording.tsv"):
+        pattern("no-such-pattern")
