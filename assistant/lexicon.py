@@ -1,6 +1,6 @@
 """Vocabulary that lives in data files: named patterns of wording (data/wording.tsv), the units a
 number is asked and stated in (data/units.tsv), and the words plans use for a year
-(data/year_aliases.tsv). Read once, pure afterwards."""
+(data/year_aliases.tsv), word lists (data/national_issuers.txt). Read once, pure afterwards."""
 
 from __future__ import annotations
 
@@ -21,6 +21,12 @@ def pattern(name: str) -> re.Pattern:
     if name not in patterns:
         raise KeyError(f"data/wording.tsv has no pattern named {name!r}")
     return re.compile(patterns[name])
+
+
+@lru_cache(maxsize=None)
+def words(name: str) -> tuple[str, ...]:
+    """The words of a word-list file in data/, in file order ("#" lines are comments)."""
+    return tuple(w for row in _rows(name) for field in row for w in field.split())
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from .lexicon import words
+
 _CN_NUM = "一二三四五六七八九十百零〇"
 DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 # "(2019-03-02)" or "_2019-03-02" in a file name: the version the file holds.
@@ -27,8 +29,7 @@ EFFECTIVE = re.compile(r"施行|实施")
 # "本条例自2017年12月1日起施行"
 EFFECTIVE_IN_TEXT = re.compile(r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起\s*(?:施行|实施)")
 HEADER_LINES = 12  # promulgation lines sit right under the title, before the first article
-NATIONAL = re.compile(r"^(?:中华人民共和国|全国|国务院|国家|中共中央|民政部|财政部|人力资源社会保障部|"
-                      r"教育部|住房和城乡建设部|应急管理部|国家卫生健康委|中央)")
+NATIONAL = re.compile(f"^(?:{'|'.join(words('national_issuers.txt'))})")
 LEGAL_TITLE = re.compile(r"(?:法|条例|办法|规定|细则|规则|决定)$")
 
 
