@@ -115,6 +115,9 @@ def test_what_a_quote_must_hold_to_answer_the_slot_asked(slot, sentence, held):
     ("老年节是几月几日", {"几月", "几日"}, {"年节"}),
     ("几岁可以领高龄津贴", {"几岁"}, {"高龄", "津贴"}),
     ("低保多久审核一次", {"多久"}, {"低保", "审核"}),
+    # how a situation is told
+    ("浙江什么情况下低保会被停掉", {"下", "情况下"}, {"低保", "停掉"}),
+    ("孩子住院一下子多花了好多钱", {"一下子", "下子", "好多"}, {"住院"}),
 ])
 def test_how_people_talk_is_no_term_of_the_question(question, fillers, kept):
     """Colloquial fillers would weigh as the rarest words of the question, and a passage that
