@@ -20,6 +20,8 @@ CSS = """
 textarea::placeholder, input::placeholder {color: #6b7280 !important; opacity: 1;}
 /* the question and feedback boxes are tap targets too (44 px, WCAG 2.5.5): 42 px on a phone */
 #question textarea, #reason textarea {min-height: 44px;}
+/* on a phone the feedback box's hint takes three lines: all of it shows (it says how to send) */
+@media (max-width: 700px) {#reason textarea {min-height: 5.6em;}}
 #chat .md, #chat .prose {opacity: 1 !important;}  /* Gradio shows answers at 0.8 opacity */
 #chat .user-text {white-space: pre-wrap; overflow-wrap: anywhere;}
 .answer p {margin: 0 0 .5em;}
@@ -29,7 +31,9 @@ textarea::placeholder, input::placeholder {color: #6b7280 !important; opacity: 1
 .answer sup.ref {font-size: 14px !important; font-weight: 700; color: #1d4ed8;
                  margin-left: .15em; vertical-align: super;}
 .answer sup.ref button {all: unset; cursor: pointer; color: inherit; font: inherit;
-                        padding: 0 .15em; text-decoration: underline dotted;}
+                        padding: 0 .15em; text-decoration: underline dotted; position: relative;}
+/* a tap target of 44 px (WCAG 2.5.5) around a mark one reads as a superscript */
+.answer sup.ref button::after {content: ""; position: absolute; inset: -10px -10px;}
 .sr-only {position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0);
           white-space: nowrap;}
 .answer sup.ref button:focus-visible {outline: 2px solid #1d4ed8; outline-offset: 1px;}
@@ -84,7 +88,7 @@ button[role=tab], #ask-row button, #tools button, #targets-tools button,
             font-size: 16px; padding: 10px 14px; border-radius: 8px; max-width: 90vw;
             box-shadow: 0 2px 8px rgba(0,0,0,.25);}
 #ask-row button, #tools button {white-space: nowrap; min-width: 5.5em !important;}
-.answer .date {white-space: nowrap;}
+.answer .date {white-space: nowrap; font-size: inherit !important;}  /* Gradio sizes a span 16 px */
 .target-source table, table.compare {border-collapse: collapse; margin-top: .4em;}
 .target-source td, .target-source th, table.compare td, table.compare th {
     border: 1px solid var(--border-color-primary); padding: .3em .6em; text-align: left;}
