@@ -150,6 +150,10 @@ JS = """
                     source.querySelector('summary').focus(); }
       return;
     }
+    if (event.target.closest('#clear')) {  // a new conversation starts at the top of the page
+      pinnedUntil = 0;
+      setTimeout(() => window.scrollTo({top: 0, behavior: 'instant'}), 300);
+    }
     if (copy) {
       const plain = copy.closest('.answer').querySelector('.plain').textContent;
       say(copy, await copyText(plain) ? '已复制' : '复制失败，请长按选择文字');

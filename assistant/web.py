@@ -71,7 +71,7 @@ def blocks(handlers: Handlers) -> gr.Blocks:
                     reason = gr.Textbox(label="对回答的意见（选填）", scale=8, min_width=200,
                                         placeholder="如：没回答我问的、引用的文件不对。写好后点回答下方的赞或踩",
                                         elem_id="reason")
-                    clear = gr.Button("清空对话", scale=1, min_width=70)
+                    clear = gr.Button("清空对话", scale=1, min_width=70, elem_id="clear")
                 status = gr.Markdown(elem_id="feedback-status")
             with gr.Tab("指标查询") as targets_tab:
                 query = gr.Textbox(label="搜索指标（任一词即可，如：社工、床位、县 养老）",
