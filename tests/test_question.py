@@ -79,6 +79,9 @@ def test_a_part_asks_the_years_it_names_else_those_it_keeps(question, years):
     ("conditions", "民政部门的工作人员在社会救助工作中滥用职权的，依法给予处分。", False),  # a 的 is no condition
     ("definition", "本办法所称特困人员，是指无劳动能力、无生活来源的老年人。", True),
     ("definition", "县级人民政府民政部门负责指导本行政区域的志愿服务工作。", False),  # 指导 defines nothing
+    # "算不算…" is answered by what counts as what
+    ("definition", "退役士兵服现役年限计算为工龄。", True),
+    ("definition", "优待抚恤金不计入申请人收入。", True),
     ("where", "办理收养登记的机关是县级人民政府民政部门。", True),
     ("where", "男女双方应当共同到内地居民常住户口所在地的婚姻登记机关办理结婚登记。", True),
     ("where", "县级以上地方各级人民政府民政部门主管本行政区域内的农村五保供养工作。", True),
