@@ -25,8 +25,9 @@ _NUMERAL = "一二两三四五六七八九十百千万"
 _JI = r"(?<![们弟妹兄姐好])几"
 # The unit asked, wherever it is: "补助对象有多少人" asks people, not money. "几个人" asks
 # people (个 is only the measure word before 人).
-_UNIT_ASKED = re.compile(rf"(?:多少|{_JI})个?({'|'.join(sorted((u for u in units() if u != '个'), key=len, reverse=True))})"
-                         rf"|(?:多少|{_JI})(个)")
+# the units of data/units.tsv, the longest first (块钱 before 块), but 个, the measure word
+_ASKED_UNITS = "|".join(sorted((u for u in units() if u != "个"), key=len, reverse=True))
+_UNIT_ASKED = re.compile(rf"(?:多少|{_JI})个?({_ASKED_UNITS})|(?:多少|{_JI})(个)")
 # Else a sum of money: "护理费是多少", "给多少建设补助".
 _MONEY_ASKED = pattern("asks_money")
 # A share or a multiple states a number of people or a sum too: "过半数通过", "三分之一以上",

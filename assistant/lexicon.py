@@ -1,6 +1,6 @@
 """Vocabulary that lives in data files: named patterns of wording (data/wording.tsv), the units a
-number is asked and stated in (data/units.tsv), and the words plans use for a year
-(data/year_aliases.tsv), word lists (data/national_issuers.txt). Read once, pure afterwards."""
+number is asked and stated in (data/units.tsv), the words plans use for a year
+(data/year_aliases.tsv) and word lists (data/national_issuers.txt). Read once, pure afterwards."""
 
 from __future__ import annotations
 
@@ -37,4 +37,5 @@ def units() -> dict[str, tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def year_aliases() -> dict[str, tuple[str, ...]]:
-    return {year: tuple(words.split()) for year, words in _rows("year_aliases.tsv")}
+    """Year → the words plans use for it (2020 → 十三五: the end of a five-year period)."""
+    return {year: tuple(aliases.split()) for year, aliases in _rows("year_aliases.tsv")}
