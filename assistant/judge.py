@@ -27,7 +27,9 @@ _JI = r"(?<![们弟妹兄姐好])几"
 # people (个 is only the measure word before 人).
 # the units of data/units.tsv, the longest first (块钱 before 块), but 个, the measure word
 _ASKED_UNITS = "|".join(sorted((u for u in units() if u != "个"), key=len, reverse=True))
-_UNIT_ASKED = re.compile(rf"(?:多少|{_JI})个?({_ASKED_UNITS})|(?:多少|{_JI})(个)")
+# (几个月, 多少个工作日 ask a period, the duration slot's business: no number of things of 个)
+_NOT_A_PERIOD = r"(?!月|工作日|小时|星期|季度)"
+_UNIT_ASKED = re.compile(rf"(?:多少|{_JI})个?({_ASKED_UNITS})|(?:多少|{_JI})(个){_NOT_A_PERIOD}")
 # Else a sum of money: "护理费是多少", "给多少建设补助".
 _MONEY_ASKED = pattern("asks_money")
 # A share or a multiple states a number of people or a sum too: "过半数通过", "三分之一以上",

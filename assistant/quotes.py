@@ -191,6 +191,7 @@ def answer_type_bonus(part: Part, sentence: str) -> float:
             if slot in part.slots and evidence.search(sentence)]
     if held:
         return max(held)
-    if asks_number(part):
+    if asks_number(part) and not set(part.slots) & set(SLOT_BONUS):
+        # a period or a date asked is stated as one (3个月, 5月1日): a bare number is not it
         return NUMBER_BONUS if re.search(r"\d", sentence) else 1.0
     return 1.0

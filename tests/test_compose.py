@@ -170,6 +170,20 @@ def test_the_first_ranked_passage_quote_leads_when_it_is_quoted():
     assert picked[0][0].chunk.id == "amount"
 
 
+@pytest.mark.parametrize("question, sentence, bonus", [
+    # a period asked is stated as one: 3个月 is, a multiple (1-2倍) is no period
+    ("因病致贫的家庭最少能救助几个月", "提高至最低救助3个月低保标准。", 2.0),
+    ("因病致贫的家庭最少能救助几个月", "人均收入在低保标准1-2倍之间的家庭。", 1.0),
+    # a number asked with no kind of its own: any number stated
+    ("社区工作者要达到多少", "每万名城镇常住人口拥有社区工作者18人。", 1.8),
+])
+def test_a_sentence_of_the_kind_asked_outweighs_one_sharing_words(question, sentence, bonus):
+    from assistant.question import part
+    from assistant.quotes import answer_type_bonus
+
+    assert answer_type_bonus(part(question), sentence) == bonus
+
+
 def test_the_first_ranked_passage_is_quoted_even_when_others_share_more_words():
     """The ranking put the passage on the choice between care at home and in an institution
     first; a passage on the house of one who moved into a 敬老院 shares more of the question's

@@ -61,6 +61,10 @@ def test_the_slot_a_question_asks(question, slots):
     ("退役金能多发多少？", ["按照国家标准，护理型床位占比达到40%。"], "数额（元）"),
     ("全省有多少家养老机构？", ["护理型床位占比达到55%。"], "数额（家）"),  # a share is no count of homes
     ("规划设置了几项主要指标？", ["《规划》共设置9项主要指标。"], ""),
+    # 几个月, 多少个工作日 ask a period, stated as a count of 个 all the same
+    ("救助最少能给几个月的低保？", ["提高至最低救助3个月低保标准。"], ""),
+    ("多少个工作日内审批？", ["自收到初审意见之日起五个工作日内予以审批。"], ""),
+    ("多少个工作日内审批？", ["由县级人民政府民政部门审批。"], "数目（个）"),
 ])
 def test_a_quantity_asked_must_be_stated(question, quotes, missing):
     assert missing_quantity(question, quotes) == missing
