@@ -29,7 +29,8 @@ _JI = r"(?<![们弟妹兄姐好])几"
 _ASKED_UNITS = "|".join(sorted((u for u in units() if u != "个"), key=len, reverse=True))
 # (几个月, 多少个工作日 ask a period, the duration slot's business: no number of things of 个)
 _NOT_A_PERIOD = r"(?!月|工作日|小时|星期|季度)"
-_UNIT_ASKED = re.compile(rf"(?:多少|{_JI})个?({_ASKED_UNITS})|(?:多少|{_JI})(个){_NOT_A_PERIOD}")
+_UNIT_ASKED = re.compile(rf"(?:多少|{_JI})个?({_ASKED_UNITS})"
+                         rf"|(?:多少|{_JI})(个){_NOT_A_PERIOD}")
 # Else a sum of money: "护理费是多少", "给多少建设补助".
 _MONEY_ASKED = pattern("asks_money")
 # A share or a multiple states a number of people or a sum too: "过半数通过", "三分之一以上",
@@ -130,7 +131,8 @@ def missing_quantity(question: str, quotes: list[str]) -> str:
         return missing_count(question, quotes)
     unit = next((g for g in asked.groups() if g), "元") if asked else "元"
     stated_units = units().get(unit, (unit, ""))[0]
-    stated = re.compile(rf"(?:\d[\d.,，万亿千百]*|[{_NUMERAL}]+)\s*(?:{stated_units})|单位：[^；]*(?:{stated_units})")
+    stated = re.compile(rf"(?:\d[\d.,，万亿千百]*|[{_NUMERAL}]+)\s*(?:{stated_units})"
+                        rf"|单位：[^；]*(?:{stated_units})")
     held = any(stated.search(q) or unit in SHARE_UNITS and states_share(q, unit in MONEY_UNITS)
                for q in quotes)
     return "" if held else f"数额（{'元' if unit in MONEY_UNITS else unit}）"

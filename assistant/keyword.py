@@ -14,13 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
+from .lexicon import words
+
 
 @cache
 def data_words(name: str) -> frozenset[str]:
     """The words of a word-list file in assistant/data/ ("#" lines are comments)."""
-    text = (resources.files("assistant") / "data" / name).read_text(encoding="utf-8")
-    return frozenset(w for line in text.splitlines() if not line.startswith("#")
-                     for w in line.split())
+    return frozenset(words(name))
 
 
 def stopwords() -> frozenset[str]:

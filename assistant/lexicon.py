@@ -9,33 +9,37 @@ from functools import lru_cache
 from importlib import resources
 
 
-def _rows(name: str) -> list[list[str]]:
+def rows(name: str) -> list[list[str]]:
+    """The tab-separated fields of each line of a file in data/ ("#" lines are comments)."""
     text = (resources.files("assistant") / "data" / name).read_text(encoding="utf-8")
     return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern]:
+    return {row[0]: re.compile(row[1]) for row in rows("wording.tsv")}
+
+
 def pattern(name: str) -> re.Pattern:
-    """The compiled pattern called `name` in data/wording.tsv."""
-    patterns = {row[0]: row[1] for row in _rows("wording.tsv")}
-    if name not in patterns:
+    """The compiled pattern called `name` in data/wording.tsv (the file is read once)."""
+    if name not in _patterns():
         raise KeyError(f"data/wording.tsv has no pattern named {name!r}")
-    return re.compile(patterns[name])
+    return _patterns()[name]
 
 
 @lru_cache(maxsize=None)
 def words(name: str) -> tuple[str, ...]:
     """The words of a word-list file in data/, in file order ("#" lines are comments)."""
-    return tuple(w for row in _rows(name) for field in row for w in field.split())
+    return tuple(w for row in rows(name) for field in row for w in field.split())
 
 
 @lru_cache(maxsize=1)
 def units() -> dict[str, tuple[str, str]]:
     """Unit asked → (the units stated, as an alternation; its kind: money, people or count)."""
-    return {asked: (stated, kind) for asked, stated, kind in _rows("units.tsv")}
+    return {asked: (stated, kind) for asked, stated, kind in rows("units.tsv")}
 
 
 @lru_cache(maxsize=1)
 def year_aliases() -> dict[str, tuple[str, ...]]:
     """Year → the words plans use for it (2020 → 十三五: the end of a five-year period)."""
-    return {year: tuple(aliases.split()) for year, aliases in _rows("year_aliases.tsv")}
+    return {year: tuple(aliases.split()) for year, aliases in rows("year_aliases.tsv")}

@@ -112,8 +112,8 @@ table.compare .doc {font-weight: 400; font-size: 14px;}
 }
 """
 # The page's own behaviour, run once on load (Gradio's `js`): copy and share buttons inside
-# answers, [n] opening its source, the vote confirmation placed by the button clicked, and scrolling a new question to
-# the top of the screen so its answer is read from the start (Gradio's autoscroll went to the
+# answers, [n] opening its source, the vote confirmation placed by the button clicked, and
+# scrolling a new question to the top of the screen so its answer is read from the start (Gradio's autoscroll went to the
 # bottom, past the answer to its source list).
 JS = """
 () => {

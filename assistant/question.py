@@ -9,10 +9,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from .keyword import data_words, tokenize
-from .lexicon import pattern
+from .lexicon import pattern, rows
 from .places import asked_levels, named_places
 from .slots import asked_slots
 from .split import CJK, asks_anew, compared_parts, follows_up, resolve_followup, split_questions
@@ -124,12 +123,8 @@ def sanitize(question: str) -> str:
 @lru_cache(maxsize=1)
 def synonyms() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(everyday phrase, policy terms) from data/synonyms.tsv, longest phrase first."""
-    text = (resources.files("assistant") / "data" / "synonyms.tsv").read_text(encoding="utf-8")
-    pairs = []
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            phrase, _, terms = line.partition("\t")
-            pairs.append((phrase.strip(), tuple(terms.split())))
+    pairs = [(phrase.strip(), tuple(" ".join(terms).split()))
+             for phrase, *terms in rows("synonyms.tsv")]
     return tuple(sorted(pairs, key=lambda p: -len(p[0])))
 
 

@@ -4,11 +4,11 @@ import pytest
 
 
 def test_every_wording_pattern_compiles_and_is_described():
-    from assistant.lexicon import _rows, pattern
+    from assistant.lexicon import pattern, rows
 
-    rows = _rows("wording.tsv")
-    assert len({row[0] for row in rows}) == len(rows)  # one pattern per name
-    for row in rows:
+    table = rows("wording.tsv")
+    assert len({row[0] for row in table}) == len(table)  # one pattern per name
+    for row in table:
         assert len(row) == 3 and row[2].strip(), row[0]
         pattern(row[0])
 
