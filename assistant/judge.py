@@ -168,8 +168,9 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
     idf = index.keyword.idf
     terms = dict(zip(part.terms, part.alternatives))
     top = hits[:TOP_PASSAGES]
-    best = max((coverage(terms, idf, about(h)) for h in top), default=0.0)
-    pair = coverage(terms, idf, "".join(about(h) for h in hits[:2]))
+    asking = part.asking_words
+    best = max((coverage(terms, idf, about(h), asking) for h in top), default=0.0)
+    pair = coverage(terms, idf, "".join(about(h) for h in hits[:2]), asking)
     quoted = [c.quote for c in citations]
     cited = "".join(c.hit.chunk.text + c.hit.chunk.section_path + c.hit.region + c.hit.title
                     for c in citations)
@@ -181,9 +182,10 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
     quantity = missing_quantity(part.asking, [c.hit.chunk.text for c in citations])
     clause = clause_terms(terms, part.text)
     return {
-        "clause_coverage": max((coverage(clause, idf, about(h)) for h in top), default=0.0),
+        "clause_coverage": max((coverage(clause, idf, about(h), asking) for h in top),
+                               default=0.0),
         "coverage": max(best, COMBINED_DISCOUNT * pair),
-        "quote_coverage": coverage(terms, idf, "".join(quoted)),
+        "quote_coverage": coverage(terms, idf, "".join(quoted), asking),
         "dense_best": max((h.scores.get("dense", 0.0) for h in hits[:5]), default=0.0),
         # how close in meaning the question is to the closest sentence of the first passages
         "sentence_best": max((h.scores.get("sentence", 0.0) for h in top), default=0.0),

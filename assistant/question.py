@@ -13,7 +13,7 @@ from functools import lru_cache
 from .keyword import data_words, tokenize
 from .lexicon import pattern, rows
 from .places import asked_levels, named_places
-from .slots import asked_slots
+from .slots import asked_slots, evidence, slots
 from .split import CJK, asks_anew, compared_parts, follows_up, resolve_followup, split_questions
 
 MAX_QUESTION = 300
@@ -53,6 +53,8 @@ class Part:
     # the words that ask: a follow-up's own when it asks something of its own ("那要去哪里办？"
     # after "…每月发多少钱？" asks where, not how much), else `text`
     asking: str = ""
+    # terms that only ask for a slot (带 of 要带啥 asks for materials), with the slot they ask
+    asking_words: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,27 @@ def part(text: str, vocabulary: Vocabulary = Vocabulary(), asking: str = "", *,
         places=named_places(text, vocabulary.places), levels=asked_levels(text),
         documents=named_documents(text, vocabulary.titles), years=asked_years(text, own),
         numbers=tuple(n for n in _NUMBER.findall(text) if len(n) >= 2 or "." in n),
-        slots=asked_slots(asking), asking=asking)
+        slots=asked_slots(asking), asking=asking, asking_words=asking_words(text, terms))
+
+
+NUMBER_SLOTS = ("amount", "duration", "date")
+
+
+def asking_words(text: str, terms: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The terms every mention of which in `text` lies within words asking for a slot, with
+    that slot: 带 in "两口子想离婚要带啥" asks for materials and names nothing a passage holds;
+    the materials it lists answer it. Not a number's slots: any number is their evidence, and
+    钱 of 多少钱 held by any figure let out-of-scope amount questions through (train q285)."""
+    spans = [(slot, m.span()) for slot, asked, _ in slots() if slot not in NUMBER_SLOTS
+             for m in asked.finditer(text)]
+    found = []
+    for term in terms:
+        starts = [m.start() for m in re.finditer(re.escape(term), text)]
+        slot = next((slot for slot, (a, b) in spans
+                     if starts and all(a <= s and s + len(term) <= b for s in starts)), "")
+        if slot:
+            found.append((term, slot))
+    return tuple(found)
 
 
 def asked_years(text: str, own: str = "") -> tuple[str, ...]:
@@ -162,11 +184,15 @@ def clause_terms(terms: dict[str, tuple[str, ...]], text: str) -> dict[str, tupl
     return named
 
 
-def coverage(terms: dict[str, tuple[str, ...]], idf, text: str) -> float:
-    """Rarity-weighted share of the question's terms the text contains (or paraphrases)."""
+def coverage(terms: dict[str, tuple[str, ...]], idf, text: str,
+             asking: tuple[tuple[str, str], ...] = ()) -> float:
+    """Rarity-weighted share of the question's terms the text contains (or paraphrases); a
+    term that only asks for a slot (`asking`, see asking_words) is held by the slot's evidence."""
     weights = {t: idf(t) for t in terms}
     total = sum(weights.values())
-    found = sum(w for t, w in weights.items() if any(a in text for a in terms[t]))
+    answered = {t for t, slot in asking if evidence(slot).search(text)}
+    found = sum(w for t, w in weights.items()
+                if t in answered or any(a in text for a in terms[t]))
     return found / total if total else 0.0
 
 

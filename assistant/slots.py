@@ -20,6 +20,11 @@ def slots() -> tuple[tuple[str, re.Pattern, re.Pattern], ...]:
     return tuple((slot, re.compile(asked), re.compile(held)) for slot, asked, held, _ in _slot_rows())
 
 
+def evidence(slot: str) -> re.Pattern:
+    """What a quoted sentence holds that answers `slot`."""
+    return next(held for name, _, held in slots() if name == slot)
+
+
 def slot_names() -> dict[str, str]:
     """What a refusal says the documents lack, by slot ("办理流程")."""
     return {slot: lacking for slot, _, _, lacking in _slot_rows()}

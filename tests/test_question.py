@@ -224,3 +224,27 @@ def test_the_judge_weighs_the_terms_of_the_last_clause_that_names_something(ques
 
     asked = understand(question).parts[0]
     assert set(clause_terms(dict(zip(asked.terms, asked.alternatives)), asked.text)) == terms
+
+
+@pytest.mark.parametrize("question, asking", [
+    ("两口子想离婚要带啥", {"带": "materials"}),  # regulations2 dev h038's kind
+    ("结婚登记要花钱吗", {"花钱": "fee"}),
+    ("去哪里开证明", {"证明": "materials"}),
+    ("骗低保被查出来要罚多少钱", {}),  # 要罚 names the penalty itself; 钱 asks a number
+    ("一年能领多少钱", {}),  # any figure would hold 钱: a number's slot has no asking words
+])
+def test_the_words_that_only_ask_for_a_slot(question, asking):
+    from assistant.question import understand
+
+    assert dict(understand(question).parts[0].asking_words) == asking
+
+
+def test_a_word_that_asks_for_materials_is_held_by_the_materials_listed():
+    from assistant.question import coverage, understand
+
+    part = understand("我们想离婚要带什么").parts[0]
+    terms = dict(zip(part.terms, part.alternatives))
+    listed = "办理离婚登记的内地居民应当出具下列证件和证明材料：本人的户口簿、身份证"
+    unlisted = "办理离婚登记的当事人应当共同到婚姻登记机关申请"
+    assert coverage(terms, lambda t: 1.0, listed, part.asking_words) == 1.0
+    assert coverage(terms, lambda t: 1.0, unlisted, part.asking_words) == 0.5
