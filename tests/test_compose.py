@@ -169,6 +169,12 @@ def test_the_first_ranked_passage_quote_leads_when_it_is_quoted():
     picked = pick_sentences(part("孤儿的保障标准是多少"), [housing, amount], lambda term: 1.0)
     assert picked[0][0].chunk.id == "amount"
 
+    # nor ahead of the sentence saying what a fee asked is, when its own says nothing of fees
+    flow = hit("flow", "探索将颁证仪式引入结婚登记流程。", 0.9)
+    fee = hit("fee", "婚姻登记收费全面取消。", 0.8)
+    picked = pick_sentences(part("结婚登记要花钱吗"), [flow, fee], lambda term: 1.0)
+    assert picked[0][0].chunk.id == "fee"
+
 
 @pytest.mark.parametrize("question, sentence, bonus", [
     # a period asked is stated as one: 3个月 is, a multiple (1-2倍) is no period
