@@ -248,3 +248,13 @@ def test_a_word_that_asks_for_materials_is_held_by_the_materials_listed():
     unlisted = "办理离婚登记的当事人应当共同到婚姻登记机关申请"
     assert coverage(terms, lambda t: 1.0, listed, part.asking_words) == 1.0
     assert coverage(terms, lambda t: 1.0, unlisted, part.asking_words) == 0.5
+
+
+@pytest.mark.parametrize("term, first", [
+    ("孩子", ("孩子", "儿童", "未成年人", "子女")),  # its own mapping, not 继子女 of 带过来的孩子
+    ("瘫痪在床", ("瘫痪在床", "重度残疾人")),  # a phrase it holds (瘫痪)
+])
+def test_a_terms_own_policy_words_come_first(term, first):
+    from assistant.question import alternatives
+
+    assert alternatives(term)[:len(first)] == first
