@@ -23,6 +23,8 @@ from assistant.slots import asked_slots
     ("救助站的电话？", ("contact",)),
     ("子女一年到头不来看、电话也不打，算尽到赡养义务了吗", ()),  # a call not made, no number asked
     ("养老院乱收钱，归哪个部门管", ("where",)),  # who to complain to, not what it costs
+    ("浙江省低保家庭成员申请就业救助，应当向哪个机构提出？", ("where",)),
+    ("社区居委会到底算什么单位", ()),  # what kind of body it is, not where to go
     ("孤儿的保障标准和认定条件", ("amount", "conditions")),
     ("我妈瘫在床上好几年了，能领什么补贴", ()),  # 好几年 tells, it does not ask
     ("县里新建的殡仪馆建在哪个位置", ("location",)),
