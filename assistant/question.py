@@ -200,13 +200,15 @@ def alternatives(term: str) -> tuple[str, ...]:
     """The term, and the policy terms of the everyday phrases it belongs to: its own first,
     then those of the phrases it holds, then those of the phrases holding it (a refusal names
     孩子 as 子女, not as 继子女 of "带过来的孩子")."""
-    found = [term]
-    for closeness in (lambda phrase: phrase == term, lambda phrase: phrase in term,
-                      lambda phrase: term in phrase):
-        for phrase, mapped in synonyms():
-            if closeness(phrase) and (len(term) >= 2 or phrase == term):
-                found += [m for m in mapped if m not in found]
-    return tuple(found)
+    own, held, holding = [], [], []
+    for phrase, mapped in synonyms():
+        if phrase == term:
+            own += mapped
+        elif len(term) >= 2 and phrase in term:
+            held += mapped
+        elif len(term) >= 2 and term in phrase:
+            holding += mapped
+    return tuple(dict.fromkeys([term, *own, *held, *holding]))
 
 
 def named_documents(question: str, titles: frozenset[str]) -> tuple[str, ...]:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 from .judge import _ASKS_NUMBER, _COUNT_ASKED, about, asks_quantity, counted, missing_quantity
-from .slots import slots
 from .question import Part
 from .schema import Hit
+from .slots import evidence, slots
 
 
 # A sentence stating what was asked is looked for in the first five passages (two before the
@@ -134,8 +134,8 @@ def first_passage_leads(part: Part, picked: list[tuple[Hit, str]], first: Hit
     if ours is None or picked[0] is ours or (
             asks_number(part) and holds_answer(part, picked[0][1]) and not holds_answer(part, ours[1])):
         return picked
-    if any(held.search(picked[0][1]) and not held.search(ours[1])
-           for slot, _, held in slots() if slot in part.slots and slot in LEADING_SLOTS):
+    if any(evidence(slot).search(picked[0][1]) and not evidence(slot).search(ours[1])
+           for slot in LEADING_SLOTS if slot in part.slots):
         return picked
     return [ours] + [pick for pick in picked if pick is not ours]
 
@@ -191,8 +191,6 @@ def asks_number(part: Part) -> bool:
 def answer_type_bonus(part: Part, sentence: str) -> float:
     """A sentence of the kind asked for (an amount, a period, a date, a number) beats one that
     only shares words."""
-    from .slots import slots
-
     if counted(part.asking, sentence):
         return COUNT_BONUS
     if asks_quantity(part.asking) and not missing_quantity(part.asking, [sentence]):
