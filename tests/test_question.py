@@ -16,6 +16,8 @@ def test_a_question_is_understood_once_into_parts():
     assert followup.parts[0].text == "城市低保标准怎么定，那农村的呢？"
     colloquial = understand("我奶奶瘫痪在床能领什么补贴").parts[0]
     assert "重度残疾人" in colloquial.added and "重度残疾人" in colloquial.tokens
+    fee = understand("登记结婚要钱吗").parts[0]  # 要钱 is asked like 花钱
+    assert "收费" in fee.added and "收费" in fee.tokens
     named = understand("《社会救助暂行办法》什么时候施行", (),
                        Vocabulary(titles=frozenset({"社会救助暂行办法"}))).parts[0]
     assert named.documents == ("社会救助暂行办法",) and "date" in named.slots
