@@ -58,9 +58,13 @@ TOP_PASSAGES = 5
 # clause_coverage (session 8): the coverage of what the question's last clause names, the one
 # that asks, apart from the circumstances told before it ("清明回不去老家，能网上祭扫吗"): CV
 # balanced accuracy 0.869 → 0.878, and up on each corpus left out in turn (+0.003 to +0.008).
+# first_quote_coverage (session 12) replaced it: the same terms, held by the first quote, the one
+# the answer's first line is read from, not by any of the first passages. With each corpus left
+# out in turn (the judge and its prior fitted on the others), balanced accuracy 0.854 → 0.859,
+# more of the answerable answered on three corpora of four.
 FEATURES = ("coverage", "quote_coverage", "dense_best", "sentence_best", "agree", "margin",
             "missing_place", "missing_year", "missing_quantity", "slot_missing", "number_met",
-            "asked_prior", "clause_coverage")
+            "asked_prior", "first_quote_coverage")
 _ASKS_NUMBER = pattern("asks_number")
 _MEASURE = "项支类种档次条批处座件位级个家所名户人张间栋辆台套"  # a closed class of the grammar
 _STATED_NUMBER = re.compile(rf"\d|(?<![第同])[{_NUMERAL}]+(?:[年月日天倍元%{_MEASURE}](?!性)|周岁|岁"
@@ -166,7 +170,7 @@ def number_met(question: str, quotes: list[str]) -> float:
 def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index) -> dict:
     """Every signal the model weighs, by name (see FEATURES), with what a refusal would name."""
     idf = index.keyword.idf
-    terms = dict(zip(part.terms, part.alternatives))
+    terms = whole_words(dict(zip(part.terms, part.alternatives)), idf)
     top = hits[:TOP_PASSAGES]
     asking = part.asking_words
     best = max((coverage(terms, idf, about(h), asking) for h in top), default=0.0)
@@ -182,8 +186,7 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
     quantity = missing_quantity(part.asking, [c.hit.chunk.text for c in citations])
     clause = clause_terms(terms, part.text)
     return {
-        "clause_coverage": max((coverage(clause, idf, about(h), asking) for h in top),
-                               default=0.0),
+        "first_quote_coverage": coverage(clause, idf, quoted[0], asking) if quoted else 0.0,
         "coverage": max(best, COMBINED_DISCOUNT * pair),
         "quote_coverage": coverage(terms, idf, "".join(quoted), asking),
         "dense_best": max((h.scores.get("dense", 0.0) for h in hits[:5]), default=0.0),
@@ -203,6 +206,18 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
         "_slots": [slot for slot, ok in held.items() if not ok],
         "_citations_empty": not citations,
     }
+
+
+def whole_words(terms: dict[str, tuple[str, ...]], idf) -> dict[str, tuple[str, ...]]:
+    """The terms without the pieces of a longer one the corpus never uses: jieba's search mode
+    splits 两口子 into 两口, 口子 and 两口子, 交上去 into 交上, 上去 and 交上去, and an everyday word
+    the documents do not use then weighed three times as much as a policy word. (Pieces of a word
+    the corpus uses stay: 结婚 of 结婚登记 is held where a passage says 婚姻登记 and 结婚.) With
+    each corpus left out in turn, balanced accuracy 0.847 → 0.854, more of the answerable
+    answered on three corpora of four, out-of-scope refused alike (session 12)."""
+    never = idf("\x00")  # the rarity of a word no passage holds
+    pieces = {t for t in terms for u in terms if t != u and t in u and idf(u) >= never}
+    return {t: a for t, a in terms.items() if t not in pieces} or terms
 
 
 def topic(terms: dict[str, tuple[str, ...]], hits: list[Hit]) -> str:

@@ -156,6 +156,50 @@ def test_the_wording_prior_is_the_fitted_tfidf_and_logistic_regression():
         "今年民政局电话是多少", {"prior": prior})
 
 
+def test_the_threshold_is_read_from_each_corpus_left_out():
+    """make train cuts where a judge fitted on the other corpora separates the left-out one's
+    answerable parts from its out-of-scope ones."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
+    from train_judge import corpus_held_out_threshold
+
+    asked = ["特困人员的认定条件是什么", "收养登记要带哪些材料", "志愿者是指什么人",
+             "我们市民政局的电话是多少", "今年高龄津贴每月发多少钱", "民政局办公地址在哪"]
+    rows, labels, groups, outside, texts = [], [], [], [], []
+    for corpus in ("a", "b", "c"):
+        for i, text in enumerate(asked):
+            answerable = i < 3
+            row = [0.0] * len(FEATURES)
+            row[FEATURES.index("coverage")] = (0.9 if answerable else 0.3) + 0.01 * i
+            rows.append(row)
+            labels.append(int(answerable))
+            outside.append(not answerable)
+            groups.append(f"{corpus}/{i}")
+            texts.append(text)
+    threshold, accuracy = corpus_held_out_threshold(rows, labels, groups, outside, texts, FEATURES)
+    assert 0.2 <= threshold <= 0.8 and accuracy == 1.0
+
+
+@pytest.mark.parametrize("terms, never_used, kept", [
+    # an everyday word the documents never use counts once, not once per piece
+    (("两口", "口子", "两口子", "离婚"), {"两口", "口子", "两口子"}, ("两口子", "离婚")),
+    (("交上", "上去", "交上去", "申请"), {"交上", "交上去"}, ("交上去", "申请")),
+    # pieces of a word the documents use stay: 结婚 is held where a passage says 结婚
+    (("结婚", "登记", "结婚登记"), set(), ("结婚", "登记", "结婚登记")),
+    # a corpus saying 婚姻登记, never 结婚登记: the word counts once (its policy words 婚姻登记)
+    (("结婚", "登记", "结婚登记", "花钱"), {"结婚登记"}, ("结婚登记", "花钱")),
+])
+def test_the_pieces_of_a_word_the_corpus_never_uses_are_not_counted(terms, never_used, kept):
+    from assistant.judge import whole_words
+
+    def idf(term):  # rarest for a word no passage holds
+        return 9.0 if term in never_used or term == "\x00" else 2.0
+
+    assert tuple(whole_words({t: (t,) for t in terms}, idf)) == kept
+
+
 @pytest.mark.parametrize("question, read", [
     ("金牛区民政局的电话是多少", "某地民政局的电话是多少"),
     ("在威海有难处了打哪个热线找政府", "在某地有难处了打哪个热线找政府"),
