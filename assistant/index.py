@@ -281,10 +281,12 @@ def _open_vectors(build: Path, meta: dict, embeddings: Embeddings | None,
     try:
         store = ChunkStore.open(client, name, embeddings)
         count, sentences = store.count(), store.sentence_count()
+        store.probe()
     except BaseException as error:  # noqa: BLE001  NotFoundError, or a panic as above
         if isinstance(error, (KeyboardInterrupt, SystemExit)):
             raise
-        what = "没有集合" if missing_collection(error) else f"无法读取集合（{type(error).__name__}）"
+        what = ("没有集合" if missing_collection(error)
+                else f"的向量已损坏或无法读取（{type(error).__name__}），集合")
         problem = IndexProblem(f"{where} {what} {name}（{meta_path} 记录的向量）：{REBUILD}。")
     else:
         problem = _vector_problem(count, sentences, vectors, meta["passages"], where, name,

@@ -42,6 +42,11 @@ def chroma_client(path: Path | None = None, url: str = ""):
     return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
+# Vectors read from each collection when a build is opened (a few milliseconds): one cut file
+# (the index files cut to half, emptied or deleted) fails the first, the last or one between.
+PROBES = 8
+
+
 class ChunkStore:
     """Chunks with their vectors in one Chroma collection, langchain's VectorStore on top; and
     the vectors of each chunk's sentences in a second one (`sentences`), for which sentence of
@@ -85,6 +90,23 @@ class ChunkStore:
 
     def sentence_count(self) -> int | None:
         return self.sentences.count() if self.sentences is not None else None
+
+    def probe(self) -> None:
+        """Read vectors spread over each collection, and search with one; ValueError if one is
+        not a vector. The counts come from Chroma's SQLite file, the vectors from the index files
+        beside it, which an emptied or cut file breaks: chromadb then raises "Error getting
+        embedding" at the first question, or returns overflowing numbers, not when it opens."""
+        for collection in (self.collection, self.sentences):
+            total = collection.count() if collection is not None else 0
+            offsets = sorted({round(i * (total - 1) / (PROBES - 1)) for i in range(PROBES)})
+            for offset in offsets if total else ():
+                got = collection.get(limit=1, offset=offset, include=["embeddings"])
+                vector = np.asarray(got["embeddings"][0], dtype=np.float64)
+                if not np.isfinite(vector).all() or not np.abs(vector).sum() > 0:
+                    raise ValueError(f"vector {offset} of {collection.name} is not one")
+            if total:
+                collection.query(query_embeddings=[vector.tolist()], n_results=1,
+                                 include=["distances"])
 
     def vectors(self, ids: list[str]) -> dict[str, list[float]]:
         """The stored vectors of those of `ids` this store holds (passages' or sentences')."""

@@ -177,3 +177,33 @@ def test_a_changed_user_dictionary_cuts_the_passages_anew(corpus, tmp_path, embe
     monkeypatch.setattr(assistant.build, "dictionary_version", lambda: "an upgraded userdict")
     report = build(corpus, index_dir, embeddings)
     assert len(cut) == report.chunks
+
+
+@pytest.mark.parametrize("damage", [
+    lambda folder: (folder / "data_level0.bin").write_bytes(b""),
+    lambda folder: os.truncate(folder / "data_level0.bin",
+                               (folder / "data_level0.bin").stat().st_size // 2),
+], ids=["emptied", "cut in half"])
+def test_damaged_vector_files_fail_the_probe_when_opened(tmp_path, damage):
+    """Chroma counts from its SQLite file and reads vectors from the index files beside it
+    (written once a collection passes a thousand): damage there is found when a build is
+    opened, not at the first question. (Real Chroma; the vectors need no embedder.)"""
+    import numpy as np
+    from chromadb.api.client import SharedSystemClient
+
+    from assistant.store import ChunkStore, chroma_client
+
+    vectors = np.random.default_rng(0).normal(size=(1200, 8))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    store = ChunkStore.create(chroma_client(tmp_path / "chroma"), "chunks-test", None)
+    for start in range(0, len(vectors), 300):
+        store.sentences.add(ids=[f"s{i}" for i in range(start, start + 300)],
+                            embeddings=vectors[start:start + 300].tolist())
+    SharedSystemClient.clear_system_cache()  # as a new process opens it
+    ChunkStore.open(chroma_client(tmp_path / "chroma"), "chunks-test", None).probe()
+    SharedSystemClient.clear_system_cache()
+    folder = next(p.parent for p in (tmp_path / "chroma").glob("*/index_metadata.pickle"))
+    damage(folder)
+    with pytest.raises(Exception):
+        ChunkStore.open(chroma_client(tmp_path / "chroma"), "chunks-test", None).probe()
+    SharedSystemClient.clear_system_cache()
