@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from .clean import split_sentences
-from .compose import PART_LABEL
+from .compose import GAP, PART_LABEL
 from .question import MAX_QUESTION
 
 STREAM_STEPS = 10  # an answer appears in this many growing pieces
@@ -39,7 +39,8 @@ _DATE = re.compile(r"\d{4}(?:&#45;\d{1,2}){1,2}")
 def highlight(text: str, quote: str) -> str:
     """Escaped passage with the quoted answering sentence(s) wrapped in <mark>."""
     spans: list[tuple[int, int]] = []
-    for piece in [quote] if quote in text else split_sentences(quote):
+    pieces = [s for stretch in quote.split(GAP) for s in split_sentences(stretch)]
+    for piece in [quote] if quote in text else pieces:
         at = text.find(piece) if piece.strip() else -1
         if at >= 0 and all(at >= end or at + len(piece) <= start for start, end in spans):
             spans.append((at, at + len(piece)))

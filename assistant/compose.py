@@ -98,17 +98,28 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
     return "\n".join(([f"答：{first}[1]"] if first else []) + lines), tuple(citations)
 
 
-def merged_quote(passage: str, first: str, second: str) -> str:
-    """Two quotes of one passage as one, in the passage's order; quotes that overlap or touch
-    become the stretch of the passage they cover, so no sentence is quoted twice."""
-    spans = sorted((passage.find(q), passage.find(q) + len(q)) for q in (first, second))
-    if min(start for start, _ in spans) < 0:  # a quote not found verbatim: keep both as they are
-        return f"{first}{second}"
-    (a, b), (c, d) = spans
-    if c <= b + 1:  # overlapping or adjacent
-        return passage[a:max(b, d)]
-    joiner = "\n" if "\n" in passage else ""
-    return f"{passage[a:b]}{joiner}{passage[c:d]}"
+# Between two stretches of one passage quoted together, where the passage goes on between them:
+# what was left out is shown to be, and the quote never reads as one sentence it is not.
+GAP = "……"
+
+
+def merged_quote(passage: str, *quotes: str) -> str:
+    """Quotes of one passage (a quote may be one merged before) as one, in the passage's order:
+    stretches that overlap or touch become the stretch they cover, so no sentence is quoted
+    twice, and a stretch left out between two is marked by GAP (three quotes of one article
+    had come out in the order picked, one part missing unmarked)."""
+    pieces = list(dict.fromkeys(p for q in quotes for p in q.split(GAP) if p.strip()))
+    spans = sorted((passage.find(p), passage.find(p) + len(p)) for p in pieces)
+    if not spans or spans[0][0] < 0:  # a quote not found verbatim: keep them as they came
+        return GAP.join(pieces)
+    merged = [list(spans[0])]
+    for start, end in spans[1:]:
+        if start <= merged[-1][1] + 1:  # overlapping or adjacent
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    joiner = f"\n{GAP}\n" if "\n" in passage else GAP
+    return joiner.join(passage[start:end].strip("\n") for start, end in merged)
 
 
 _YES_NO, _ALLOWED, _FORBIDS = pattern("yes_no"), pattern("allowed"), pattern("forbids")

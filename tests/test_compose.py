@@ -307,16 +307,22 @@ def test_a_quote_an_earlier_part_gave_is_pointed_to_not_given_again():
     assert second.startswith("能连任吗”：答：可以。[1]") and quoted not in second
 
 
-@pytest.mark.parametrize("passage, first, second, merged", [
-    ("甲。乙。丙。丁。", "甲。乙。", "乙。丙。", "甲。乙。丙。"),  # overlapping: each sentence once
-    ("甲。乙。丙。丁。", "丙。", "甲。", "甲。丙。"),  # apart: in the passage's order
-    ("甲。乙。丙。丁。", "乙。", "甲。乙。丙。", "甲。乙。丙。"),  # one inside the other
-    ("甲。\n乙。\n丙。", "丙。", "甲。", "甲。\n丙。"),  # lines of an article stay lines
+@pytest.mark.parametrize("passage, quotes, merged", [
+    ("甲。乙。丙。丁。", ("甲。乙。", "乙。丙。"), "甲。乙。丙。"),  # overlapping: each sentence once
+    ("甲。乙。丙。丁。", ("丙。", "甲。"), "甲。……丙。"),  # apart: in order, the gap shown
+    ("甲。乙。丙。丁。", ("乙。", "甲。乙。丙。"), "甲。乙。丙。"),  # one inside the other
+    ("甲。\n乙。\n丙。", ("丙。", "甲。"), "甲。\n……\n丙。"),  # lines of an article stay lines
+    # a third quote of a passage two were merged from: in the passage's order, nothing dropped
+    ("内地居民：\n(一)户口簿；\n港澳居民：\n(一)通行证；\n华侨：\n(一)护照；\n外国人：\n(一)护照。",
+     ("内地居民：\n(一)户口簿；\n……\n外国人：\n(一)护照。", "港澳居民：\n(一)通行证；"),
+     "内地居民：\n(一)户口簿；\n港澳居民：\n(一)通行证；\n……\n外国人：\n(一)护照。"),
+    ("甲。乙。", ("丙。", "甲。"), "丙。……甲。"),  # not found verbatim: as they came
 ])
-def test_two_quotes_of_one_passage_never_repeat_a_sentence(passage, first, second, merged):
+def test_quotes_of_one_passage_never_repeat_a_sentence_and_keep_its_order(passage, quotes,
+                                                                           merged):
     from assistant.compose import merged_quote
 
-    assert merged_quote(passage, first, second) == merged
+    assert merged_quote(passage, *quotes) == merged
 
 
 @pytest.mark.parametrize("header, region, named", [

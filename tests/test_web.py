@@ -273,6 +273,9 @@ def test_highlight_marks_each_quoted_sentence_and_escapes():
         "<mark>第一句&#60;b&#62;。</mark>第二句。<mark>第三句。</mark>")
     assert chat_html.highlight("甲。\n乙。", "乙。") == "甲。<br><mark>乙。</mark>"
     assert chat_html.highlight("甲。", "") == "甲。"
+    # the stretches of a merged quote, the gap between them left unmarked
+    assert chat_html.highlight("甲：\n一；\n乙：\n二。", "甲：\n一；\n……\n二。") == (
+        "<mark>甲：<br>一；</mark><br>乙：<br><mark>二。</mark>")
 
 
 CITATION = {"n": 1, "doc": "a.txt", "title": "甲", "section": "《甲》一、总则 › 第三条",
