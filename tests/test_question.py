@@ -24,6 +24,21 @@ def test_a_question_is_understood_once_into_parts():
     assert understand("   ").problem == "empty" and understand("hello").problem == "not_chinese"
 
 
+@pytest.mark.parametrize("asked, text, problem", [
+    ("結婚登記要帶什麼", "结婚登记要带什么", ""),  # traditional characters read as simplified
+    ("養老機構護理型床位佔比2025年目標？", "养老机构护理型床位占比2025年目标？", ""),
+    ("我奶奶瘫痪在床，家里困难，能领什么补贴?", "我奶奶瘫痪在床，家里困难，能领什么补贴?", ""),
+    ("？？？！！。。", "？？？！！。。", "empty"),  # nothing to look up: not "ask in Chinese"
+    ("😀😀😀", "😀😀😀", "empty"),
+    ("hello", "hello", "not_chinese"),
+])
+def test_a_question_is_read_in_simplified_characters(asked, text, problem):
+    from assistant.question import understand
+
+    understood = understand(asked)
+    assert (understood.text, understood.problem) == (text, problem)
+
+
 @pytest.mark.parametrize("question, parts", [
     ("民乐县和国家的养老机构护理型床位占比目标分别是多少？",
      ["民乐县的养老机构护理型床位占比目标是多少？", "国家的养老机构护理型床位占比目标是多少？"]),
