@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from .compose import RELATED, assemble, compose, refusal
 from .judge import decide, signals
-from .question import Part, understand
+from .question import Part, too_long, understand
 from .retrieve import search
 from .schema import Answer, Hit
 
@@ -78,6 +78,7 @@ def _interleave(rankings: list[list[Hit]], k: int) -> tuple[Hit, ...]:
 
 
 def _done(answer: Answer, started: float) -> Answer:
-    return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 1))
+    return replace(answer, latency_ms=round((time.perf_counter() - started) * 1000, 1),
+                   truncated=too_long(answer.question))
 
 

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from .clean import split_sentences
 from .compose import GAP, PART_LABEL
+from .present import TRUNCATED
 from .question import MAX_QUESTION
 
 STREAM_STEPS = 10  # an answer appears in this many growing pieces
@@ -214,7 +215,7 @@ def render_answer(answer: dict, question: str = "") -> str:
 def render_question(question: str, truncated: bool) -> str:
     """The user's message as sent to `ask` (cleaned, cut to MAX_QUESTION), shown as text."""
     shown = f'<div class="user-text">{text_html(question).replace(chr(10), "<br>")}</div>'
-    note = f'<div class="truncated">（问题较长，只按前 {MAX_QUESTION} 字作答）</div>' if truncated else ""
+    note = f'<div class="truncated">{TRUNCATED.format(MAX_QUESTION)}</div>' if truncated else ""
     return shown + note
 
 

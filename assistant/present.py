@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from .question import MAX_QUESTION
 from .schema import Answer, Hit
+
+TRUNCATED = "（问题较长，只按前 {} 字作答）"
 
 
 def to_json(answer: Answer) -> dict:
@@ -16,6 +19,7 @@ def to_json(answer: Answer) -> dict:
         "retrieved": [_passage(h) for h in answer.retrieved],
         "related": [_passage(h) for h in answer.related],
         "latency_ms": answer.latency_ms,
+        "truncated": answer.truncated,
     }
 
 
@@ -27,7 +31,8 @@ def _passage(hit: Hit) -> dict:
 
 def to_text(answer: Answer) -> str:
     """Readable in a terminal: the answer, then each cited source with its passage."""
-    lines = [answer.text]
+    lines = [TRUNCATED.format(MAX_QUESTION)] if answer.truncated else []
+    lines.append(answer.text)
     if answer.citations:
         lines.append("\n来源：")
         for c in answer.citations:

@@ -135,6 +135,11 @@ def asked_years(text: str, own: str = "") -> tuple[str, ...]:
     return tuple(_YEAR.findall(own)) or tuple(_YEAR.findall(text))
 
 
+def too_long(question: str) -> bool:
+    """Whether sanitize cuts the question: only its first MAX_QUESTION characters are read."""
+    return len(re.sub(r"\s+", " ", str(question)).strip()) > MAX_QUESTION
+
+
 def sanitize(question: str) -> str:
     """Printable text only: control characters, lone surrogates and runs of spaces removed."""
     question = question.encode("utf-8", "replace").decode("utf-8")

@@ -16,14 +16,22 @@ def test_ask_json_prints_exactly_the_contract(env, capsys):
     assert main(["ask", "--json", "三级精神残疾人能认定为特困人员吗？"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert set(answer) == {"question", "answer", "abstained", "citations", "retrieved", "related",
-                           "latency_ms"}
-    assert answer["abstained"] is False
+                           "latency_ms", "truncated"}
+    assert answer["abstained"] is False and answer["truncated"] is False
     citation = answer["citations"][0]
     assert {"n", "doc", "title", "section", "text", "score"} <= set(citation)
     assert citation["doc"] == "digest.txt" and "无劳动能力" in citation["text"]
     assert len(answer["retrieved"]) >= 5  # all the fixture index holds
     assert all({"doc", "title", "section", "text", "score"} <= set(r) for r in answer["retrieved"])
     assert answer["related"] == []  # only a refusal lists related passages
+
+
+def test_a_question_cut_to_its_start_says_so(env, capsys):
+    long = "我家住在农村，" * 50 + "养老机构护理型床位占比2025年目标是多少？"
+    assert main(["ask", "--json", long]) == 0
+    assert json.loads(capsys.readouterr().out)["truncated"] is True
+    assert main(["ask", long]) == 0
+    assert capsys.readouterr().out.startswith("（问题较长，只按前 300 字作答）")
 
 
 def test_a_refusal_lists_related_passages_apart_and_cites_nothing(env, capsys):
