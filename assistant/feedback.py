@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .privacy import mask
+from .question import printable
 
 __all__ = [
     "eval_questions",
@@ -39,7 +40,7 @@ def feedback_record(question: str, answer_json: dict, vote: str, reason: str = "
                        for key in ("doc", "title", "section")}
                       for c in answer_json.get("citations", [])[:MAX_CITATIONS]],
         "vote": vote,
-        "reason": mask(reason.strip()[:MAX_TEXT]),
+        "reason": mask(printable(reason).strip()[:MAX_TEXT]),
     }
 
 
@@ -140,14 +141,15 @@ def summarize(votes: list[dict], top: int = 10) -> str:
     grouped: dict[str, list[dict]] = {}
     for vote in votes:
         if vote["vote"] == "down":
-            grouped.setdefault(" ".join(str(vote.get("question", "")).split()), []).append(vote)
+            grouped.setdefault(" ".join(printable(str(vote.get("question", ""))).split()),
+                               []).append(vote)
     if grouped:
         lines.append(f"\n👎 最多的问题（前 {min(top, len(grouped))} 个）：")
     ranked = sorted(grouped.items(), key=lambda g: -len(g[1]))[:top]
     for rank, (question, downs) in enumerate(ranked, start=1):
         lines.append(f"{rank}. {question}  （👎 {len(downs)}）")
-        for reason in dict.fromkeys(d["reason"] for d in downs if d.get("reason")):
-            lines.append(f"   原因：{reason}")
+        for reason in dict.fromkeys(printable(str(d["reason"])) for d in downs if d.get("reason")):
+            lines.append(f"   原因：{reason}")  # a log written before reasons were cleaned too
     return "\n".join(lines)
 
 

@@ -142,9 +142,14 @@ def too_long(question: str) -> bool:
 
 def sanitize(question: str) -> str:
     """Printable text only: control characters, lone surrogates and runs of spaces removed."""
-    question = question.encode("utf-8", "replace").decode("utf-8")
-    question = "".join(c for c in question if unicodedata.category(c)[0] != "C" or c in "\t\n")
-    return re.sub(r"\s+", " ", question).strip()[:MAX_QUESTION]
+    return re.sub(r"\s+", " ", printable(question)).strip()[:MAX_QUESTION]
+
+
+def printable(text: str) -> str:
+    """`text` without control characters (an escape sequence a terminal would obey) and lone
+    surrogates; tabs and line breaks kept."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return "".join(c for c in text if unicodedata.category(c)[0] != "C" or c in "\t\n")
 
 
 def simplified(text: str) -> str:

@@ -107,6 +107,22 @@ def test_feedback_prints_the_final_vote_per_answer_and_the_worst_questions(env, 
     assert [d["question"] for d in drafts] == ["低保怎么申请？", "特困怎么认定？"]
 
 
+def test_feedback_never_prints_a_terminal_escape_a_visitor_typed(env, tmp_path, monkeypatch,
+                                                                 capsys):
+    from assistant.feedback import record_feedback
+
+    path = tmp_path / "feedback.jsonl"
+    monkeypatch.setenv("ASSISTANT_FEEDBACK_PATH", str(path))
+    record_feedback(path, "低保怎么申请？", {"answer": "答"}, "down", "不对\x1b[2J\x1b]0;PWNED\x07",
+                    answer_id="c1-1")
+    with path.open("a", encoding="utf-8") as log:  # a line written before reasons were cleaned
+        log.write(json.dumps({"id": "c2\x1b[1m", "vote": "down", "question": "特困\x1b[2J",
+                              "reason": "\x1b]0;X\x07"}) + "\n")
+    assert main(["feedback"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "原因：不对[2J]0;PWNED" in out
+
+
 def test_feedback_without_a_log_is_one_clear_line(env, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("ASSISTANT_FEEDBACK_PATH", str(tmp_path / "none.jsonl"))
     assert main(["feedback"]) == 2
