@@ -84,9 +84,13 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
             )
         corpus = read_corpus(corpus_dir, max_file_mb)
         documents, skipped = corpus.documents, corpus.skipped
+        chunks, rows = chunk_all(documents, max_chars) if documents else ([], [])
+        empty = {c.doc for c in chunks} ^ {d.name for d in documents}  # only a heading, say
+        skipped = [*skipped, *(Skipped(name, "没有正文（只有标题或空白）") for name in sorted(empty))]
+        documents = [d for d in documents if d.name not in empty]
         if not documents:
-            raise IndexProblem(f"{corpus_dir} 中没有可索引的文档（支持 .txt .md .docx .pdf）")
-        chunks, rows = chunk_all(documents, max_chars)
+            raise IndexProblem(f"{corpus_dir} 中没有可索引的文档（支持 .txt .md .docx .pdf）"
+                               + "".join(f"\n  跳过 {s.name}: {s.reason}" for s in skipped))
         citations = {d.name: citation_fields(d) for d in documents}
         targets = [target_record(r, citations[r.doc]) for r in rows]
         per_doc = {d.name: sum(1 for c in chunks if c.doc == d.name) for d in documents}

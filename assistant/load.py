@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import os
 import re
 import tomllib
@@ -252,8 +254,12 @@ def _read_pdf(path: Path) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    quiet = logging.getLogger("pypdf")  # its own lines ("invalid pdf header") say it again, raw
+    level, quiet.level = quiet.level, logging.CRITICAL
     try:
         reader = PdfReader(str(path))
         return "\n".join(page.extract_text() or "" for page in reader.pages)
     except (PdfReadError, ValueError, OSError) as error:
         raise ValueError(f"无法读取 PDF 文件: {error}") from None
+    finally:
+        quiet.setLevel(level)

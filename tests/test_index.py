@@ -87,10 +87,12 @@ def test_bad_documents_are_indexed_or_skipped_with_a_reason(corpus, tmp_path, em
     (corpus / "only_table.txt").write_text(
         "指标\t单位\t2025年目标值\t属性\n城乡社区综合服务设施覆盖率\t%\t100\t约束性\n"
         "每万人口持证社会工作者数\t人\t12\t预期性\n", encoding="utf-8")
+    (corpus / "heading.md").write_text("# 只有标题\n", encoding="utf-8")
     report = build(corpus, tmp_path / "index", embeddings)
 
     reasons = {s.name: s.reason for s in report.skipped}
-    assert set(reasons) == {"empty.txt", "fake.pdf", "huge.txt"}
+    assert set(reasons) == {"empty.txt", "fake.pdf", "huge.txt", "heading.md"}
+    assert "没有正文" in reasons["heading.md"]
     assert all(len(r.splitlines()) == 1 for r in reasons.values())
     assert "50.0 MB" in reasons["huge.txt"] and "ASSISTANT_MAX_FILE_MB" in reasons["huge.txt"]
     assert report.per_doc["gbk.txt"] == 1 and report.per_doc["national.txt"] > 1
@@ -100,6 +102,20 @@ def test_bad_documents_are_indexed_or_skipped_with_a_reason(corpus, tmp_path, em
     reply = to_json(ask(index, "每万人口持证社会工作者数2025年目标是多少？"))
     assert reply["citations"][0]["doc"] == "only_table.txt"
     assert "2025年目标值：12" in reply["citations"][0]["text"]
+
+
+def test_a_corpus_of_unusable_files_names_each_one_and_why(tmp_path, embeddings):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "empty.md").write_text("", encoding="utf-8")
+    (corpus / "heading.md").write_text("# 只有标题\n", encoding="utf-8")
+    (corpus / "fake.pdf").write_bytes(b"\x00\x01binary")
+    with pytest.raises(IndexProblem) as problem:
+        build(corpus, tmp_path / "index", embeddings)
+    lines = str(problem.value).splitlines()
+    assert "没有可索引的文档" in lines[0] and len(lines) == 4
+    assert {line.split(":")[0].strip() for line in lines[1:]} == {
+        "跳过 empty.md", "跳过 heading.md", "跳过 fake.pdf"}
 
 
 def test_opening_a_missing_index_says_how_to_build_it(tmp_path, embeddings):
