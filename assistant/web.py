@@ -128,10 +128,16 @@ def launch(app: gr.Blocks, settings: Settings, **options):
     request bodies are bounded and uploads refused (`LimitRequests`)."""
     private = [settings.index_dir, settings.corpus_dir, settings.feedback_file]
     limit = Middleware(LimitRequests, max_bytes=int(settings.max_request_kb * 1024))
-    return app.launch(server_name=settings.host, server_port=settings.port, theme=theme(),
-                      css=CSS, js=JS, show_error=False, allowed_paths=[], footer_links=[],
-                      blocked_paths=[str(p.resolve()) for p in private],
-                      app_kwargs={"middleware": [limit]}, max_file_size=0, **options)
+    try:
+        return app.launch(server_name=settings.host, server_port=settings.port, theme=theme(),
+                          css=CSS, js=JS, show_error=False, allowed_paths=[], footer_links=[],
+                          blocked_paths=[str(p.resolve()) for p in private],
+                          app_kwargs={"middleware": [limit]}, max_file_size=0, **options)
+    except OSError as error:  # Gradio's "Cannot find empty port…" names its own variable
+        if "port" not in str(error).lower():
+            raise
+        raise ValueError(f"端口 {settings.port} 已被占用（{settings.host}）：请设置 ASSISTANT_PORT "
+                         "为另一个端口，或先停止占用它的程序。") from None
 
 
 def serve(settings: Settings) -> None:
@@ -142,11 +148,11 @@ def serve(settings: Settings) -> None:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("assistant").setLevel(logging.INFO)  # the app's own notes, e.g. reloads
     app = blocks(handlers)
+    launch(app, settings, prevent_thread_lock=True)
     print(f"{TITLE}：http://{settings.host}:{settings.port}/  用户反馈写入 {settings.feedback_file}")
     if not _writable(settings.feedback_file):
         print(f"注意：{settings.feedback_file} 不可写，用户反馈将无法保存；"
               "请设置 ASSISTANT_FEEDBACK_PATH 指向可写的位置。")
-    launch(app, settings, prevent_thread_lock=True)
     handlers.warm_up()  # after the page is up: startup stays short, the first answer fast
     handlers.watch()
     app.block_thread()

@@ -127,3 +127,15 @@ def test_feedback_without_a_log_is_one_clear_line(env, tmp_path, monkeypatch, ca
     monkeypatch.setenv("ASSISTANT_FEEDBACK_PATH", str(tmp_path / "none.jsonl"))
     assert main(["feedback"]) == 2
     assert capsys.readouterr().err.startswith("错误：")
+
+
+def test_serve_on_a_port_in_use_says_which_setting_to_change(env, monkeypatch, capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        monkeypatch.setenv("ASSISTANT_PORT", str(taken.getsockname()[1]))
+        assert main(["serve"]) == 2
+    err = capsys.readouterr().err
+    assert "已被占用" in err and "ASSISTANT_PORT" in err and "GRADIO" not in err
