@@ -90,7 +90,9 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
         else:
             citations.append(Citation(len(citations) + 1, hit, quote))
     lines = [quote_line(c) for c in citations]
-    first = lead(part, citations[0].quote, idf) if citations else ""
+    # (a table row's quote is the row as the indexer described it: no sentence of it leads)
+    first = (lead(part, citations[0].quote, idf)
+             if citations and citations[0].hit.chunk.kind != "table_row" else "")
     if first and _bare(citations[0].quote).startswith(_bare(first)):
         first = ""  # the quote opens with the answer already: don't say it twice
     said = verdict(part, citations[0].quote, idf) if citations else ""
@@ -238,16 +240,20 @@ def originals(rows: list[Hit]) -> list[Hit]:
 def _compose_targets(rows: list[Hit]) -> tuple[str, tuple[Citation, ...]]:
     citations = tuple(Citation(n, hit, hit.chunk.text.split("\n")[0])
                       for n, hit in enumerate(rows, start=1))
-    lines = [f"{row_summary(c.quote, c.hit.region)} [{c.n}]（{_source(c.hit)}指标表）"
-             for c in citations]
-    return "\n".join(lines), citations
+    return "\n".join(quote_line(c) for c in citations), citations
+
+
+_NEXT_CELL = re.compile(r"；(?=[^；：]{1,40}：)")
 
 
 def row_summary(row_sentence: str, region: str = "") -> str:
     """"养老机构护理型床位占比：2025年目标值 ≥55%，属性 约束性" from a described table row."""
     body = row_sentence.split("）：", 1)[-1].rstrip("。")
     name, _, fields = body.partition("——")
-    cells = [f.split("：", 1) for f in fields.split("；") if "：" in f]
+    # cells part at a "；" before the next header ("建设内容：…平方米；健全完善…平台；；总投资：500"
+    # is one cell, then 总投资): a cell's own "；" is no boundary
+    cells = [[h, v.strip("；")] for h, _, v in
+             (f.partition("：") for f in _NEXT_CELL.split(fields)) if v.strip("；")]
     unit = next((v for h, v in cells if h == "单位"), "")
     shown = [f"{named_header(h, region)} {v}{unit if _BARE_NUMBER.fullmatch(v) else ''}"
              for h, v in cells if h != "单位"]
@@ -276,8 +282,14 @@ def named_header(header: str, region: str) -> str:
 
 
 def quote_line(citation: Citation) -> str:
-    """"根据《…》第X条（国家级，2019-03-02）：“…”[1]": a quote with its source and number."""
-    return f"根据{_source(citation.hit)}：“{citation.quote}”[{citation.n}]"
+    """"根据《…》第X条（国家级，2019-03-02）：“…”[1]": a quote with its source and number. A
+    table row is summed up as the indicator answers give it, not put in quotation marks: its
+    passage is the row described by the indexer, not words of the document."""
+    hit = citation.hit
+    if hit.chunk.kind == "table_row":
+        return (f"{row_summary(hit.chunk.text.split(chr(10))[0], hit.region)} [{citation.n}]"
+                f"（{_source(hit)}指标表）")
+    return f"根据{_source(hit)}：“{citation.quote}”[{citation.n}]"
 
 
 def _source(hit: Hit) -> str:

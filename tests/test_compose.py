@@ -341,3 +341,19 @@ def test_a_column_headed_from_where_the_plan_stands_names_the_place(header, regi
     from assistant.compose import named_header
 
     assert named_header(header, region) == named
+
+
+@pytest.mark.parametrize("row, summary", [
+    ("《规划》“十四五”时期民政事业主要发展指标（县级）：养老机构护理型床位占比——单位：%；"
+     "我县2020年实际值：3.8；我县2025年目标值：≥55；属性：约束性。",
+     "养老机构护理型床位占比：青山县2020年实际值 3.8%，青山县2025年目标值 ≥55%，属性 约束性"),
+    # a cell holding its own "；" stays one cell (the 12349 platform is part of 建设内容)
+    ("《规划》项目汇总表（单位：万元）（县级）：智慧养老建设项目——建设性质：新建；建设内容：新建"
+     "智慧养老中心；健全“12349”养老服务信息平台等；；总投资：500。",
+     "智慧养老建设项目：建设性质 新建，建设内容 新建智慧养老中心；健全“12349”养老服务信息平台等，"
+     "总投资 500"),
+])
+def test_a_table_row_is_summed_up_cell_by_cell(row, summary):
+    from assistant.compose import row_summary
+
+    assert row_summary(row, "甘肃省张掖市青山县") == summary
