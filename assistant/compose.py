@@ -83,6 +83,8 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
     picked = pick_sentences(part, local or hits, idf)
     citations: list[Citation] = []
     for hit, quote in picked:
+        if hit.chunk.kind == "table_row":  # the row as described, as an indicator answer cites it
+            quote = hit.chunk.text.split("\n")[0]
         existing = next((c for c in citations if c.hit.chunk.id == hit.chunk.id), None)
         if existing:
             citations[citations.index(existing)] = Citation(
