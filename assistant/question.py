@@ -13,7 +13,7 @@ from functools import lru_cache
 from .keyword import data_words, tokenize
 from .lexicon import pattern, rows
 from .places import asked_levels, named_places
-from .slots import asked_slots, evidence, slots
+from .slots import answers, asked_slots, evidence, slots
 from .split import CJK, asks_anew, compared_parts, follows_up, resolve_followup, split_questions
 
 MAX_QUESTION = 300
@@ -214,7 +214,7 @@ def coverage(terms: dict[str, tuple[str, ...]], idf, text: str,
     term that only asks for a slot (`asking`, see asking_words) is held by the slot's evidence."""
     weights = {t: idf(t) for t in terms}
     total = sum(weights.values())
-    answered = {t for t, slot in asking if evidence(slot).search(text)}
+    answered = {t for t, slot in asking if answers(slot).search(text)}
     found = sum(w for t, w in weights.items()
                 if t in answered or any(a in text for a in terms[t]))
     return found / total if total else 0.0

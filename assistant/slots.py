@@ -25,6 +25,18 @@ def evidence(slot: str) -> re.Pattern:
     return next(held for name, _, held in slots() if name == slot)
 
 
+@lru_cache(maxsize=1)
+def _answers() -> dict[str, re.Pattern]:
+    return {slot: re.compile(held) for slot, held in rows("slot_answers.tsv")}
+
+
+def answers(slot: str) -> re.Pattern:
+    """What a passage holds that answers a word asking for `slot` (带 of 要带啥): its own line
+    of data/slot_answers.tsv where the evidence a quote is checked for is too broad, else that
+    evidence."""
+    return _answers().get(slot) or evidence(slot)
+
+
 def slot_names() -> dict[str, str]:
     """What a refusal says the documents lack, by slot ("办理流程")."""
     return {slot: lacking for slot, _, _, lacking in _slot_rows()}
