@@ -160,8 +160,7 @@ def run_doctor(args, settings: Settings) -> int:
 
 def run_feedback(args, settings: Settings) -> int:
     """The final vote per answer (one line each: id, vote, question), then the summary."""
-    from .feedback import eval_questions, final_votes, summarize
-    from .question import printable
+    from .feedback import eval_questions, final_votes, one_line, summarize
 
     path = settings.feedback_file
     if not path.exists():
@@ -171,10 +170,10 @@ def run_feedback(args, settings: Settings) -> int:
         for question in eval_questions(votes):
             print(json.dumps(question, ensure_ascii=False))
         return 0
-    for vote in votes:  # what a web visitor typed, printed to a maintainer's terminal: printable
+    for vote in votes:
         mark = "👍" if vote["vote"] == "up" else "👎"
         fields = (vote.get("id", "-"), mark, vote.get("time", ""), vote.get("question", ""))
-        print("\t".join(" ".join(printable(str(f)).split()) for f in fields))
+        print("\t".join(one_line(f) for f in fields))
     print("\n" + summarize(votes, top=args.top))
     return 0
 

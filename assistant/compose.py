@@ -84,7 +84,7 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
     citations: list[Citation] = []
     for hit, quote in picked:
         if hit.chunk.kind == "table_row":  # the row as described, as an indicator answer cites it
-            quote = hit.chunk.text.split("\n")[0]
+            quote = described_row(hit)
         existing = next((c for c in citations if c.hit.chunk.id == hit.chunk.id), None)
         if existing:
             citations[citations.index(existing)] = Citation(
@@ -240,8 +240,7 @@ def originals(rows: list[Hit]) -> list[Hit]:
 
 
 def _compose_targets(rows: list[Hit]) -> tuple[str, tuple[Citation, ...]]:
-    citations = tuple(Citation(n, hit, hit.chunk.text.split("\n")[0])
-                      for n, hit in enumerate(rows, start=1))
+    citations = tuple(Citation(n, hit, described_row(hit)) for n, hit in enumerate(rows, start=1))
     return "\n".join(quote_line(c) for c in citations), citations
 
 
@@ -288,10 +287,14 @@ def quote_line(citation: Citation) -> str:
     table row is summed up as the indicator answers give it, not put in quotation marks: its
     passage is the row described by the indexer, not words of the document."""
     hit = citation.hit
-    if hit.chunk.kind == "table_row":
-        return (f"{row_summary(hit.chunk.text.split(chr(10))[0], hit.region)} [{citation.n}]"
-                f"（{_source(hit)}指标表）")
+    if hit.chunk.kind == "table_row":  # its quote is described_row(hit)
+        return f"{row_summary(citation.quote, hit.region)} [{citation.n}]（{_source(hit)}指标表）"
     return f"根据{_source(hit)}：“{citation.quote}”[{citation.n}]"
+
+
+def described_row(hit: Hit) -> str:
+    """A table row's passage as the indexer described it (its first line; 原表行 follows)."""
+    return hit.chunk.text.split("\n")[0]
 
 
 def _source(hit: Hit) -> str:

@@ -17,6 +17,7 @@ __all__ = [
     "feedback_record",
     "final_votes",
     "mask",
+    "one_line",
     "record_feedback",
     "summarize",
     "withdraw_feedback",
@@ -131,6 +132,12 @@ def final_votes(lines: list[str]) -> list[dict]:
     return list(votes.values())
 
 
+def one_line(text) -> str:
+    """What a web visitor typed, for a maintainer's terminal: printable (no escape sequence a
+    terminal would obey, also from a log written before reasons were cleaned), on one line."""
+    return " ".join(printable(str(text)).split())
+
+
 def summarize(votes: list[dict], top: int = 10) -> str:
     """Counts, then the questions voted 👎 most often, each with its reasons: what a
     maintainer turns into evaluation questions."""
@@ -141,15 +148,14 @@ def summarize(votes: list[dict], top: int = 10) -> str:
     grouped: dict[str, list[dict]] = {}
     for vote in votes:
         if vote["vote"] == "down":
-            grouped.setdefault(" ".join(printable(str(vote.get("question", ""))).split()),
-                               []).append(vote)
+            grouped.setdefault(one_line(vote.get("question", "")), []).append(vote)
     if grouped:
         lines.append(f"\n👎 最多的问题（前 {min(top, len(grouped))} 个）：")
     ranked = sorted(grouped.items(), key=lambda g: -len(g[1]))[:top]
     for rank, (question, downs) in enumerate(ranked, start=1):
         lines.append(f"{rank}. {question}  （👎 {len(downs)}）")
-        for reason in dict.fromkeys(printable(str(d["reason"])) for d in downs if d.get("reason")):
-            lines.append(f"   原因：{reason}")  # a log written before reasons were cleaned too
+        for reason in dict.fromkeys(one_line(d["reason"]) for d in downs if d.get("reason")):
+            lines.append(f"   原因：{reason}")
     return "\n".join(lines)
 
 

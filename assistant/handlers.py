@@ -29,7 +29,7 @@ from .indicators import (
 )
 from .present import to_json
 from .privacy import MaskFilter
-from .question import MAX_QUESTION, sanitize, synonyms
+from .question import MAX_QUESTION, sanitize, synonyms, too_long
 from .settings import Settings
 from .tabs import (
     SOURCE_COLUMNS,
@@ -161,7 +161,7 @@ class Handlers:
         if not question:
             yield "", messages(turns), turns
             return
-        turn = {"question": question, "truncated": len(message.strip()) > MAX_QUESTION,
+        turn = {"question": question, "truncated": too_long(message),
                 "id": answer_id(turns)}
         shown = messages(turns) + [{"role": "user", "content": render_question(question,
                                                                                turn["truncated"])}]

@@ -137,12 +137,16 @@ def asked_years(text: str, own: str = "") -> tuple[str, ...]:
 
 def too_long(question: str) -> bool:
     """Whether sanitize cuts the question: only its first MAX_QUESTION characters are read."""
-    return len(re.sub(r"\s+", " ", str(question)).strip()) > MAX_QUESTION
+    return len(_one_line(str(question))) > MAX_QUESTION
 
 
 def sanitize(question: str) -> str:
     """Printable text only: control characters, lone surrogates and runs of spaces removed."""
-    return re.sub(r"\s+", " ", printable(question)).strip()[:MAX_QUESTION]
+    return _one_line(question)[:MAX_QUESTION]
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", printable(text)).strip()
 
 
 def printable(text: str) -> str:
