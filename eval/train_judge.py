@@ -103,14 +103,15 @@ PRIOR_NGRAMS = 1500  # the most frequent character n-grams kept (1500, 3000, 600
 
 def fit_prior(texts: list[str], labels: list[int], groups: list[str]):
     """The wording prior (prior.asked_prior): tf-idf of character n-grams + logistic regression.
-    Returns its fitted weights and, for every part, its out-of-fold probability: the judge's
-    model is fitted on the prior as it is for questions it has not seen."""
+    Returns its fitted weights and, for every part, its out-of-fold probability (floored, as
+    asked_prior floors it): the judge's model is fitted on the prior as it is for questions it
+    has not seen."""
     import numpy as np
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
-    from assistant.prior import NGRAMS, char_ngrams
+    from assistant.prior import NGRAMS, char_ngrams, floored
 
     def fitted_on(rows):
         vectorizer = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, min_df=2,
@@ -127,7 +128,7 @@ def fit_prior(texts: list[str], labels: list[int], groups: list[str]):
     ngrams = {gram: [round(float(vectorizer.idf_[i]), 4), round(float(model.coef_[0][i]), 4)]
               for gram, i in sorted(vectorizer.vocabulary_.items())}
     return {"ngrams": ngrams, "ngram_range": list(NGRAMS),
-            "intercept": round(float(model.intercept_[0]), 6)}, held_out.tolist()
+            "intercept": round(float(model.intercept_[0]), 6)}, [floored(p) for p in held_out]
 
 
 def fit(rows: list[list[float]], labels: list[int], features) -> dict:

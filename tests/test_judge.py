@@ -137,7 +137,7 @@ def test_the_wording_prior_is_the_fitted_tfidf_and_logistic_regression():
     from sklearn.linear_model import LogisticRegression
     from train_judge import fit_prior
 
-    from assistant.prior import asked_prior, char_ngrams
+    from assistant.prior import PRIOR_FLOOR, asked_prior, char_ngrams
 
     texts = ["特困人员的认定条件是什么", "低保审批要多少个工作日", "收养登记要带哪些材料",
              "志愿者是指什么人", "哄抢救灾物资会被怎么处罚", "我们市民政局的电话是多少",
@@ -150,10 +150,24 @@ def test_the_wording_prior_is_the_fitted_tfidf_and_logistic_regression():
     matrix = vectorizer.fit_transform(texts)
     model = LogisticRegression(C=1.0, max_iter=2000).fit(matrix, np.asarray(labels))
     for text in ["残疾人补贴的电话是多少", "特困人员认定要什么条件", "今年标准"]:
-        expected = model.predict_proba(vectorizer.transform([text]))[0, 1]
+        expected = max(model.predict_proba(vectorizer.transform([text]))[0, 1], PRIOR_FLOOR)
         assert asked_prior(text, {"prior": prior}) == pytest.approx(expected, abs=1e-3)
     assert asked_prior("特困人员认定要什么条件", {"prior": prior}) > asked_prior(
         "今年民政局电话是多少", {"prior": prior})
+
+
+@pytest.mark.parametrize("question, floored", [
+    ("民政局的电话是多少", True),  # an n-gram weighed far against: the prior stops at its floor
+    ("离婚登记需要哪些材料", False),  # nothing it knows: the intercept alone
+])
+def test_the_wording_prior_never_refuses_alone(question, floored):
+    """However a question is worded, the prior goes no lower than PRIOR_FLOOR: the evidence
+    decides whether the documents answer it."""
+    from assistant.prior import PRIOR_FLOOR, asked_prior
+
+    fitted = {"prior": {"ngrams": {"电话": [1.0, -30.0]}, "intercept": 0.4}}
+    value = asked_prior(question, fitted)
+    assert value == PRIOR_FLOOR if floored else value > PRIOR_FLOOR
 
 
 def test_the_threshold_is_read_from_each_corpus_left_out():
