@@ -138,6 +138,8 @@ def test_what_a_quote_must_hold_to_answer_the_slot_asked(slot, sentence, held):
     # how a situation is told
     ("浙江什么情况下低保会被停掉", {"下", "情况下"}, {"低保", "停掉"}),
     ("孩子住院一下子多花了好多钱", {"一下子", "下子", "好多"}, {"住院"}),
+    # 需要 asks, as 要 does: no regulation says it ("应当出具下列证件")
+    ("离婚登记需要哪些材料", {"需要"}, {"离婚", "登记", "材料"}),
 ])
 def test_how_people_talk_is_no_term_of_the_question(question, fillers, kept):
     """Colloquial fillers would weigh as the rarest words of the question, and a passage that
