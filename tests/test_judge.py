@@ -29,7 +29,12 @@ from assistant.slots import asked_slots
     ("我妈瘫在床上好几年了，能领什么补贴", ()),  # 好几年 tells, it does not ask
     ("县里新建的殡仪馆建在哪个位置", ("location",)),
     ("我有没有资格申请低保", ("conditions",)),
-    ("全县有多少人拿到了社工职业资格证", ()),  # a certificate named, no eligibility asked  # a place on the map, not an office
+    ("全县有多少人拿到了社工职业资格证", ()),  # a certificate named, no eligibility asked
+    ("想去社区当医疗志愿者，需要有执业资格吗", ("conditions",)),
+    ("慈善组织开展公开募捐需要取得什么资格？", ("conditions",)),
+    # a qualification held, kept or had, not asked for
+    ("社区工作者拿到社会工作职业资格后有没有额外津贴", ()),
+    ("入伍前保留了入学资格，退伍后多长时间内可以去报到？", ("duration",)),
     ("那些日间照料中心都在哪些社区", ("location",)),
     # the last clause asks; the clauses before it tell the circumstances
     ("村干部把低保批给了亲戚，人家根本不符合条件，这事谁来管", ("where",)),
