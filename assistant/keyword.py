@@ -29,6 +29,17 @@ def stopwords() -> frozenset[str]:
     return data_words("stopwords.txt")
 
 
+def word_tag(word: str) -> str:
+    """jieba's part-of-speech tag for a word of its dictionary ("v" for 减), "" for a word it
+    does not know (减减)."""
+    import jieba.posseg
+
+    segmenter()  # the tags of the civil-affairs user dictionary too
+    if not jieba.posseg.dt.word_tag_tab:
+        jieba.posseg.dt.initialize()
+    return jieba.posseg.dt.word_tag_tab.get(word, "") if segmenter().dt.FREQ.get(word) else ""
+
+
 PART_WEIGHT = 0.5  # chosen on the seed train/dev and regulation train/dev sets
 _KEEP = re.compile(r"[\u3400-\u9fffA-Za-z0-9≥≤%]")
 

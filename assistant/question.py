@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .keyword import data_words, tokenize
+from .keyword import data_words, stopwords, tokenize, word_tag
 from .lexicon import pattern, rows
 from .places import asked_levels, named_places
 from .slots import answers, asked_slots, evidence, slots
@@ -97,15 +97,37 @@ def part(text: str, vocabulary: Vocabulary = Vocabulary(), asking: str = "", *,
     words that ask, where they are not all of `text` (see Part.asking); `own`: the part's own
     words, where it keeps the question before it."""
     asking = asking or text
-    search, added = expand(text)
-    terms = content_terms(text)
+    words = unreduplicated(text)
+    search, added = expand(words)
+    terms = content_terms(words)
     return Part(
         text=text, search=search, added=added, tokens=tuple(tokenize(search)), terms=terms,
         alternatives=tuple(alternatives(t) for t in terms), search_terms=content_terms(search),
         places=named_places(text, vocabulary.places), levels=asked_levels(text),
         documents=named_documents(text, vocabulary.titles), years=asked_years(text, own),
         numbers=tuple(n for n in _NUMBER.findall(text) if len(n) >= 2 or "." in n),
-        slots=asked_slots(asking), asking=asking, asking_words=asking_words(text, terms))
+        slots=asked_slots(asking), asking=asking, asking_words=asking_words(words, terms))
+
+
+# A verb said twice softens it, and says the same once: "管一管", "减减负", "让居民也用用". Doubled,
+# it made terms no document holds (一管, 管一管; 减 apart from 减负).
+_VERB_A_YI_A = re.compile(r"([\u4e00-\u9fff])一\1")
+_DOUBLED = re.compile(r"([\u4e00-\u9fff])\1")
+VERB_TAGS = ("v", "vn", "vd")
+
+
+def unreduplicated(text: str) -> str:
+    """`text` with each doubled verb said once (管一管 → 管, 减减负 → 减负), not a doubled word
+    that is no verb (妈妈, 天天, 常常, 等等)."""
+    def once(match: re.Match) -> str:
+        doubled, single = match.group(0), match.group(1)
+        if doubled in stopwords():  # 看看, 帮帮: already no term, said once they would be one
+            return doubled
+        tag = word_tag(doubled) or word_tag(single)
+        return single if tag in VERB_TAGS else doubled
+
+    return _DOUBLED.sub(once, _VERB_A_YI_A.sub(lambda m: m.group(1) if word_tag(m.group(1)) in VERB_TAGS
+                                               else m.group(0), text))
 
 
 NUMBER_SLOTS = ("amount", "duration", "date")

@@ -280,3 +280,21 @@ def test_a_terms_own_policy_words_come_first(term, first):
     from assistant.question import alternatives
 
     assert alternatives(term)[:len(first)] == first
+
+
+@pytest.mark.parametrize("question, read", [
+    ("民乐县有什么办法管一管？", "民乐县有什么办法管？"),
+    ("区里有没有说要给村里减减负", "区里有没有说要给村里减负"),
+    ("能不能让小区居民也用用", "能不能让小区居民也用"),
+    # doubled words that are no verb stay
+    ("我妈妈常常去", "我妈妈常常去"),
+    ("天天有人上门", "天天有人上门"),
+    ("一步一步来", "一步一步来"),
+    # a doubled stopword stays: said once it would become a term
+    ("平时有没有人上门看看", "平时有没有人上门看看"),
+])
+def test_a_doubled_verb_is_read_once(question, read):
+    """"管一管" asks what "管" asks; doubled, it made terms no document holds (一管, 管一管)."""
+    from assistant.question import unreduplicated
+
+    assert unreduplicated(question) == read
