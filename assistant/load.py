@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
 import re
@@ -206,11 +207,15 @@ def decode(data: bytes) -> str:
 
 
 def decode_counting(data: bytes) -> tuple[str, int]:
-    """UTF-8 first; GB18030 (a superset of GBK) is what Chinese Windows tools still write.
+    """UTF-8 first; GB18030 (a superset of GBK) is what Chinese Windows tools still write;
+    UTF-16 with its byte-order mark is what Notepad saves as "Unicode".
 
     A damaged byte does not cost the document: it is replaced by U+FFFD and counted. Only a
     file that is mostly undecodable in both encodings is refused.
     """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = data.decode("utf-16", errors="replace")
+        return text, text.count("\ufffd")
     if b"\x00" in data[:8192]:
         raise ValueError("不是文本文件（含二进制内容）")
     non_ascii = len(data.translate(None, bytes(range(128))))

