@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from .clean import split_sentences
-from .compose import GAP, PART_LABEL
+from .compose import GAP, NO_DATE, PART_LABEL
 from .present import TRUNCATED
 from .question import MAX_QUESTION
 
@@ -136,7 +136,7 @@ def render_citation(citation: dict) -> str:
 
 def _facts(item: dict) -> str:
     level = f"{item['level']}级" if item.get("level") else ""
-    return " · ".join(f for f in (level, item.get("date", "")) if f)
+    return " · ".join(f for f in (level, item.get("date") or NO_DATE) if f)
 
 
 def render_sources(citations: list[dict]) -> str:
@@ -161,7 +161,7 @@ def plain_text(answer: dict) -> str:
         lines.append("来源：")
     for c in answer.get("citations", []):
         lines.append(f"[{c['n']}] {source_and_section(c)}"
-                     + (f"（{c['date']}）" if c.get("date") else ""))
+                     + f"（{c.get('date') or NO_DATE}）")
     return "\n".join(lines)
 
 

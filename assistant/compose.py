@@ -27,8 +27,7 @@ def refusal(question: str, reason: str = "", related: tuple[Hit, ...] = ()) -> s
             f"{OFFICE}")
     if related:
         text += "\n相关内容（不直接回答您的问题）：" + "".join(
-            f"\n· {h.chunk.heading}（{_facts(h)}）" if _facts(h) else f"\n· {h.chunk.heading}"
-            for h in related)
+            f"\n· {h.chunk.heading}（{facts(h)}）" for h in related)
     return text
 
 
@@ -69,9 +68,13 @@ RELATED = 2  # passages shown under a refusal, apart: on the topic, not an answe
 QUOTED_QUESTION = 60  # characters of the question a refusal repeats
 
 
-def _facts(hit: Hit) -> str:
-    """"国家级，2021-05-24": the level and date a passage's document carries."""
-    return "，".join(f for f in (f"{hit.level}级" if hit.level else "", hit.date) if f)
+def facts(hit: Hit) -> str:
+    """"国家级，2021-05-24": the level and date a passage's document carries; a citation always
+    says both, so a document with no date found says so (NO_DATE) rather than "（县级，）"."""
+    return "，".join(f for f in (f"{hit.level}级" if hit.level else "", hit.date or NO_DATE) if f)
+
+
+NO_DATE = "日期未注明"
 
 
 def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]]:
@@ -299,8 +302,7 @@ def described_row(hit: Hit) -> str:
 
 def _source(hit: Hit) -> str:
     """"《社会救助暂行办法》第十一条（国家级，2019-03-02）": document, article, level, version."""
-    bits = _facts(hit)
-    return f"《{hit.title}》{hit.chunk.article}" + (f"（{bits}）" if bits else "")
+    return f"《{hit.title}》{hit.chunk.article}（{facts(hit)}）"
 
 
 def _notes(citations, this_year: int | None = None, asks_now: bool = False) -> list[str]:

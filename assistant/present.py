@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .compose import facts
 from .question import MAX_QUESTION
 from .schema import Answer, Hit
 
@@ -36,6 +37,6 @@ def to_text(answer: Answer) -> str:
     if answer.citations:
         lines.append("\n来源：")
         for c in answer.citations:
-            lines.append(f"[{c.n}] {c.hit.chunk.heading}（{c.hit.level}级，{c.hit.date}）")
+            lines.append(f"[{c.n}] {c.hit.chunk.heading}（{facts(c.hit)}）")
             lines.append(f"    {c.hit.chunk.text}".replace("\n", "\n    "))
     return "\n".join(lines)

@@ -357,3 +357,20 @@ def test_a_table_row_is_summed_up_cell_by_cell(row, summary):
     from assistant.compose import row_summary
 
     assert row_summary(row, "甘肃省张掖市青山县") == summary
+
+
+@pytest.mark.parametrize("level, date, shown", [
+    ("国家", "2019-03-02", "（国家级，2019-03-02）"),
+    ("县", "", "（县级，日期未注明）"),  # not "（县级，）"
+    ("", "", "（日期未注明）"),
+])
+def test_a_citation_always_says_level_and_date(level, date, shown):
+    from assistant.compose import quote_line
+    from assistant.present import to_text
+    from assistant.schema import Answer, Chunk, Citation, Hit
+
+    hit = Hit(chunk=Chunk(id="c1", doc="plan.txt", text="加强临时救助。", section=("某县规划",)),
+              score=1.0, title="某县规划", level=level, date=date)
+    citation = Citation(1, hit, "加强临时救助。")
+    assert quote_line(citation) == f"根据《某县规划》{shown}：“加强临时救助。”[1]"
+    assert f"[1] 《某县规划》{shown}" in to_text(Answer("问", "答", False, (citation,)))
