@@ -94,6 +94,15 @@ class Index:
         return Vocabulary(places=self.places, titles=self.titles)
 
     @cached_property
+    def articles(self) -> dict[str, list[Chunk]]:
+        """The passages of each article by its number ("第五条"), in the order built."""
+        found: dict[str, list[Chunk]] = {}
+        for chunk in self.chunks.values():
+            if chunk.article:
+                found.setdefault(chunk.article, []).append(chunk)
+        return found
+
+    @cached_property
     def date_span(self) -> str:
         """"2021—2022年": the years the documents are dated, for "that may have changed" notes."""
         years = sorted({c["date"][:4] for c in self.citations.values()

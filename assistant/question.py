@@ -55,6 +55,7 @@ class Part:
     asking: str = ""
     # terms that only ask for a slot (带 of 要带啥 asks for materials), with the slot they ask
     asking_words: tuple[tuple[str, str], ...] = ()
+    articles: tuple[str, ...] = ()  # articles it names, as the documents number them (第二十五条)
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def part(text: str, vocabulary: Vocabulary = Vocabulary(), asking: str = "", *,
     words that ask, where they are not all of `text` (see Part.asking); `own`: the part's own
     words, where it keeps the question before it."""
     asking = asking or text
-    words = unreduplicated(text)
+    words = _ARTICLE_NAMED.sub(lambda m: article_name(m.group(1)), unreduplicated(text))
     search, added = expand(words)
     terms = content_terms(words)
     return Part(
@@ -105,8 +106,35 @@ def part(text: str, vocabulary: Vocabulary = Vocabulary(), asking: str = "", *,
         alternatives=tuple(alternatives(t) for t in terms), search_terms=content_terms(search),
         places=named_places(text, vocabulary.places), levels=asked_levels(text),
         documents=named_documents(text, vocabulary.titles), years=asked_years(text, own),
-        numbers=tuple(n for n in _NUMBER.findall(text) if len(n) >= 2 or "." in n),
-        slots=asked_slots(asking), asking=asking, asking_words=asking_words(words, terms))
+        numbers=tuple(n for n in _NUMBER.findall(words) if len(n) >= 2 or "." in n),
+        slots=asked_slots(asking), asking=asking, asking_words=asking_words(words, terms),
+        articles=named_articles(text))
+
+
+_ARTICLE_NAMED = re.compile(r"第\s*([一二三四五六七八九十百零〇两]{1,5}|\d{1,3})\s*条(?!件)")  # not 第一条件
+_DIGITS = "零一二三四五六七八九"
+
+
+def named_articles(text: str) -> tuple[str, ...]:
+    """The articles a question names, numbered as legal text numbers them: "第25条" and
+    "第二十五条" are both 第二十五条."""
+    return tuple(dict.fromkeys(article_name(n) for n in _ARTICLE_NAMED.findall(text)))
+
+
+def article_name(number: str) -> str:
+    return f"第{chinese_number(number) if number.isdigit() else number.replace('两', '二')}条"
+
+
+def chinese_number(digits: str) -> str:
+    """25 → 二十五, 10 → 十, 105 → 一百零五, 110 → 一百一十: how articles are numbered."""
+    n = int(digits)
+    hundreds, tens, ones = n // 100, n // 10 % 10, n % 10
+    text = f"{_DIGITS[hundreds]}百" if hundreds else ""
+    if tens:
+        text += ("" if tens == 1 and not hundreds else _DIGITS[tens]) + "十"
+    elif hundreds and ones:
+        text += "零"
+    return (text + (_DIGITS[ones] if ones else "")) or "零"
 
 
 # A verb said twice softens it, and says the same once: "管一管", "减减负", "让居民也用用". Doubled,

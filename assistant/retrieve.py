@@ -53,7 +53,26 @@ def search(index: Index, part: Part, *, k: int = 10, where: dict | None = None) 
     nearest = index.store.nearest_sentences(vector, [h.chunk for h in boosted])
     # a question naming its document (《志愿服务条例》自何时起施行) is about that document as a
     # whole: its title, which passages are embedded with and sentences are not, decides
-    return rerank(boosted, nearest, 0.0 if part.documents else SENTENCE_WEIGHT)[:k]
+    ranked = rerank(boosted, nearest, 0.0 if part.documents else SENTENCE_WEIGHT)
+    return (named_articles_first(index, part, ranked) if where is None else ranked)[:k]
+
+
+def named_articles_first(index: Index, part: Part, hits: list[Hit]) -> list[Hit]:
+    """The articles the question names ("彩票管理条例第二十五条说什么") first: of the document it
+    names, or of the one document that has such an article, or else those retrieved. Words
+    alone had put 第五条 first, the article named second."""
+    if not part.articles:
+        return hits
+    named = [c for a in part.articles for c in index.articles.get(a, [])]
+    if part.documents:
+        named = [c for c in named if index.citations.get(c.doc, {}).get("title") in part.documents]
+    elif len({c.doc for c in named}) > 1:
+        retrieved = {h.chunk.id for h in hits}
+        named = [c for c in named if c.id in retrieved]
+    found = {h.chunk.id: h for h in hits}
+    top = hits[0].score if hits else 1.0
+    first = [found.get(c.id) or _hit(index, c, top, {}) for c in named]
+    return first + [h for h in hits if h.chunk.id not in {c.id for c in named}]
 
 
 def rerank(hits: list[Hit], nearest: dict[str, tuple[float, str]],
@@ -90,11 +109,17 @@ def _keyword_hits(index: Index, tokens: list[str], where: dict | None) -> list[H
         if where and any(str(citation.get(key, chunk.doc if key == "doc" else "")) != str(value)
                          for key, value in where.items()):
             continue
-        hits.append(Hit(chunk=chunk, score=float(scores[i]), title=citation.get("title", ""),
-                        level=citation.get("level", ""), date=citation.get("date", ""),
-                        region=citation.get("region", ""), doc_kind=citation.get("kind", ""),
-                        scores={"bm25": float(scores[i])}))
+        hits.append(_hit(index, chunk, float(scores[i]), {"bm25": float(scores[i])}))
     return hits
+
+
+def _hit(index: Index, chunk, score: float, scores: dict[str, float]) -> Hit:
+    """A passage as a hit, with its document's citation fields."""
+    citation = index.citations.get(chunk.doc, {})
+    return Hit(chunk=chunk, score=score, title=citation.get("title", ""),
+               level=citation.get("level", ""), date=citation.get("date", ""),
+               region=citation.get("region", ""), doc_kind=citation.get("kind", ""),
+               scores=scores)
 
 
 def _chroma_where(where: dict | None) -> dict | None:

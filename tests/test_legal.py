@@ -210,3 +210,31 @@ def test_enumerated_answers_quote_the_items_and_cite_the_article(regulation_inde
     assert first.hit.chunk.article == article
     assert all(item in first.quote for item in items), first.quote
     assert f"《社会救助暂行办法》{article}（国家级，2019-03-02）" in answer.text
+
+
+@pytest.mark.parametrize("question, article", [
+    ("社会救助暂行办法第十一条说什么", "第十一条"),
+    ("社会救助暂行办法第28条", "第二十八条"),  # numbered as people type it
+    ("第四十八条是怎么规定的", "第四十八条"),  # one document has it: no title needed
+])
+def test_an_article_asked_by_number_is_the_one_quoted_first(regulation_index, question, article):
+    """Staff look an article up by its number; its words alone had ranked other articles first."""
+    from assistant.ask import ask
+
+    answer = ask(regulation_index, question)
+    assert not answer.abstained, answer.text
+    assert answer.citations[0].hit.chunk.article == article
+    assert answer.text.startswith(f"根据《社会救助暂行办法》{article}（国家级，2019-03-02）")
+
+
+@pytest.mark.parametrize("question, articles", [
+    ("彩票管理条例第二十五条说什么", ("第二十五条",)),
+    ("第25条和第 3 条", ("第二十五条", "第三条")),
+    ("第十条", ("第十条",)), ("第110条", ("第一百一十条",)), ("第105条", ("第一百零五条",)),
+    ("第两百条", ("第二百条",)),
+    ("第一条件是什么", ()),  # no article: 第一 of a ranking
+])
+def test_articles_a_question_names(question, articles):
+    from assistant.question import named_articles
+
+    assert named_articles(question) == articles
