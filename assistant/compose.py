@@ -254,6 +254,9 @@ def row_summary(row_sentence: str, region: str = "") -> str:
     """"养老机构护理型床位占比：2025年目标值 ≥55%，属性 约束性" from a described table row."""
     body = row_sentence.split("）：", 1)[-1].rstrip("。")
     name, _, fields = body.partition("——")
+    if not fields:  # a row labelled by its first cell ("项目：孤儿基本生活费；城市（元/月）：1500")
+        first, _, fields = body.partition("；")
+        name = first.partition("：")[2] or first
     # cells part at a "；" before the next header ("建设内容：…平方米；健全完善…平台；；总投资：500"
     # is one cell, then 总投资): a cell's own "；" is no boundary
     cells = [[h, v.strip("；")] for h, _, v in

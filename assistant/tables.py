@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .clean import TERMINAL, Line
 from .schema import Document, TableRow
@@ -22,9 +22,26 @@ class Table:
 
 
 def find_tables(lines: list[Line], doc: str) -> list[Table]:
-    """Tab-separated tables and tables flattened one cell per line, in document order."""
-    tables = _tab_tables(lines, doc) + _cell_per_line_tables(lines, doc)
+    """Tab-separated tables (Markdown pipe tables read as such) and tables flattened one cell
+    per line, in document order."""
+    tables = _tab_tables([pipe_row_as_tabs(line) for line in lines], doc) + _cell_per_line_tables(lines, doc)
     return sorted(tables, key=lambda t: t.first)
+
+
+_PIPE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
+_PIPE_RULE = re.compile(r"^[\s:|-]*-[\s:|-]*$")  # |---|:---:|
+
+
+def pipe_row_as_tabs(line: Line) -> Line:
+    """A Markdown table row ("| 项目 | 城市 |") as a tab-separated one; its rule line (|---|---|)
+    as a row of empty cells, so the table stays one block of lines."""
+    row = _PIPE_ROW.match(line.text)
+    if not row:
+        return line
+    cells = [c.strip() for c in row.group(1).split("|")]
+    if _PIPE_RULE.match(line.text):
+        cells = [""] * len(cells)
+    return replace(line, text="\t".join(cells))
 
 
 def _tab_tables(lines: list[Line], doc: str) -> list[Table]:

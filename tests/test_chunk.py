@@ -68,3 +68,19 @@ def test_every_indicator_row_of_the_three_real_tables_reads_on_its_own():
     county = [c for c in documents["004_bcb06eedc5e15154.txt"][0] if "护理型床位占比" in c.text
               and c.kind == "table_row"][0]
     assert "我县2020年实际值：3.8" in county.text and "我县2025年目标值：≥55" in county.text
+
+
+def test_a_markdown_table_is_one_self_contained_passage_per_row():
+    """A deployer's table typed in Markdown is read as a table, as a tab-separated one is."""
+    from assistant.chunk import chunk_document
+    from assistant.load import make_document
+
+    text = ("# 某县2024年社会救助标准\n\n下表为本县2024年各项救助标准。\n\n"
+            "| 项目 | 城市（元/月） | 农村（元/年） |\n|---|:---:|---|\n"
+            "| 最低生活保障标准 | 900 | 6600 |\n| 孤儿基本生活费 | 1500 | 1500 |\n\n"
+            "以上标准自2024年1月1日起执行。\n")
+    chunks = chunk_document(make_document("标准.md", text, {}))[0]
+    rows = [c.text.split("\n")[0] for c in chunks if c.kind == "table_row"]
+    assert rows == ["《某县2024年社会救助标准》（县级）：项目：最低生活保障标准；城市（元/月）：900；农村（元/年）：6600。",
+                    "《某县2024年社会救助标准》（县级）：项目：孤儿基本生活费；城市（元/月）：1500；农村（元/年）：1500。"]
+    assert not any("|" in c.text for c in chunks)

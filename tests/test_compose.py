@@ -352,6 +352,9 @@ def test_a_column_headed_from_where_the_plan_stands_names_the_place(header, regi
      "智慧养老中心；健全“12349”养老服务信息平台等；；总投资：500。",
      "智慧养老建设项目：建设性质 新建，建设内容 新建智慧养老中心；健全“12349”养老服务信息平台等，"
      "总投资 500"),
+    # a row labelled by its first cell (a Markdown table of standards)
+    ("《民乐县2024年社会救助标准》（县级）：项目：孤儿基本生活费；城市（元/月）：1500；农村（元/年）：1500。",
+     "孤儿基本生活费：城市（元/月） 1500，农村（元/年） 1500"),
 ])
 def test_a_table_row_is_summed_up_cell_by_cell(row, summary):
     from assistant.compose import row_summary
