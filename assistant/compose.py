@@ -163,7 +163,7 @@ def verdict(part: Part, quote: str, idf=lambda term: 1.0) -> str:
     # prohibition may not (on the regulations train set, "老人能找他要赡养费吗" was answered
     # "不可以" from "赡养人不得…拒绝履行赡养义务", and two more like it)
     clause = clause_terms(terms, part.asking)
-    sentences = re.split(r"[。；\n]", quote)
+    sentences = with_lead_ins(re.split(r"[。；\n]", quote))
     for sentence in sentences:
         if _FORBIDS.search(sentence) and coverage(terms, idf, sentence) >= VERDICT_COVERAGE:
             asked = re.search(r"合法|合规|允许", part.asking)
@@ -176,6 +176,22 @@ def verdict(part: Part, quote: str, idf=lambda term: 1.0) -> str:
                 >= PERMIT_COVERAGE):
             return "符合文件所说情形的，可以。" if _CONDITION.search(sentence) else "可以。"
     return ""
+
+
+def with_lead_ins(sentences: list[str]) -> list[str]:
+    """Each item of an enumeration with its lead-in before it: "(三)向未成年人销售彩票" says
+    nothing alone of "彩票代销者不得有下列行为：", and led an answer to 未成年人能买彩票吗 as if
+    permitted."""
+    from .clean import ITEM
+
+    joined, lead_in = [], ""
+    for sentence in sentences:
+        if ITEM.match(sentence.strip()) and lead_in:
+            joined.append(lead_in + sentence.strip())
+            continue
+        lead_in = sentence.strip() if sentence.strip().endswith(("：", ":")) else ""
+        joined.append(sentence)
+    return joined
 
 
 def _bare(text: str) -> str:
@@ -193,7 +209,9 @@ def lead(part: Part, quote: str, idf) -> str:
     from .slots import slots
 
     held = [pattern for slot, _, pattern in slots() if slot in part.slots]
-    sentences = [t.strip() for t in re.split(r"(?<=[。；！？])|\n", quote) if t.strip()]
+    bare = [t.strip() for t in re.split(r"(?<=[。；！？])|\n", quote) if t.strip()]
+    sentences = with_lead_ins(bare)
+    items = {joined: alone for joined, alone in zip(sentences, bare) if joined != alone}
     if len(sentences) < 2:
         return ""  # the quote is the answer already
 
@@ -204,6 +222,8 @@ def lead(part: Part, quote: str, idf) -> str:
         return words * new * slot
 
     best = max(sentences, key=score)
+    if len(best) > LEAD_CHARS and best in items and not _FORBIDS.search(best):
+        best = items[best]  # an item under a long lead-in that forbids nothing reads alone
     if score(best) <= 0 or len(best) > LEAD_CHARS:
         return ""
     best = re.sub(r"^第[一二三四五六七八九十百零]+条\s*", "", best)

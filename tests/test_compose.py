@@ -11,6 +11,14 @@ import pytest
     ("政府投资兴办的养老机构应当优先保障哪些老年人？",
      "第四十一条 政府投资兴办的养老机构，应当优先保障经济困难的孤寡、失能、高龄等老年人的服务需求。", ""),
     ("特困人员怎么申请", "特困人员供养。申请特困人员供养。", ""),
+    # an item leads with the lead-in it belongs to: alone, a prohibited act read as permitted
+    ("未成年人能买彩票吗", "第十八条 彩票代销者不得有下列行为：\n(一)委托他人代销彩票；\n"
+     "(三)向未成年人销售彩票。", "彩票代销者不得有下列行为：(三)向未成年人销售彩票。"),
+    # ... unless that makes the line long and the lead-in forbids nothing: the item alone
+    ("北京社区能给老人送饭吗", "第五条 本市各级人民政府及其有关部门、社会组织和企业应当为居住在家的"
+     "老年人提供的居家养老服务主要包括以下内容：\n（一）为老年人提供社区老年餐桌、定点餐饮、"
+     "自助型餐饮配送等用餐服务；\n（二）提供家庭保洁服务。",
+     "（一）为老年人提供社区老年餐桌、定点餐饮、自助型餐饮配送等用餐服务。"),
 ])
 def test_the_first_line_answers_in_a_sentence_that_says_something_new(question, quote, first):
     from assistant.compose import lead
