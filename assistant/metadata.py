@@ -72,6 +72,9 @@ def derive(name: str, text: str) -> dict[str, str]:
     return fields
 
 
+ISSUED = re.compile(r"关于印发\s*《?([^《》\n]{4,60}?)》?\s*的通知")
+
+
 def derive_title(text: str, name: str) -> str:
     """The first Markdown heading, else the first short line that reads like a title, else the
     file name without its suffix and version date."""
@@ -86,6 +89,11 @@ def derive_title(text: str, name: str) -> str:
             break
         line = re.sub(r"[*#★●|｜\s\ufffd]+", "", line)
         if 4 <= len(line) <= 60 and re.search(r"[\u4e00-\u9fff]", line):
+            issued = ISSUED.search(text[:2000])
+            # a red-letter head ("某县人民政府办公室文件") or the notice that issues the document:
+            # the document is the one issued ("关于印发某县“十四五”民政事业发展规划的通知")
+            if issued and (line.endswith("文件") or "关于印发" in line):
+                return issued.group(1)
             return line
     stem = FILE_DATE.sub("", Path(name).stem)
     return re.sub(r"[（(]\s*[）)]", "", stem).strip(" _-") or Path(name).stem

@@ -129,6 +129,11 @@ def test_an_enumeration_travels_with_its_lead_in():
       "date": "2023-07-20", "level": "国家"}),
     ("report.txt", "某某区民政局2022年工作总结\n\n一、基本情况\n今年以来……\n",
      {"title": "某某区民政局2022年工作总结", "level": "区", "region": "某某区"}),
+    # a red-letter head over a notice: the document is the plan the notice issues
+    ("004.txt", "青山县人民政府办公室文件\n\n青政办发〔2022〕64号\n\n青山县人民政府办公室 关于印发"
+     "青山县“十四五”民政事业发展规划的通知\n\n各镇人民政府：\n",
+     {"title": "青山县“十四五”民政事业发展规划", "number": "青政办发〔2022〕64号", "level": "县",
+      "region": "青山县"}),
 ])
 def test_metadata_from_the_document_itself(name, header, expected):
     fields = derive(name, header)
