@@ -63,7 +63,9 @@ def parse_heading(text: str) -> Heading | None:
         if match.groups():  # markers such as ★ and ● are not part of the title
             return Heading(rank, match.group(1).strip(), "")
         if len(text) <= 40 and not re.search(r"[。；]", text.rstrip("。")):
-            return Heading(rank, text.rstrip("。"), "")
+            # a short numbered line that ends a sentence ("2. 困难情况说明。") may be an item of a
+            # list as well as a heading: it heads what follows and stays text, or it was lost
+            return Heading(rank, text.rstrip("。"), text if text.endswith("。") else "")
         return Heading(rank, _lead(text), text)
     return None
 
@@ -134,7 +136,8 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
             continue
         text = lines[i].text
         heading = headings(text) or (None if legal else _digest_section(lines, i))
-        if heading and text.startswith("# ") and heading.title == document.title:
+        if (heading and text.startswith("# ") or not stack) and (
+                heading.title if heading else text.strip()) == document.title:
             i += 1  # the document's own title line ("# 社会救助暂行办法") heads every path already
             continue
         if heading:

@@ -84,3 +84,19 @@ def test_a_markdown_table_is_one_self_contained_passage_per_row():
     assert rows == ["《某县2024年社会救助标准》（县级）：项目：最低生活保障标准；城市（元/月）：900；农村（元/年）：6600。",
                     "《某县2024年社会救助标准》（县级）：项目：孤儿基本生活费；城市（元/月）：1500；农村（元/年）：1500。"]
     assert not any("|" in c.text for c in chunks)
+
+
+def test_a_guide_loses_no_line_and_its_title_line_is_no_passage():
+    """A plain-text guide: its first line is its title (in every path, not a passage of its own:
+    it had been quoted as the answer to 临时救助), and a short numbered line ending a sentence
+    stays text (2. 困难情况说明。 had been taken for a heading and dropped)."""
+    from assistant.chunk import chunk_document
+    from assistant.load import make_document
+
+    text = ("临时救助办事指南\n一、申请条件\n因火灾、交通事故等意外事件导致基本生活暂时出现严重困难的家庭，"
+            "可以申请临时救助。\n二、申请材料\n1. 身份证、户口簿；\n2. 困难情况说明。\n")
+    chunks = chunk_document(make_document("临时救助办事指南.txt", text, {}))[0]
+    passages = [c.text for c in chunks]
+    assert "临时救助办事指南" not in passages
+    assert any("困难情况说明" in p for p in passages) and any("户口簿" in p for p in passages)
+    assert all(c.section[0] == "临时救助办事指南" for c in chunks)
