@@ -136,9 +136,12 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
             continue
         text = lines[i].text
         heading = headings(text) or (None if legal else _digest_section(lines, i))
-        if (heading and text.startswith("# ") or not stack) and (
-                heading.title if heading else text.strip()) == document.title:
-            i += 1  # the document's own title line ("# 社会救助暂行办法") heads every path already
+        if (heading.title if heading and text.startswith("# ") else
+                text.strip() if not (heading or stack or re.search(r"[。；！？]", text)) else None
+                ) == document.title:
+            # the document's own title line ("# 社会救助暂行办法", or a plain first line that says
+            # no sentence: 临时救助办事指南) heads every path already
+            i += 1
             continue
         if heading:
             flush()
