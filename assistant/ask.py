@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from .compose import RELATED, assemble, compose, refusal
+from .compose import RELATED, assemble, compose, on_topic, refusal
 from .judge import decide, signals
 from .question import Part, too_long, understand
 from .retrieve import search
@@ -32,7 +32,7 @@ def ask(index, question: str, *, history: list[str] | None = None, k: int = 10,
     retrieved = _interleave([hits for _, _, _, hits in results], max(k, 10))
     answered = [r for r in results if r[0] is None]
     if not answered:
-        related = tuple(retrieved[:RELATED])
+        related = on_topic(parts, retrieved)[:RELATED]
         return _done(Answer(question, refusal(asked, results[0][0], related), abstained=True,
                             retrieved=retrieved, related=related), started)
     text, citations = assemble(parts, results)

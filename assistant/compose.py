@@ -31,6 +31,16 @@ def refusal(question: str, reason: str = "", related: tuple[Hit, ...] = ()) -> s
     return text
 
 
+def on_topic(parts: tuple[Part, ...], hits) -> tuple[Hit, ...]:
+    """The passages that name a term of the question (or a policy term it maps to): those a
+    refusal may list as related. Retrieval always returns its nearest, which for a question the
+    documents do not touch ("离婚冷静期多少天" on a corpus without marriage law) are about something
+    else altogether."""
+    terms = {a for part in parts for alternatives in part.alternatives for a in alternatives
+             if len(a) >= 2}
+    return tuple(h for h in hits if any(t in about(h) for t in terms))
+
+
 def assemble(parts: tuple[Part, ...], results: list) -> tuple[str, tuple[Citation, ...]]:
     """One answer from each part's (refusal reason or None, text, citations): a part the
     documents do not answer says so in its line; a passage cited by two parts keeps one number."""

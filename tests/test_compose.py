@@ -385,3 +385,19 @@ def test_a_citation_always_says_level_and_date(level, date, shown):
     citation = Citation(1, hit, "加强临时救助。")
     assert quote_line(citation) == f"根据《某县规划》{shown}：“加强临时救助。”[1]"
     assert f"[1] 《某县规划》{shown}" in to_text(Answer("问", "答", False, (citation,)))
+
+
+@pytest.mark.parametrize("question, passages, listed", [
+    ("离婚冷静期多少天", ["年满88周岁的老年人每月发放高龄津贴。", "离婚登记应当双方亲自到场。"],
+     ["离婚登记应当双方亲自到场。"]),
+    ("离婚冷静期多少天", ["年满88周岁的老年人每月发放高龄津贴。"], []),  # nothing on the topic
+    ("低保怎么申请", ["最低生活保障标准由县级人民政府确定。"], ["最低生活保障标准由县级人民政府确定。"]),
+])
+def test_a_refusal_lists_as_related_only_passages_on_the_topic(question, passages, listed):
+    from assistant.compose import on_topic
+    from assistant.question import understand
+    from assistant.schema import Chunk, Hit
+
+    hits = [Hit(chunk=Chunk(id=str(n), doc="d.txt", text=t, section=("某文件",)), score=1.0)
+            for n, t in enumerate(passages)]
+    assert [h.chunk.text for h in on_topic(understand(question).parts, hits)] == listed
