@@ -130,6 +130,10 @@ def first_passage_leads(part: Part, picked: list[tuple[Hit, str]], first: Hit
     own does not state: "孤儿的保障标准" is answered by 由440元提高到1320元, not by the first
     passage's sentence on housing (this guard costs 0.005 of dev's first quotes; one for every
     kind of slot, 0.034)."""
+    headed = [pick for pick in picked if heads_slot(part, pick[0])]
+    if headed and not heads_slot(part, first):
+        # a guide's section that names what was asked (二、申请材料 for 要带什么) answers it
+        return headed[:1] + [pick for pick in picked if pick is not headed[0]]
     ours = next((pick for pick in picked if pick[0] is first), None)
     if ours is None or picked[0] is ours or (
             asks_number(part) and holds_answer(part, picked[0][1]) and not holds_answer(part, ours[1])):
@@ -138,6 +142,14 @@ def first_passage_leads(part: Part, picked: list[tuple[Hit, str]], first: Hit
            for slot in LEADING_SLOTS if slot in part.slots):
         return picked
     return [ours] + [pick for pick in picked if pick is not ours]
+
+
+def heads_slot(part: Part, hit: Hit) -> bool:
+    """Whether the passage's own heading names what the part asks for, in the words a question
+    asks it with: "二、申请材料" for materials, "三、办理流程" for a procedure."""
+    heading = hit.chunk.section[-1] if len(hit.chunk.section) > 1 else ""
+    return bool(heading) and any(asked.search(heading) for slot, asked, _ in slots()
+                                 if slot in part.slots)
 
 
 # Nor ahead of a quote saying what a fee asked is ("结婚登记要花钱吗": 婚姻登记收费全面取消) when

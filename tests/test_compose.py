@@ -401,3 +401,35 @@ def test_a_refusal_lists_as_related_only_passages_on_the_topic(question, passage
     hits = [Hit(chunk=Chunk(id=str(n), doc="d.txt", text=t, section=("某文件",)), score=1.0)
             for n, t in enumerate(passages)]
     assert [h.chunk.text for h in on_topic(understand(question).parts, hits)] == listed
+
+
+@pytest.mark.parametrize("question, heading, heads", [
+    ("申请低保需要什么材料", "二、申请材料", True),
+    ("低保申请要带什么", "二、申请材料", True),
+    ("申请低保需要什么材料", "一、申请条件", False),
+    ("低保怎么申请", "三、办理流程", True),
+    ("低保怎么申请", "第二章 最低生活保障", False),
+])
+def test_a_section_heading_that_names_what_is_asked(question, heading, heads):
+    from assistant.question import part
+    from assistant.quotes import heads_slot
+    from assistant.schema import Chunk, Hit
+
+    hit = Hit(chunk=Chunk(id="c", doc="g.txt", text="……", section=("办理须知", heading)), score=1.0)
+    assert heads_slot(part(question), hit) == heads
+
+
+def test_a_guide_s_section_on_what_was_asked_leads_the_answer():
+    """"要带什么" is answered from 二、申请材料, though retrieval ranked 一、申请条件 first."""
+    from assistant.compose import compose
+    from assistant.question import part
+    from assistant.schema import Chunk, Hit
+
+    def hit(n, heading, text):
+        return Hit(chunk=Chunk(id=n, doc="g.txt", text=text, section=("城乡居民最低生活保障办理须知", heading)),
+                   score=1.0, title="城乡居民最低生活保障办理须知")
+
+    hits = [hit("1", "一、申请条件", "共同生活的家庭成员人均收入低于当地最低生活保障标准的，可以申请最低生活保障。"),
+            hit("2", "二、申请材料", "申请最低生活保障应当提交户口簿、身份证和家庭收入情况声明。")]
+    text, citations = compose(part("申请低保要带什么材料"), hits, lambda term: 1.0)
+    assert citations[0].hit.chunk.section[-1] == "二、申请材料", text
