@@ -205,7 +205,13 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
         "_topic": topic(terms, hits),
         "_slots": [slot for slot, ok in held.items() if not ok],
         "_citations_empty": not citations,
+        "_article": missing_article(part.articles, index.articles),
     }
+
+
+def missing_article(named: tuple[str, ...], articles) -> str:
+    """The first article the question names ("第一百条说什么") that no document has."""
+    return next((a for a in named if a not in articles), "")
 
 
 def whole_words(terms: dict[str, tuple[str, ...]], idf) -> dict[str, tuple[str, ...]]:
@@ -261,12 +267,14 @@ def decide(values: dict, date_span: str = "", fitted: dict | None = None) -> Ver
     names what is missing where a signal says so."""
     fitted = fitted or model()
     p = probability(values, fitted)
-    if p >= fitted["threshold"] and not values["_citations_empty"]:
+    if p >= fitted["threshold"] and not values["_citations_empty"] and not values.get("_article"):
         return Verdict(True, p, "", values)
     return Verdict(False, p, refusal_reason(values, date_span), values)
 
 
 def refusal_reason(values: dict, date_span: str = "") -> str:
+    if values.get("_article"):
+        return f"现有文件中没有{values['_article']}"
     if values["_place"]:
         return f"文件中没有关于“{values['_place']}”的这方面内容"
     if values["_year"]:

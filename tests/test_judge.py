@@ -110,8 +110,10 @@ def test_a_year_asked_must_be_in_the_quote(question, text, missing):
     ({"_slots": [], "_asked": [], "_topic": "殡葬"}, "文件里有关于“殡葬”的内容，但没有直接回答这个问题"),
     ({"_slots": [], "_asked": [], "_topic": ""}, ""),
     ({"_slots": [], "_asked": [], "_topic": "低保", "_place": "杭州"}, "文件中没有关于“杭州”的这方面内容"),
+    ({"_slots": [], "_asked": [], "_topic": "第一", "_article": "第一百条"}, "现有文件中没有第一百条"),
 ])
 def test_a_refusal_says_what_the_documents_hold_and_what_they_lack(values, reason):
+    """(An article named that no document has is always refused: judge.decide.)"""
     from assistant.judge import refusal_reason
 
     values = {"_place": "", "_year": "", "_now": False, "_quantity": "", **values}
@@ -292,3 +294,14 @@ def test_a_national_rule_answers_for_a_place_unless_a_local_slot_is_asked(questi
 
     assert place_applies(part(question), [SimpleNamespace(level=level)]) is applies
 
+
+
+@pytest.mark.parametrize("named, articles, missing", [
+    (("第一百条",), {"第一条": [], "第二条": []}, "第一百条"),
+    (("第二条",), {"第一条": [], "第二条": []}, ""),
+    ((), {"第一条": []}, ""),
+])
+def test_an_article_named_that_no_document_has(named, articles, missing):
+    from assistant.judge import missing_article
+
+    assert missing_article(named, articles) == missing
