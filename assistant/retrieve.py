@@ -66,9 +66,9 @@ def named_articles_first(index: Index, part: Part, hits: list[Hit]) -> list[Hit]
     named = [c for a in part.articles for c in index.articles.get(a, [])]
     if part.documents:
         named = [c for c in named if index.citations.get(c.doc, {}).get("title") in part.documents]
-    elif len({c.doc for c in named}) > 1:
-        retrieved = {h.chunk.id for h in hits}
-        named = [c for c in named if c.id in retrieved]
+    elif len({c.doc for c in named}) > 1:  # several documents have it: those retrieved, in order
+        wanted = {c.id for c in named}
+        named = [h.chunk for h in hits if h.chunk.id in wanted]
     found = {h.chunk.id: h for h in hits}
     top = hits[0].score if hits else 1.0
     first = [found.get(c.id) or _hit(index, c, top, {}) for c in named]
