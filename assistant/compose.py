@@ -345,7 +345,10 @@ def _notes(citations, this_year: int | None = None, asks_now: bool = False) -> l
 
     this_year = this_year or datetime.date.today().year
     notes = []
-    targets = [int(y) for c in citations if c.hit.chunk.kind == "table_row" or "目标" in c.quote
+    # a target: a sentence or column saying so, or a row of a plan's table (its projects' years);
+    # not a table of the standards in force from a year (《某县2024年社会救助标准》)
+    targets = [int(y) for c in citations
+               if "目标" in c.quote or c.hit.chunk.kind == "table_row" and c.hit.doc_kind == "规划"
                for y in re.findall(r"(20\d{2})年", c.quote)]
     past = [y for y in targets if y < this_year]
     if past:

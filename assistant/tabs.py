@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .compose import NO_DATE
 from .indicators import COLUMNS, search, to_csv, write_xlsx
 from .question import synonyms
 
@@ -35,7 +36,7 @@ def render_target(record: dict | None) -> str:
     if record is None:
         return "<p>点击表格中的一行，在这里查看它的出处。</p>"
     level = f"{record['level']}级" if record["level"] else ""
-    facts = "，".join(f for f in (level, record["date"]) if f)
+    facts = "，".join(f for f in (level, record["date"] or NO_DATE) if f)
     cells = "".join(f"<tr><th>{html.escape(h)}</th><td>{html.escape(v)}</td></tr>"
                     for h, v in record["cells"].items())
     return (f'<div class="target-source"><h4>{html.escape(record["cells"].get("指标", ""))}</h4>'
@@ -62,7 +63,7 @@ def write_exports(table: list[list[str]], folder: Path) -> tuple[Path, Path]:
 
 
 def source_rows(meta: dict) -> list[list]:
-    return [[d.get("title", name), d.get("issuer", ""), d.get("date", ""), d.get("level", ""),
+    return [[d.get("title", name), d.get("issuer", ""), d.get("date") or NO_DATE, d.get("level", ""),
              d.get("region", ""), d.get("kind", ""), d.get("chunks", 0)]
             for name, d in meta.get("documents", {}).items()]
 

@@ -72,6 +72,25 @@ def test_a_figure_asked_for_now_is_given_with_its_date_and_a_caution():
     assert not any("可能已经调整" in note for note in _notes([cited], 2026))
 
 
+@pytest.mark.parametrize("quote, ended", [
+    ("《规划》主要发展指标（县级）：养老机构护理型床位占比——单位：%；2025年目标值：≥55；属性：约束性。", True),
+    ("到2025年底，全县养老机构护理型床位占比达到55%的目标。", True),
+    ("《某县规划》项目汇总表（县级）：殡仪馆建设项目——建设年限：2021-2023年；总投资：3000。", "规划"),
+    # a table of the standards in force from a year is no plan's target that has run out
+    ("《某县2024年社会救助标准》（县级）：项目：孤儿基本生活费；城市（元/月）：1500。", False),
+])
+def test_a_target_for_a_year_gone_is_said_to_be_a_target(quote, ended):
+    from types import SimpleNamespace
+
+    from assistant.compose import _notes
+
+    kind = "table_row" if quote.startswith("《") else "text"
+    doc_kind, ended = (ended, True) if ended == "规划" else ("", ended)
+    cited = SimpleNamespace(quote=quote, hit=SimpleNamespace(date="2022-05-31", doc_kind=doc_kind,
+                                                             chunk=SimpleNamespace(kind=kind)))
+    assert any("该时期已经结束" in note for note in _notes([cited], 2030)) == ended
+
+
 @pytest.mark.parametrize("question, passage, expected", [
     # a news item names its subject in one sentence and gives the answer in the next; the
     # subject's rare names outweigh the words of the answer
