@@ -79,6 +79,7 @@ def read_corpus(corpus_dir: Path, max_mb: float = MAX_FILE_MB) -> Corpus:
     manifest, problems = validate_manifest(raw, {name for name, _ in paths})
     notices += problems
     documents = []
+    seen: dict[str, str] = {}  # each text (whitespace aside) by the first file that has it
     for name, path in paths:
         try:
             size_mb = path.stat().st_size / 1e6
@@ -91,6 +92,10 @@ def read_corpus(corpus_dir: Path, max_mb: float = MAX_FILE_MB) -> Corpus:
             continue
         except ValueError as error:
             skipped.append(Skipped(name, str(error)))
+            continue
+        same = seen.setdefault(re.sub(r"\s+", "", text), name)
+        if same != name:  # a copy (saved twice, with and without a byte-order mark): cited once
+            skipped.append(Skipped(name, f"与 {same} 内容相同，未重复收录"))
             continue
         if replaced:
             notices.append(Notice(name, f"{replaced} 个无法解码的字节已替换"))

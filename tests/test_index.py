@@ -84,6 +84,8 @@ def test_bad_documents_are_indexed_or_skipped_with_a_reason(corpus, tmp_path, em
     (corpus / "gbk.txt").write_bytes("临时救助对象包括遭遇突发事件的家庭。".encode("gbk"))
     # Notepad's "Unicode": UTF-16 with its byte-order mark (its zero bytes are no binary)
     (corpus / "utf16.txt").write_bytes("低保申请由户主向乡镇人民政府提出书面申请。".encode("utf-16"))
+    # the same text saved again (with a byte-order mark, other line ends): indexed once
+    (corpus / "utf16_copy.txt").write_bytes("低保申请由户主向乡镇人民政府提出书面申请。\r\n".encode("utf-8-sig"))
     with (corpus / "huge.txt").open("w", encoding="utf-8") as huge:  # 50 MB of real-looking text
         huge.write(COUNTY_TEXT * (50_000_000 // len(COUNTY_TEXT.encode("utf-8")) + 1))
     (corpus / "only_table.txt").write_text(
@@ -93,7 +95,8 @@ def test_bad_documents_are_indexed_or_skipped_with_a_reason(corpus, tmp_path, em
     report = build(corpus, tmp_path / "index", embeddings)
 
     reasons = {s.name: s.reason for s in report.skipped}
-    assert set(reasons) == {"empty.txt", "fake.pdf", "huge.txt", "heading.md"}
+    assert set(reasons) == {"empty.txt", "fake.pdf", "huge.txt", "heading.md", "utf16_copy.txt"}
+    assert reasons["utf16_copy.txt"] == "与 utf16.txt 内容相同，未重复收录"
     assert "没有正文" in reasons["heading.md"]
     assert all(len(r.splitlines()) == 1 for r in reasons.values())
     assert "50.0 MB" in reasons["huge.txt"] and "ASSISTANT_MAX_FILE_MB" in reasons["huge.txt"]
