@@ -1,8 +1,8 @@
-"""Checks dev.jsonl of the regulations5 corpus against the files in corpus/.
+"""Checks test.jsonl of the regulations5 corpus against the files in corpus/.
 
     python eval/corpora/regulations5/check.py
 
-Its single split is dev.jsonl (ids n001, n002, ...; see SOURCE.md). It prints counts
+Its single split is test.jsonl (ids n001, n002, ...; see SOURCE.md). It prints counts
 only, never a question.
 
 Asserts: valid JSON with all fields; unique ids; every quote (8-50 characters) lies inside one
@@ -23,7 +23,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from regulations.check import Floors, check_splits  # noqa: E402  (the checks this corpus shares)
 
-FILES = {"dev.jsonl": "n"}
+FILES = {"test.jsonl": "n"}
 FLOORS = Floors(least=120, everyday=0.45, outside=0.25, per_kind=5, per_doc=12)
 
 
