@@ -36,6 +36,10 @@ from assistant.slots import asked_slots
     ("社区工作者拿到社会工作职业资格后有没有额外津贴", ()),
     ("入伍前保留了入学资格，退伍后多长时间内可以去报到？", ("duration",)),
     ("那些日间照料中心都在哪些社区", ("location",)),
+    # what is forbidden: a sentence saying 不得/禁止 answers it
+    ("彩票代销者不能干什么", ("forbidden",)),
+    ("养老机构有哪些禁止行为", ("forbidden",)),
+    ("不能申请低保的有哪些人", ("conditions",)),  # who may not apply: a condition
     # the last clause asks; the clauses before it tell the circumstances
     ("村干部把低保批给了亲戚，人家根本不符合条件，这事谁来管", ("where",)),
     ("他根本不符合条件，也能批下来吗", ("conditions",)),  # the last asks for nothing of a kind
