@@ -42,6 +42,7 @@ ARTICLE_CHARS = 500
 LONGEST_SENTENCE = 600
 DIGEST_SECTION = 1  # a bare short line such as "社会救助" right above a "地区 | 标题" item
 TOC_RUN = 5  # this many headings in a row with no text between them is a table of contents
+ITEM_CHARS = 40  # a numbered line this short may be a list's item as well as a heading
 
 
 @dataclass(frozen=True)
@@ -103,10 +104,12 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
     legal = is_legal(lines)
     headings = parse_legal_heading if legal else parse_heading
     tables = {t.first: t for t in find_tables(lines, document.name)}
+    items = set() if legal else list_items(lines)
     chunks: list[Chunk] = []
     rows: list[TableRow] = []
     stack: list[Heading] = []
     paragraphs: list[Line] = []
+    paragraph_lines: list[int] = []  # each paragraph's line number (a heading's text: its own)
     run_of_headings = 0
 
     def section() -> tuple[str, ...]:
@@ -116,7 +119,9 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
         if stack and stack[-1].rank == ARTICLE_RANK and legal:
             chunks.extend(_pack_article(paragraphs, document.name, section(), ARTICLE_CHARS))
         else:
-            chunks.extend(_pack(paragraphs, document.name, section(), max_chars, overlap))
+            listed = [i in items for i in paragraph_lines]
+            chunks.extend(_pack(paragraphs, document.name, section(), max_chars, overlap, listed))
+        paragraph_lines.clear()
         paragraphs.clear()
 
     i = 0
@@ -128,14 +133,16 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
             stack = [h for h in stack if h.rank < PARAGRAPH_RANK]
             for row in table.rows:
                 row = TableRow(doc=row.doc, table=row.table, cells=row.cells, start=row.start,
-                               end=row.end, section=(*section(), table.title or "表格"))
+                               end=row.end, section=(*section(), table.title if table.title not in ("", document.title)
+                                             else "表格"))
                 rows.append(row)
                 chunks.append(_make_chunk(document.name, describe(row, document, table.unit),
                                           row.section, "table_row", row.start, row.end))
             i, run_of_headings = table.last + 1, 0
             continue
         text = lines[i].text
-        heading = headings(text) or (None if legal else _digest_section(lines, i))
+        heading = None if i in items else (
+            headings(text) or (None if legal else _digest_section(lines, i)))
         if (heading.title if heading and text.startswith("# ") else
                 text.strip() if not (heading or stack or re.search(r"[。；！？]", text)) else None
                 ) == document.title:
@@ -149,14 +156,32 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
             stack = [h for h in stack if h.rank < heading.rank] + [heading]
             if heading.body:
                 paragraphs.append(Line(heading.body, lines[i].start, lines[i].end))
+                paragraph_lines.append(i)
         else:
             if run_of_headings >= TOC_RUN:
                 stack = []
             paragraphs.append(lines[i])
+            paragraph_lines.append(i)
             run_of_headings = 0
         i += 1
     flush()
     return chunks, rows
+
+
+def list_items(lines: list[Line]) -> set[int]:
+    """The lines that are a list's items, not headings: short numbered lines ("1. 身份证、户口簿",
+    "（二）收入证明") next to one numbered the same way. A guide's materials had each been taken
+    for a heading with nothing under it, and lost. A heading has its own text under it before
+    the next one of its kind."""
+    def kind(line: Line) -> int | None:
+        marker = ITEM.match(line.text)
+        if not marker or len(line.text) > ITEM_CHARS or re.search(r"[。；;]", line.text[:-1]):
+            return None
+        return 0 if re.match(r"[（(]", marker.group(0)) else 1
+
+    kinds = [kind(line) for line in lines]
+    return {i for i, k in enumerate(kinds) if k is not None and any(
+        0 <= j < len(kinds) and kinds[j] == k for j in (i - 1, i + 1))}
 
 
 def _digest_section(lines: list[Line], i: int) -> Heading | None:
@@ -168,16 +193,21 @@ def _digest_section(lines: list[Line], i: int) -> Heading | None:
 
 
 def _pack(paragraphs: list[Line], doc: str, section: tuple[str, ...], max_chars: int,
-          overlap: int) -> list[Chunk]:
+          overlap: int, listed: list[bool]) -> list[Chunk]:
     """Greedy runs of whole sentences up to `max_chars`, each run repeating the last
-    `overlap` sentences of the one before it."""
+    `overlap` sentences of the one before it; a list's items (`listed`) each on its own line."""
     if not paragraphs:
         return []
-    joined = join_broken(paragraphs, [False] * len(paragraphs))
-    sentences: list[tuple[str, Line]] = [
-        (piece, line) for line in joined for s in split_sentences(line.text)
-        for piece in bounded(s, max(max_chars, LONGEST_SENTENCE))
-    ]
+    joined = join_broken(paragraphs, listed)
+    on_own_line = [line.start in {p.start for p, item in zip(paragraphs, listed) if item}
+                   for line in joined]
+    sentences: list[tuple[str, Line]] = []
+    for k, line in enumerate(joined):
+        pieces = [piece for s in split_sentences(line.text)
+                  for piece in bounded(s, max(max_chars, LONGEST_SENTENCE))]
+        if k and pieces and (on_own_line[k] or on_own_line[k - 1]):
+            pieces[0] = "\n" + pieces[0]
+        sentences += [(piece, line) for piece in pieces]
     chunks, current = [], []
     for sentence in sentences:
         size = sum(len(s) for s, _ in current)
@@ -188,7 +218,7 @@ def _pack(paragraphs: list[Line], doc: str, section: tuple[str, ...], max_chars:
     if current:
         chunks.append(current)
     return [
-        _make_chunk(doc, "".join(s for s, _ in run), section, "text",
+        _make_chunk(doc, "".join(s for s, _ in run).lstrip("\n"), section, "text",
                     min(line.start for _, line in run), max(line.end for _, line in run))
         for run in chunks
     ]

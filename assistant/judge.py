@@ -135,8 +135,10 @@ def missing_quantity(question: str, quotes: list[str]) -> str:
         return missing_count(question, quotes)
     unit = next((g for g in asked.groups() if g), "元") if asked else "元"
     stated_units = units().get(unit, (unit, ""))[0]
+    # "120元", "单位：万元", or a table's column "标准（元/月）：120" (its unit in the header)
     stated = re.compile(rf"(?:\d[\d.,，万亿千百]*|[{_NUMERAL}]+)\s*(?:{stated_units})"
-                        rf"|单位：[^；]*(?:{stated_units})")
+                        rf"|单位：[^；]*(?:{stated_units})"
+                        rf"|[（(][^）)]*(?:{stated_units})[^）)]*[）)][：:\s]*\d")
     held = any(stated.search(q) or unit in SHARE_UNITS and states_share(q, unit in MONEY_UNITS)
                for q in quotes)
     return "" if held else f"数额（{'元' if unit in MONEY_UNITS else unit}）"

@@ -30,15 +30,17 @@ def find_tables(lines: list[Line], doc: str) -> list[Table]:
 
 _PIPE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 _PIPE_RULE = re.compile(r"^[\s:|-]*-[\s:|-]*$")  # |---|:---:|
+_MARKDOWN_MARK = re.compile(r"^#{1,6}\s+")  # "## 表1 …" above a table: its caption
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")  # "含 \| 说明" is a pipe inside a cell
 
 
 def pipe_row_as_tabs(line: Line) -> Line:
     """A Markdown table row ("| 项目 | 城市 |") as a tab-separated one; its rule line (|---|---|)
-    as a row of empty cells, so the table stays one block of lines."""
+    as a row of empty cells, so the table stays one block of lines. "\\|" is a pipe in a cell."""
     row = _PIPE_ROW.match(line.text)
     if not row:
         return line
-    cells = [c.strip() for c in row.group(1).split("|")]
+    cells = [c.strip().replace("\\|", "|") for c in _UNESCAPED_PIPE.split(row.group(1))]
     if _PIPE_RULE.match(line.text):
         cells = [""] * len(cells)
     return replace(line, text="\t".join(cells))
@@ -64,11 +66,12 @@ def _tab_tables(lines: list[Line], doc: str) -> list[Table]:
 def _tab_table(block: list[list[str]], lines: list[Line], i: int, j: int, doc: str) -> Table | None:
     title, unit, first = "", "", i
     for k in (i - 1, i - 2):  # a short caption above the table: its title and/or a unit note
-        if k >= 0 and _is_caption(lines[k].text):
-            if _UNIT_NOTE.match(lines[k].text):
-                unit = unit or lines[k].text
+        caption = _MARKDOWN_MARK.sub("", lines[k].text) if k >= 0 else ""
+        if caption and _is_caption(caption):
+            if _UNIT_NOTE.match(caption):
+                unit = unit or caption
             else:
-                title = title or lines[k].text
+                title = title or caption
             first = k
         else:
             break
@@ -185,7 +188,8 @@ def _cell_per_line_tables(lines: list[Line], doc: str) -> list[Table]:
 def describe(row: TableRow, document: Document, unit: str = "") -> str:
     """The row as a sentence that reads on its own, then the original row for quoting."""
     level = f"（{document.level}级）" if document.level else ""
-    caption = "".join(part for part in (row.table, f"（{unit}）" if unit else "") if part)
+    table = row.table if row.table != document.title else ""  # a table that is the whole document
+    caption = "".join(part for part in (table, f"（{unit}）" if unit else "") if part)
     indicator = row.get("指标", "项目名称")
     fields = [f"{h}：{v}" for h, v in row.cells
               if h and v and v != indicator and h not in ("序号",)]

@@ -100,3 +100,35 @@ def test_a_guide_loses_no_line_and_its_title_line_is_no_passage():
     assert "临时救助办事指南" not in passages
     assert any("困难情况说明" in p for p in passages) and any("户口簿" in p for p in passages)
     assert all(c.section[0] == "临时救助办事指南" for c in chunks)
+
+
+def test_a_guides_numbered_items_are_one_list_under_their_section():
+    """Short numbered lines without a full stop ("1. 申请人身份证、户口簿") next to one numbered
+    alike are a list's items, not headings: each had been taken for a heading with nothing
+    under it and lost, so 要带什么材料 on a deployer's guide was refused. A heading has its own
+    text under it ("1. 政策制度体系健全完善。…")."""
+    from assistant.load import make_document
+
+    text = ("某县临时救助办事指南\n二、申请材料\n1. 申请人身份证、户口簿\n2. 困难情况说明\n3. 收入证明\n"
+            "以上材料均需提供原件和复印件。\n三、办理流程\n（一）向乡镇人民政府提出申请\n（二）乡镇审核\n"
+            "（三）县民政局审批\n四、发展基础\n1. 政策制度体系\n坚持把政策制定作为动力。\n")
+    chunks = chunk_document(make_document("某县临时救助办事指南.txt", text, {}))[0]
+    by_section = {c.section[-1]: c.text for c in chunks}
+    assert by_section["二、申请材料"] == ("1. 申请人身份证、户口簿\n2. 困难情况说明\n3. 收入证明\n"
+                                      "以上材料均需提供原件和复印件。")
+    assert by_section["三、办理流程"] == "（一）向乡镇人民政府提出申请\n（二）乡镇审核\n（三）县民政局审批"
+    assert by_section["1. 政策制度体系"] == "坚持把政策制定作为动力。"
+
+
+def test_a_pipe_escaped_in_a_markdown_cell_and_a_heading_caption():
+    """"含 \\| 说明" is a pipe inside a cell (it had turned the whole table into one block of
+    pipes), and a Markdown heading above the table is its caption without its # marks."""
+    from assistant.load import make_document
+
+    text = ("# 某县2024年残疾人两项补贴标准\n\n| 类别 | 对象 | 标准（元/月） | 备注 |\n|---|---|---|---|\n"
+            "| 护理补贴 | 一级重度残疾人 | 120 | 按月发放 |\n| 生活补贴 | 低保家庭残疾人 | 80 | 含 \\| 分隔说明 |\n")
+    chunks = chunk_document(make_document("标准.md", text, {}))[0]
+    assert [c.text.split("\n")[0] for c in chunks] == [
+        "《某县2024年残疾人两项补贴标准》（县级）：类别：护理补贴；对象：一级重度残疾人；标准（元/月）：120；备注：按月发放。",
+        "《某县2024年残疾人两项补贴标准》（县级）：类别：生活补贴；对象：低保家庭残疾人；标准（元/月）：80；备注：含 | 分隔说明。"]
+    assert not any("#" in part for c in chunks for part in c.section)

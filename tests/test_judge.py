@@ -43,6 +43,10 @@ from assistant.slots import asked_slots
     # the last clause asks; the clauses before it tell the circumstances
     ("村干部把低保批给了亲戚，人家根本不符合条件，这事谁来管", ("where",)),
     ("他根本不符合条件，也能批下来吗", ("conditions",)),  # the last asks for nothing of a kind
+    # a sum per person, month or year (a deployer's 补贴标准 table had been asked so)
+    ("一级重度残疾人护理补贴每月多少", ("amount",)),
+    ("孤儿每人能领多少钱？", ("amount",)),
+    ("每年多少人申请低保", ()),  # a count of people, not a sum
 ])
 def test_the_slot_a_question_asks(question, slots):
     assert asked_slots(question) == slots
@@ -76,6 +80,11 @@ def test_the_slot_a_question_asks(question, slots):
     ("救助最少能给几个月的低保？", ["提高至最低救助3个月低保标准。"], ""),
     ("多少个工作日内审批？", ["自收到初审意见之日起五个工作日内予以审批。"], ""),
     ("多少个工作日内审批？", ["由县级人民政府民政部门审批。"], "数目（个）"),
+    # a table row: the unit in its column's header (a deployer's 补贴标准.md had been refused)
+    ("一级重度残疾人护理补贴每月多少钱", ["《某县补贴标准》（县级）：类别：护理补贴；对象：一级重度残疾人；"
+                               "标准（元/月）：120。"], ""),
+    ("一级重度残疾人护理补贴每月多少钱", ["《某县补贴标准》（县级）：类别：护理补贴；备注：按月（元）发放。"],
+     "数额（元）"),
 ])
 def test_a_quantity_asked_must_be_stated(question, quotes, missing):
     assert missing_quantity(question, quotes) == missing
