@@ -58,9 +58,10 @@ def derive(name: str, text: str) -> dict[str, str]:
     if not effective:
         found = EFFECTIVE_IN_TEXT.search(text)
         effective = iso_date(DATE.search(found.group(1))) if found else ""
+    promulgated = promulgated or _signed(text)
     version = _file_date(name) or max((d for d, _ in dated), default="")
     for key, value in (("promulgated", promulgated), ("effective", effective),
-                       ("date", version or promulgated)):
+                       ("date", version or promulgated or effective)):
         if value:
             fields[key] = value
     place = place_of(issuer) or place_of(title)
@@ -109,6 +110,22 @@ def _header(text: str) -> list[str]:
         if line:
             lines.append(line)
     return [line for line in lines if ACTION_LINE.match(line)]
+
+
+SIGNED_LINES = 30  # a notice's office and date sign it above the document it issues
+
+
+def _signed(text: str) -> str:
+    """The date a notice is signed on: a line holding only a date ("2023年3月1日") near the top,
+    under the office that issues it, before the first article."""
+    for line in text.splitlines()[:SIGNED_LINES]:
+        line = line.strip()
+        if re.match(rf"^第[{_CN_NUM}]+[章条节编]", line):
+            break
+        found = DATE.fullmatch(line)
+        if found:
+            return iso_date(found)
+    return ""
 
 
 def _issuer(header: list[str]) -> tuple[str, str]:

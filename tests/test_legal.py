@@ -134,6 +134,15 @@ def test_an_enumeration_travels_with_its_lead_in():
      "青山县“十四五”民政事业发展规划的通知\n\n各镇人民政府：\n",
      {"title": "青山县“十四五”民政事业发展规划", "number": "青政办发〔2022〕64号", "level": "县",
       "region": "青山县"}),
+    # the date the notice is signed on, and the date the rules take effect (had been 日期未注明)
+    ("细则.txt", "乙县人民政府办公室文件\n乙政办发〔2023〕12号\n关于印发乙县特困人员救助供养实施细则的通知\n"
+     "各乡镇人民政府：\n现将《乙县特困人员救助供养实施细则》印发给你们。\n乙县人民政府办公室\n2023年3月1日\n"
+     "乙县特困人员救助供养实施细则\n第一条 为做好特困人员救助供养工作，制定本细则。\n"
+     "第二条 本细则自2023年4月1日起施行。\n",
+     {"title": "乙县特困人员救助供养实施细则", "promulgated": "2023-03-01", "effective": "2023-04-01",
+      "date": "2023-03-01", "level": "县"}),
+    ("规定.md", "# 某某规定\n\n第一条 为了规范管理，制定本规定。\n第二条 本规定自2024年1月1日起施行。\n",
+     {"date": "2024-01-01", "effective": "2024-01-01", "promulgated": ""}),
 ])
 def test_metadata_from_the_document_itself(name, header, expected):
     fields = derive(name, header)
