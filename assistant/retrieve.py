@@ -45,16 +45,33 @@ def search(index: Index, part: Part, *, k: int = 10, where: dict | None = None) 
     doc/level/region."""
     vector = index.store.embeddings.embed_query(part.search)
     dense = index.store.search(vector, CANDIDATES, where=_chroma_where(where))
-    keyword = _keyword_hits(index, list(dict.fromkeys(part.tokens)), where)
+    words = within_document(part)
+    keyword = _keyword_hits(index, list(dict.fromkeys(words.tokens)), where)
     fused = fuse([dense, keyword])
-    rarity = {t: index.keyword.idf(t) for t in part.terms}  # looked up once, not per passage
-    boosted = sorted((replace(h, score=h.score * boost(part, h, rarity)) for h in fused),
+    rarity = {t: index.keyword.idf(t) for t in words.terms}  # looked up once, not per passage
+    boosted = sorted((replace(h, score=h.score * boost(words, h, rarity)) for h in fused),
                      key=lambda h: -h.score)[:max(k, RERANKED)]
     nearest = index.store.nearest_sentences(vector, [h.chunk for h in boosted])
     # a question naming its document (《志愿服务条例》自何时起施行) is about that document as a
     # whole: its title, which passages are embedded with and sentences are not, decides
     ranked = rerank(boosted, nearest, 0.0 if part.documents else SENTENCE_WEIGHT)
     return (named_articles_first(index, part, ranked) if where is None else ranked)[:k]
+
+
+def within_document(part: Part) -> Part:
+    """A question naming its document ("某县特困人员救助供养实施细则什么时候施行") without the words
+    of that title, which every passage of the document shares: the rest (施行) picks the passage.
+    The title's words had put the notice that issues the rules, which names them twice, first."""
+    if not part.documents:
+        return part
+    def outside(word: str) -> bool:
+        return not any(word in title for title in part.documents)
+
+    kept = [(t, a) for t, a in zip(part.terms, part.alternatives) if outside(t)]
+    if not kept:
+        return part
+    return replace(part, tokens=tuple(t for t in part.tokens if outside(t)),
+                   terms=tuple(t for t, _ in kept), alternatives=tuple(a for _, a in kept))
 
 
 def named_articles_first(index: Index, part: Part, hits: list[Hit]) -> list[Hit]:

@@ -96,3 +96,18 @@ def test_a_question_naming_its_document_keeps_the_order_of_scores():
                "a definition": (0.90, "本条例所称志愿服务，是指…")}
     assert [h.chunk.id for h in rerank(hits, nearest, 0.0)] == ["the closing article", "a definition"]
     assert part("《志愿服务条例》从哪一天起施行？", Vocabulary(titles=frozenset({"志愿服务条例"}))).documents
+
+
+@pytest.mark.parametrize("question, title, terms", [
+    # the title's words are shared by every passage of the document: the rest picks the passage
+    ("乙县特困人员救助供养实施细则什么时候施行", "乙县特困人员救助供养实施细则", ("施行",)),
+    ("《志愿服务条例》规定的志愿者年龄是多少", "志愿服务条例", ("愿者", "志愿者", "年龄")),
+    # nothing left but the title: the question as it is
+    ("志愿服务条例", "志愿服务条例", ("志愿", "服务", "志愿服务", "条例")),
+])
+def test_a_question_naming_its_document_is_searched_without_the_titles_words(question, title, terms):
+    from assistant.question import Vocabulary, understand
+    from assistant.retrieve import within_document
+
+    part = understand(question, (), Vocabulary(titles=frozenset({title}))).parts[0]
+    assert within_document(part).terms == terms
