@@ -108,6 +108,8 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
     # (a table row's quote is the row as the indexer described it: no sentence of it leads)
     first = (lead(part, citations[0].quote, idf)
              if citations and citations[0].hit.chunk.kind != "table_row" else "")
+    if citations and citations[0].hit.chunk.kind != "table_row":
+        first = listed(part, citations[0].quote, first) or first
     if first and _bare(citations[0].quote).startswith(_bare(first)):
         first = ""  # the quote opens with the answer already: don't say it twice
     said = verdict(part, citations[0].quote, idf) if citations else ""
@@ -238,6 +240,42 @@ def lead(part: Part, quote: str, idf) -> str:
         return ""
     best = re.sub(r"^第[一二三四五六七八九十百零]+条\s*", "", best)
     return best if best.endswith(("。", "：")) else best.rstrip("，；") + "。"
+
+
+LIST_SLOTS = {"materials", "conditions", "procedure", "forbidden"}
+LIST_CHARS = 120  # a list longer than this is read in the quote below, not in one line
+
+
+def listed(part: Part, quote: str, led: str = "") -> str:
+    """Materials, conditions or steps asked, and the sentence that would lead is one item of an
+    enumeration in the first quote, or its lead-in, or none: the items in one line, after their
+    lead-in where it fits ("…提交下列材料：书面申请书；户口簿和身份证；低保证明。"). The item that
+    named most of the question had led alone (the last of three materials), and a guide's list,
+    whose items name nothing of the question, not at all. A sentence that answers on its own
+    ("收养继子女的，可以只提交…") still leads; so does nothing for a yes-no question."""
+    from .clean import ITEM, enumeration_blocks
+    from .slots import slots
+
+    wanted = [held for slot, _, held in slots() if slot in part.slots and slot in LIST_SLOTS]
+    if not wanted or _YES_NO.search(part.asking):
+        return ""
+    led_bare = _bare(led)
+    for block in enumeration_blocks(quote):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        items = [ITEM.sub("", line).strip().rstrip("。；;，,") for line in lines if ITEM.match(line)]
+        head = re.sub(r"^第[一二三四五六七八九十百零]+条\s*", "", lines[0]) \
+            if not ITEM.match(lines[0]) else ""
+        # a lead-in says what the items are ("…提交下列材料："); a guide's section has none
+        if len(items) < 2 or not any(w.search(head or block) for w in wanted):
+            continue
+        if led and head and not (led_bare == _bare(head)
+                                 or any(led_bare.endswith(_bare(i)) for i in items)):
+            continue  # the sentence that leads is not of this list (a guide's list has no lead-in)
+        body = "；".join(items) + "。"
+        if len(head) + len(body) <= LIST_CHARS:
+            return head + body
+        return body if len(body) <= LIST_CHARS else ""
+    return ""
 
 
 def target_rows(part: Part, hits: list[Hit]) -> list[Hit]:

@@ -452,3 +452,31 @@ def test_a_guide_s_section_on_what_was_asked_leads_the_answer():
             hit("2", "二、申请材料", "申请最低生活保障应当提交户口簿、身份证和家庭收入情况声明。")]
     text, citations = compose(part("申请低保要带什么材料"), hits, lambda term: 1.0)
     assert citations[0].hit.chunk.section[-1] == "二、申请材料", text
+
+
+@pytest.mark.parametrize("question, quote, led, first", [
+    # the last of three materials had led alone, after the lead-in
+    ("申请特困人员救助供养要交什么材料", "第四条 申请特困人员救助供养，应当向户籍所在地乡镇人民政府提交下列材料：\n"
+     "（一）书面申请书；\n（二）户口簿和身份证；\n（三）低保证明。",
+     "申请特困人员救助供养，应当向户籍所在地乡镇人民政府提交下列材料：（三）低保证明。",
+     "申请特困人员救助供养，应当向户籍所在地乡镇人民政府提交下列材料：书面申请书；户口簿和身份证；低保证明。"),
+    # a guide's list under its section 申请材料: no lead-in, items that name nothing asked
+    ("临时救助要带什么材料", "1. 申请人身份证、户口簿\n2. 困难情况说明\n3. 收入证明\n以上材料均需提供原件和复印件。",
+     "以上材料均需提供原件和复印件。", "申请人身份证、户口簿；困难情况说明；收入证明。"),
+    ("临时救助要带什么材料", "1. 申请人身份证、户口簿\n2. 困难情况说明\n3. 收入证明", "",
+     "申请人身份证、户口簿；困难情况说明；收入证明。"),
+    # a sentence that answers on its own still leads
+    ("收养继子女要交哪些材料", "收养继子女的，可以只提交居民户口簿、居民身份证和结婚的证明。\n"
+     "收养人应当提交下列证明材料：\n（一）生育情况证明；\n（二）报案证明。",
+     "收养继子女的，可以只提交居民户口簿、居民身份证和结婚的证明。", ""),
+    # a yes-no question is not answered by a list
+    ("外文材料要翻译吗", "外国人应当出具下列证件和证明材料：\n（一）护照；\n（二）无配偶的证明。", "", ""),
+    # the list is of what was asked: 供养的内容 are no conditions
+    ("特困人员要符合什么条件", "第十五条 特困人员供养的内容包括：\n(一)提供基本生活条件；\n(二)办理丧葬事宜。", "",
+     ""),
+])
+def test_materials_or_conditions_asked_lead_as_one_list(question, quote, led, first):
+    from assistant.compose import listed
+    from assistant.question import part
+
+    assert listed(part(question), quote, led) == first
