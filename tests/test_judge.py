@@ -309,12 +309,20 @@ def test_a_national_rule_answers_for_a_place_unless_a_local_slot_is_asked(questi
 
 
 
-@pytest.mark.parametrize("named, articles, missing", [
-    (("第一百条",), {"第一条": [], "第二条": []}, "第一百条"),
-    (("第二条",), {"第一条": [], "第二条": []}, ""),
-    ((), {"第一条": []}, ""),
+@pytest.mark.parametrize("named, documents, missing", [
+    (("第一百条",), (), "第一百条"),
+    (("第二条",), (), ""),
+    ((), (), ""),
+    # the document named has no 第九条, another one has: its 第九条 is no answer
+    (("第九条",), ("某县实施细则",), "《某县实施细则》第九条"),
+    (("第二条",), ("某县实施细则",), ""),
 ])
-def test_an_article_named_that_no_document_has(named, articles, missing):
+def test_an_article_named_that_no_document_has(named, documents, missing):
+    from types import SimpleNamespace
+
     from assistant.judge import missing_article
 
-    assert missing_article(named, articles) == missing
+    articles = {"第一条": [SimpleNamespace(doc="a.md"), SimpleNamespace(doc="b.txt")],
+                "第二条": [SimpleNamespace(doc="b.txt")], "第九条": [SimpleNamespace(doc="a.md")]}
+    titles = {"a.md": "社会救助暂行办法", "b.txt": "某县实施细则"}
+    assert missing_article(named, articles, documents, titles) == missing
