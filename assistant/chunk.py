@@ -120,7 +120,8 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
             chunks.extend(_pack_article(paragraphs, document.name, section(), ARTICLE_CHARS))
         else:
             listed = [i in items for i in paragraph_lines]
-            chunks.extend(_pack(paragraphs, document.name, section(), max_chars, overlap, listed))
+            packed = _pack(paragraphs, document.name, section(), max_chars, overlap, listed)
+            chunks.extend(headed(packed, stack[-1].title) if stack and len(packed) == 1 else packed)
         paragraph_lines.clear()
         paragraphs.clear()
 
@@ -166,6 +167,20 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
         i += 1
     flush()
     return chunks, rows
+
+
+BARE_BODY = 40  # characters: "0936-1234567" under "五、咨询电话" says nothing without it
+
+
+def headed(chunks: list[Chunk], heading: str) -> list[Chunk]:
+    """A section whose whole text is a bare value (a phone number, an address, "每周一至周五") reads
+    with its heading before it ("咨询电话：0936-1234567"): alone, its sentence was close to no
+    question, and the guide's phone number was not found for 咨询电话是多少."""
+    text = chunks[0].text
+    if len(text) > BARE_BODY or re.search(r"[。；！？]", text) or "\n" in text:
+        return chunks
+    title = re.sub(rf"^(?:{NUM}、|[（(]{NUM}[）)]|\d{{1,2}}\s*[.．、])\s*", "", heading).strip()
+    return [replace(chunks[0], text=f"{title}：{text}")] if title else chunks
 
 
 def list_items(lines: list[Line]) -> set[int]:

@@ -120,6 +120,15 @@ def test_a_guides_numbered_items_are_one_list_under_their_section():
     assert by_section["1. 政策制度体系"] == "坚持把政策制定作为动力。"
 
 
+def test_a_bare_value_under_its_heading_reads_with_the_heading():
+    """"0936-1234567" alone under "五、咨询电话" was close to no question."""
+    from assistant.load import make_document
+
+    text = "某县办事指南\n四、办理时限\n自受理之日起10个工作日内办结。\n五、咨询电话\n0936-1234567\n"
+    chunks = chunk_document(make_document("某县办事指南.txt", text, {}))[0]
+    assert [c.text for c in chunks] == ["自受理之日起10个工作日内办结。", "咨询电话：0936-1234567"]
+
+
 def test_a_pipe_escaped_in_a_markdown_cell_and_a_heading_caption():
     """"含 \\| 说明" is a pipe inside a cell (it had turned the whole table into one block of
     pipes), and a Markdown heading above the table is its caption without its # marks."""
