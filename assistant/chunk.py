@@ -12,7 +12,7 @@ from .clean import (ARTICLE, ITEM, Line, clean_lines, ends_sentence, join_broken
 from .schema import Chunk, Document, TableRow
 from .tables import describe, find_tables
 
-NUM = r"[一二三四五六七八九十百零]{1,4}"
+NUM = r"[一二三四五六七八九十百千零〇]{1,7}"  # up to 第一千二百六十条
 # (rank, pattern): a smaller rank is an outer heading. Ranks only order headings within a
 # document; the digests and the plans never mix their heading styles.
 HEADINGS = [
@@ -119,7 +119,9 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
         if stack and stack[-1].rank == ARTICLE_RANK and legal:
             chunks.extend(_pack_article(paragraphs, document.name, section(), ARTICLE_CHARS))
         else:
-            listed = [i in items for i in paragraph_lines]
+            # a legal document's lines outside its articles (a notice's head, promulgation
+            # lines) are lines of their own, not a sentence a page break cut
+            listed = [legal or i in items for i in paragraph_lines]
             packed = _pack(paragraphs, document.name, section(), max_chars, overlap, listed)
             chunks.extend(headed(packed, stack[-1].title) if stack and len(packed) == 1 else packed)
         paragraph_lines.clear()

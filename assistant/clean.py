@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef“”‘’…—·"
 TERMINAL = "。！？；!?;"
-CN_NUM = r"[一二三四五六七八九十百零]{1,4}"
+CN_NUM = r"[一二三四五六七八九十百千零〇]{1,7}"  # 第一百二十二条 had been no article
 # Legal text: an article opens "第五条", an item (项) "（一）", "(二)" or "1."
 ARTICLE = re.compile(rf"^第{CN_NUM}条(?:之{CN_NUM})?")
 ITEM = re.compile(rf"^(?:[（(]{CN_NUM}[）)]|\d{{1,2}}\s*[.．、](?!\d))")

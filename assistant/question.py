@@ -111,7 +111,7 @@ def part(text: str, vocabulary: Vocabulary = Vocabulary(), asking: str = "", *,
         articles=named_articles(text))
 
 
-_ARTICLE_NAMED = re.compile(r"第\s*([一二三四五六七八九十百零〇两]{1,5}|\d{1,3})\s*条(?!件)")  # not 第一条件
+_ARTICLE_NAMED = re.compile(r"第\s*([一二三四五六七八九十百千零〇两]{1,7}|\d{1,4})\s*条(?!件)")  # not 第一条件
 _DIGITS = "零一二三四五六七八九"
 
 
@@ -126,15 +126,20 @@ def article_name(number: str) -> str:
 
 
 def chinese_number(digits: str) -> str:
-    """25 → 二十五, 10 → 十, 105 → 一百零五, 110 → 一百一十: how articles are numbered."""
+    """25 → 二十五, 10 → 十, 105 → 一百零五, 110 → 一百一十, 1260 → 一千二百六十, 1005 → 一千零五:
+    how articles are numbered."""
     n = int(digits)
-    hundreds, tens, ones = n // 100, n // 10 % 10, n % 10
-    text = f"{_DIGITS[hundreds]}百" if hundreds else ""
-    if tens:
-        text += ("" if tens == 1 and not hundreds else _DIGITS[tens]) + "十"
-    elif hundreds and ones:
-        text += "零"
-    return (text + (_DIGITS[ones] if ones else "")) or "零"
+    text, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // value % 10
+        if digit:
+            if zero and text:
+                text += "零"
+            text += ("" if value == 10 and digit == 1 and not text else _DIGITS[digit]) + unit
+            zero = False
+        else:
+            zero = zero or bool(text)
+    return text or "零"
 
 
 # A verb said twice softens it, and says the same once: "管一管", "减减负", "让居民也用用". Doubled,

@@ -141,3 +141,12 @@ def test_a_pipe_escaped_in_a_markdown_cell_and_a_heading_caption():
         "《某县2024年残疾人两项补贴标准》（县级）：类别：护理补贴；对象：一级重度残疾人；标准（元/月）：120；备注：按月发放。",
         "《某县2024年残疾人两项补贴标准》（县级）：类别：生活补贴；对象：低保家庭残疾人；标准（元/月）：80；备注：含 | 分隔说明。"]
     assert not any("#" in part for c in chunks for part in c.section)
+
+
+def test_an_article_past_the_hundred_and_tenth_is_an_article():
+    """第一百二十二条 (five numerals) had been read as text glued to the article before it."""
+    from assistant.load import make_document
+
+    text = "# 某法\n\n第一条 为了规范，制定本法。\n第二条 适用本法。\n第三条 另行规定。\n第一百二十二条 城乡社区可以开展互助。\n"
+    chunks = chunk_document(make_document("某法.md", text, {}))[0]
+    assert [c.section[-1] for c in chunks] == ["第一条", "第二条", "第三条", "第一百二十二条"]

@@ -246,6 +246,9 @@ def test_an_article_asked_by_number_is_the_one_quoted_first(regulation_index, qu
     ("第25条和第 3 条", ("第二十五条", "第三条")),
     ("第十条", ("第十条",)), ("第110条", ("第一百一十条",)), ("第105条", ("第一百零五条",)),
     ("第两百条", ("第二百条",)),
+    # the Civil Code runs to 第一千二百六十条; the Charity Law's 第一百二十二条 had been no article
+    ("民法典第1260条", ("第一千二百六十条",)), ("第1005条", ("第一千零五条",)),
+    ("第一百二十二条讲的啥", ("第一百二十二条",)),
     ("第一条件是什么", ()),  # no article: 第一 of a ranking
 ])
 def test_articles_a_question_names(question, articles):
