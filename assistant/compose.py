@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .judge import _NOW, about
+from .judge import _NOW, about, free
 from .lexicon import pattern
 from .metadata import earliest_of_each
 from .question import Part, clause_terms, coverage
@@ -165,6 +165,8 @@ def verdict(part: Part, quote: str, idf=lambda term: 1.0) -> str:
     one term of the question gave a wrong "不可以" one time in three. Of the train and dev
     questions, thirteen get "可以", each right; at a share of 0.45 two more did, one of them on a
     sentence about another matter.)"""
+    if "fee" in part.slots and (_YES_NO.search(part.asking) or "多少" in part.asking):
+        return free_of_charge(part, quote, idf)
     if not (_YES_NO.search(part.asking) and _ALLOWED.search(part.asking)) or _BREAKS.search(part.asking):
         return ""
     terms = {term: tuple(a for a in alternatives if len(a) >= 2)
@@ -187,6 +189,18 @@ def verdict(part: Part, quote: str, idf=lambda term: 1.0) -> str:
                 and max(coverage(terms, idf, sentence), coverage(clause, idf, sentence))
                 >= PERMIT_COVERAGE):
             return "符合文件所说情形的，可以。" if _CONDITION.search(sentence) else "可以。"
+    return ""
+
+
+def free_of_charge(part: Part, quote: str, idf=lambda term: 1.0) -> str:
+    """"不收费。" first when a fee is asked ("结婚登记要花钱吗", "…费用是多少") and a sentence of the
+    quote says it costs nothing ("婚姻登记收费全面取消"), naming most of what the question names;
+    not one that only encourages it ("鼓励…提供免费或者优惠服务")."""
+    terms = {term: tuple(a for a in alternatives if len(a) >= 2)
+             for term, alternatives in zip(part.terms, part.alternatives) if len(term) >= 2}
+    for sentence in re.split(r"[。；\n]", quote):
+        if free(sentence) and coverage(terms, idf, sentence) >= VERDICT_COVERAGE:
+            return "不收费。"
     return ""
 
 

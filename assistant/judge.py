@@ -17,7 +17,7 @@ from .metadata import provinces
 from .prior import asked_prior, wording
 from .question import Part, clause_terms, coverage
 from .schema import Citation, Hit
-from .slots import slot_names, slots
+from .slots import asked_slots, slot_names, slots
 
 _NOW = pattern("now")
 _NUMERAL = "一二两三四五六七八九十百千万"
@@ -123,6 +123,15 @@ def counted(question: str, sentence: str) -> bool:
         rf"(?<![第同])(?:\d+|[{_NUMERAL}]+)\s*{asked.group(1)}(?!性)", sentence) is not None
 
 
+_FREE, _ENCOURAGES = pattern("free"), pattern("encourages")
+
+
+def free(text: str) -> bool:
+    """A sentence of `text` says something costs nothing ("婚姻登记收费全面取消"), which answers
+    what a fee comes to; not one that only encourages it ("鼓励…提供免费或者优惠服务")."""
+    return any(_FREE.search(s) and not _ENCOURAGES.search(s) for s in re.split(r"[。；\n]", text))
+
+
 def asks_quantity(question: str) -> bool:
     """"多少钱", "几个人", "护理费是多少": a number of units or a sum is asked."""
     return bool(_UNIT_ASKED.search(question) or _MONEY_ASKED.search(question))
@@ -140,6 +149,7 @@ def missing_quantity(question: str, quotes: list[str]) -> str:
                         rf"|单位：[^；]*(?:{stated_units})"
                         rf"|[（(][^）)]*(?:{stated_units})[^）)]*[）)][：:\s]*\d")
     held = any(stated.search(q) or unit in SHARE_UNITS and states_share(q, unit in MONEY_UNITS)
+               or "fee" in asked_slots(question) and free(q)  # free: nothing to pay
                for q in quotes)
     return "" if held else f"数额（{'元' if unit in MONEY_UNITS else unit}）"
 

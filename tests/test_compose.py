@@ -480,3 +480,20 @@ def test_materials_or_conditions_asked_lead_as_one_list(question, quote, led, fi
     from assistant.question import part
 
     assert listed(part(question), quote, led) == first
+
+
+@pytest.mark.parametrize("question, quote, said", [
+    ("结婚登记要花钱吗", "婚姻登记收费全面取消,《中华人民共和国民法典》增设“离婚冷静期”制度。", "不收费。"),
+    ("结婚登记要花钱吗", "优化婚姻登记管理服务。完善婚姻管理服务标准。", ""),
+    # free of something else: not what was asked
+    ("结婚登记要花钱吗", "为老年人免费提供健康体检。", ""),
+    # encouraged, not granted
+    ("去公证处办公证能免费吗", "鼓励公证处为经济困难的老年人提供免费或者优惠服务。", ""),
+    # what one must do to be served free is no fee question
+    ("家长要出什么力才能免费托娃", "志愿家庭家长通过提供轮流帮带服务获得免费托育权益。", ""),
+])
+def test_a_fee_asked_and_a_sentence_saying_it_costs_nothing(question, quote, said):
+    from assistant.compose import verdict
+    from assistant.question import part
+
+    assert verdict(part(question), quote) == said

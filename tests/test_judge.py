@@ -85,6 +85,7 @@ def test_the_slot_a_question_asks(question, slots):
                                "标准（元/月）：120。"], ""),
     ("一级重度残疾人护理补贴每月多少钱", ["《某县补贴标准》（县级）：类别：护理补贴；备注：按月（元）发放。"],
      "数额（元）"),
+    ("结婚登记费用是多少", ["婚姻登记收费全面取消,《中华人民共和国民法典》增设“离婚冷静期”制度。"], ""),  # free
 ])
 def test_a_quantity_asked_must_be_stated(question, quotes, missing):
     assert missing_quantity(question, quotes) == missing
