@@ -179,7 +179,8 @@ def verdict(part: Part, quote: str, idf=lambda term: 1.0) -> str:
     clause = clause_terms(terms, part.asking)
     sentences = with_lead_ins(re.split(r"[。；\n]", quote))
     for sentence in sentences:
-        if _FORBIDS.search(sentence) and coverage(terms, idf, sentence) >= VERDICT_COVERAGE:
+        if (_FORBIDS.search(sentence) and coverage(terms, idf, sentence) >= VERDICT_COVERAGE
+                and coverage(clause, idf, sentence) >= VERDICT_COVERAGE):  # and what is asked
             asked = re.search(r"合法|合规|允许", part.asking)
             return f"不{asked.group() if asked else '可以'}，文件明确禁止。"
     if not _MAY.search(part.asking) or _MUST.search(part.asking):

@@ -52,6 +52,10 @@ def test_the_first_line_answers_in_a_sentence_that_says_something_new(question, 
     ("低保户能养宠物吗", "任何单位或者个人不得挤占挪用社会救助资金。", ""),
     # not a yes-no question
     ("志愿服务组织不得做什么", "不得向志愿服务对象收取或者变相收取报酬。", ""),
+    # a limit forbids no one: 不得超过 had answered a 低保户 asking for 住房救助 "不可以"
+    ("低保户能申请住房救助吗", "最低生活保障边缘家庭的人均月收入认定标准最高不得超过当地执行的月最低工资标准。", ""),
+    # a prohibition must name what the last clause asks, too
+    ("低保户房子破了，能申请住房救助吗", "最低生活保障家庭不得隐瞒家庭收入。", ""),
 ])
 def test_a_yes_no_question_is_answered_yes_or_no_first(question, quote, said):
     from assistant.compose import verdict
