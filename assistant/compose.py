@@ -142,6 +142,10 @@ def merged_quote(passage: str, *quotes: str) -> str:
 
 
 _YES_NO, _ALLOWED, _FORBIDS = pattern("yes_no"), pattern("allowed"), pattern("forbids")
+# A prohibition of those who did something ("已在户籍所在村登记参加选举的村民，不得再参加其他地方…的
+# 选举") says nothing of those who did not: it answered "户口在村里、人在外地打工，能参加选举吗"
+# 不可以, while the list above it lets them.
+_ONLY_IF = re.compile(rf"(?:的|已[^，,。；]*的[^，,。；]{{0,8}})[，,][^，,。；]*(?:{_FORBIDS.pattern})")
 # "违法吗", "犯法吗" ask whether it is forbidden: "不可以" would answer the opposite question.
 _BREAKS = pattern("breaks")
 VERDICT_COVERAGE = 0.5  # share of the question's (rarity-weighted) terms the sentence names
@@ -179,7 +183,8 @@ def verdict(part: Part, quote: str, idf=lambda term: 1.0) -> str:
     clause = clause_terms(terms, part.asking)
     sentences = with_lead_ins(re.split(r"[。；\n]", quote))
     for sentence in sentences:
-        if (_FORBIDS.search(sentence) and coverage(terms, idf, sentence) >= VERDICT_COVERAGE
+        if (_FORBIDS.search(sentence) and not _ONLY_IF.search(sentence)
+                and coverage(terms, idf, sentence) >= VERDICT_COVERAGE
                 and coverage(clause, idf, sentence) >= VERDICT_COVERAGE):  # and what is asked
             asked = re.search(r"合法|合规|允许", part.asking)
             return f"不{asked.group() if asked else '可以'}，文件明确禁止。"

@@ -54,6 +54,9 @@ def test_the_first_line_answers_in_a_sentence_that_says_something_new(question, 
     ("志愿服务组织不得做什么", "不得向志愿服务对象收取或者变相收取报酬。", ""),
     # a limit forbids no one: 不得超过 had answered a 低保户 asking for 住房救助 "不可以"
     ("低保户能申请住房救助吗", "最低生活保障边缘家庭的人均月收入认定标准最高不得超过当地执行的月最低工资标准。", ""),
+    # a prohibition of those who did something says nothing of the others
+    ("户口在村里，人在外地打工，还能登记参加村委会选举吗",
+     "已在户籍所在村或者居住村登记参加选举的村民，不得再参加其他地方村民委员会的选举。", ""),
     # a prohibition must name what the last clause asks, too
     ("低保户房子破了，能申请住房救助吗", "最低生活保障家庭不得隐瞒家庭收入。", ""),
 ])
