@@ -92,7 +92,9 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
     rows = target_rows(part, hits)
     if rows:
         return _compose_targets(rows)
-    local = [h for h in hits[:6] if any(p in about(h) + h.region for p in part.places)]
+    # the place or the level asked ("县里的呢"): its passages only, where the first ones hold some
+    local = ([h for h in hits[:6] if any(p in about(h) + h.region for p in part.places)]
+             if part.places else [h for h in hits[:6] if h.level in part.levels])
     picked = pick_sentences(part, local or hits, idf)
     citations: list[Citation] = []
     for hit, quote in picked:

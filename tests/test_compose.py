@@ -504,3 +504,23 @@ def test_a_fee_asked_and_a_sentence_saying_it_costs_nothing(question, quote, sai
     from assistant.question import part
 
     assert verdict(part(question), quote) == said
+
+
+def test_a_level_asked_is_answered_from_its_passages_only():
+    """"县里的呢" after a national target: the county's sentence and row, not the national row
+    again as a third quote."""
+    from assistant.compose import compose
+    from assistant.question import part
+    from assistant.schema import Chunk, Hit
+
+    def hit(chunk_id, text, level):
+        return Hit(chunk=Chunk(id=chunk_id, doc=f"{chunk_id}.txt", text=text, section=("规划",),
+                               kind="text", start=0, end=len(text)), score=1.0, level=level,
+                   title=f"{level}规划")
+
+    county = hit("county", "到2025年底，全县养老机构护理型床位占比达到55%。", "县")
+    national = hit("national", "到2025年，养老机构护理型床位占比达到55%。", "国家")
+    _, citations = compose(part("县里养老机构护理型床位占比目标是多少"), [national, county], lambda t: 1.0)
+    assert [c.hit.chunk.id for c in citations] == ["county"]
+    _, citations = compose(part("养老机构护理型床位占比目标是多少"), [national, county], lambda t: 1.0)
+    assert citations[0].hit.chunk.id == "national"
