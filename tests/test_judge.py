@@ -47,6 +47,7 @@ from assistant.slots import asked_slots
     ("一级重度残疾人护理补贴每月多少", ("amount",)),
     ("孤儿每人能领多少钱？", ("amount",)),
     ("每年多少人申请低保", ()),  # a count of people, not a sum
+    ("临时救助最多是低保标准的几倍", ("amount",)),  # a multiple of a sum
 ])
 def test_the_slot_a_question_asks(question, slots):
     assert asked_slots(question) == slots
