@@ -68,7 +68,7 @@ FEATURES = ("coverage", "quote_coverage", "dense_best", "sentence_best", "agree"
 _ASKS_NUMBER = pattern("asks_number")
 _MEASURE = "项支类种档次条批处座件位级个家所名户人张间栋辆台套"  # a closed class of the grammar
 _STATED_NUMBER = re.compile(rf"\d|(?<![第同])[{_NUMERAL}]+(?:[年月日天倍元%{_MEASURE}](?!性)|周岁|岁"
-                            r"|分之)|半数")
+                            r"|分之|小时|周|星期|平方米|公里|米)|半数")
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def missing_year(years: tuple[str, ...], text: str) -> str:
 # number with that word ("9项", "三档") answers it; any other number (a year, another count) may
 # not. (Not 年: "多少年" asks a period, and "2025年" is a date; not 第一级, an ordinal, nor
 # 一次性.)
-_COUNT_ASKED = re.compile(rf"(?:多少|{_JI})\s*([{_MEASURE}])")
+_COUNT_ASKED = re.compile(rf"(?:多少|{_JI})\s*([{_MEASURE}])(?!小时|月|工作日|星期|季度)")
 
 
 def counted(question: str, sentence: str) -> bool:
@@ -157,9 +157,20 @@ def missing_quantity(question: str, quotes: list[str]) -> str:
 def missing_count(question: str, quotes: list[str]) -> str:
     """"分为几级", "有几项": the count asked in its measure word, when no quote states it."""
     count = _COUNT_ASKED.search(question)
-    if not count or any(counted(question, q) for q in quotes):
+    if not count:
+        return missing_number(question, quotes)
+    if any(counted(question, q) for q in quotes):
         return ""
     return f"数目（{count.group(1)}）"
+
+
+def missing_number(question: str, quotes: list[str]) -> str:
+    """"预留多少床位", "按多大比例配备", "能请几天": a number asked of no unit or measure word
+    one knows, and no quote states any number at all ("预留一定比例", "给予一定时间的护理照料
+    假" had been quoted as answers)."""
+    if not _ASKS_NUMBER.search(question) or any(_STATED_NUMBER.search(q) for q in quotes):
+        return ""
+    return "数字"
 
 
 def states_share(text: str, money: bool) -> bool:

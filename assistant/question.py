@@ -163,7 +163,7 @@ def unreduplicated(text: str) -> str:
                                                else m.group(0), text))
 
 
-NUMBER_SLOTS = ("amount", "duration", "date")
+NUMBER_SLOTS = ("amount", "duration", "date", "age")
 
 
 def asking_words(text: str, terms: tuple[str, ...]) -> tuple[tuple[str, str], ...]:

@@ -48,6 +48,8 @@ from assistant.slots import asked_slots
     ("孤儿每人能领多少钱？", ("amount",)),
     ("每年多少人申请低保", ()),  # a count of people, not a sum
     ("临时救助最多是低保标准的几倍", ("amount",)),  # a multiple of a sum
+    ("南京老人几岁开始能领高龄津贴？", ("age",)),
+    ("失能老人每月上门照料最少几个小时？", ("duration",)),
 ])
 def test_the_slot_a_question_asks(question, slots):
     assert asked_slots(question) == slots
@@ -80,7 +82,12 @@ def test_the_slot_a_question_asks(question, slots):
     # 几个月, 多少个工作日 ask a period, stated as a count of 个 all the same
     ("救助最少能给几个月的低保？", ["提高至最低救助3个月低保标准。"], ""),
     ("多少个工作日内审批？", ["自收到初审意见之日起五个工作日内予以审批。"], ""),
-    ("多少个工作日内审批？", ["由县级人民政府民政部门审批。"], "数目（个）"),
+    ("多少个工作日内审批？", ["由县级人民政府民政部门审批。"], "数字"),  # a period, no count of 个
+    # a number of no known unit: any number stated answers, none does not
+    ("新建小区要给特困老人预留多少床位？", ["应当预留一定比例的特困老年人床位。"], "数字"),
+    ("老人住院，子女能请几天护理假？", ["给予其子女一定时间的护理照料假。"], "数字"),
+    ("失能老人每月免费照料最少几个小时？", ["每月免费提供不少于四十八小时的照料服务。"], ""),
+    ("养老用房按什么比例配建？", ["按照每百户不少于三十平方米的标准配建。"], ""),
     # a table row: the unit in its column's header (a deployer's 补贴标准.md had been refused)
     ("一级重度残疾人护理补贴每月多少钱", ["《某县补贴标准》（县级）：类别：护理补贴；对象：一级重度残疾人；"
                                "标准（元/月）：120。"], ""),
