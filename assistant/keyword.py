@@ -49,6 +49,7 @@ def dictionary_version() -> str:
     are cut anew."""
     data = resources.files("assistant") / "data"
     text = b"".join((data / name).read_bytes() for name in ("userdict.txt", "stopwords.txt"))
+    text += TOKENIZER.encode()
     return hashlib.sha256(text).hexdigest()[:16]
 
 
@@ -100,8 +101,22 @@ USER_FREQ = 20  # as the curated userdict.txt: high enough to keep a term whole
 
 def tokenize(text: str) -> list[str]:
     """Search-mode tokens (long words and their parts), lower-cased, stopwords dropped."""
-    tokens = segmenter().lcut_for_search(text)
+    tokens = [unglued(t) for t in segmenter().lcut_for_search(text)]
     return [t.lower() for t in tokens if _KEEP.search(t) and t not in stopwords()]
+
+
+# A modal verb jieba's HMM glues to the verb after it ("能领", "能罚", "要交", "该交": no words of
+# its dictionary) leaves a token no document holds; the verb alone is the word. (A closed class
+# of the grammar, like the measure words.)
+MODALS = "能会要可该得"
+TOKENIZER = "2"  # bumped when tokenize cuts differently: an index's stored tokens are cut anew
+
+
+def unglued(token: str) -> str:
+    """"能领" → "领"; a word of the dictionary ("能力", "要求", "可以", "得到") stays."""
+    if len(token) == 2 and token[0] in MODALS and not segmenter().dt.FREQ.get(token):
+        return token[1]
+    return token
 
 
 class KeywordIndex:

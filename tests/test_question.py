@@ -298,3 +298,14 @@ def test_a_doubled_verb_is_read_once(question, read):
     from assistant.question import unreduplicated
 
     assert unreduplicated(question) == read
+
+
+@pytest.mark.parametrize("token, word", [
+    ("能领", "领"), ("能罚", "罚"), ("要交", "交"), ("该交", "交"),  # glued by jieba's HMM
+    ("能力", "能力"), ("要求", "要求"), ("可以", "可以"), ("得到", "得到"),  # words of its dictionary
+    ("领取", "领取"),
+])
+def test_a_modal_glued_to_its_verb_is_cut_off(token, word):
+    from assistant.keyword import unglued
+
+    assert unglued(token) == word
