@@ -249,7 +249,7 @@ def test_the_judge_weighs_the_terms_of_the_last_clause_that_names_something(ques
     ("两口子想离婚要带啥", {"带": "materials"}),  # regulations2 dev h038's kind
     ("结婚登记要花钱吗", {"花钱": "fee"}),
     ("去哪里开证明", {"证明": "materials"}),
-    ("骗低保被查出来要罚多少钱", {}),  # 要罚 names the penalty itself; 钱 asks a number
+    ("骗低保被查出来要罚多少钱", {"罚": "penalty"}),  # 罚 asks the penalty; 钱 asks a number
     ("一年能领多少钱", {}),  # any figure would hold 钱: a number's slot has no asking words
 ])
 def test_the_words_that_only_ask_for_a_slot(question, asking):
