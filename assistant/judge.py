@@ -14,6 +14,7 @@ from importlib import resources
 
 from .lexicon import pattern, units, year_aliases
 from .metadata import provinces
+from .places import within
 from .prior import asked_prior, wording
 from .question import Part, clause_terms, coverage
 from .schema import Citation, Hit
@@ -83,12 +84,14 @@ def about(hit: Hit) -> str:
     return hit.chunk.text + hit.chunk.section_path + hit.title
 
 
-def missing_place(places: tuple[str, ...], text: str) -> str:
+def missing_place(places: tuple[str, ...], text: str, regions: str = "") -> str:
     """The place the question names when the text mentions none of the places it names (a
-    place within a province, "某省郊区", is held by a text on the province)."""
+    place within a province, "某省郊区", is held by a text on the province; a city, by a document
+    of its province: `regions`, the regions of the documents, 南京 by one of 江苏)."""
     def held(place: str) -> bool:
         return place in text or any(place.startswith(name) and name in text
-                                    for pair in provinces() for name in pair)
+                                    for pair in provinces() for name in pair) or any(
+            province in regions for province in within(place))
     return "" if not places or any(held(p) for p in places) else places[0]
 
 
@@ -204,7 +207,8 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
     held = {slot: bool(pattern.search("".join(quoted))) for slot, _, pattern in slots()
             if slot in part.slots}
     place = "" if place_applies(part, top) else missing_place(
-        part.places, "".join(about(h) + h.region for h in top) + cited)
+        part.places, "".join(about(h) + h.region for h in top) + cited,
+        "".join(h.region for h in top) + "".join(c.hit.region for c in citations))
     year = missing_year(part.years, "".join(quoted))  # the quote must be of the year asked
     quantity = missing_quantity(part.asking, [c.hit.chunk.text for c in citations])
     clause = clause_terms(terms, part.text)

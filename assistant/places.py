@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from .metadata import provinces
 
@@ -69,16 +70,53 @@ def tagged(text: str) -> tuple[tuple[str, str], ...]:
 
 def named_places(question: str, known: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """Particular places the question names: jieba's place words with a place suffix, a
-    province, or a place one of the corpus's documents is of (`known`)."""
+    province, a city of the gazetteer (杭州, which jieba also tags a place: 来宾, 白银 and 安康 are
+    cities and words), or a place one of the corpus's documents is of (`known`)."""
     provincial = {name for pair in provinces() for name in pair}
     found = []
     for word, flag in tagged(question):
         if word in GENERIC or word in found or any(w == word for w, _ in level_words()):
             continue
-        if word in known or word in provincial or (flag == "ns" and SUFFIX.search(word)
-                                                   and len(word) >= 3):
+        if word in known or word in provincial or (flag == "ns" and (
+                SUFFIX.search(word) and len(word) >= 3 or word in gazetteer())):
             found.append(word)
     return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> dict[str, str]:
+    """Every prefecture-level city of China, by its full and its short name (杭州市, 杭州), with
+    the province it lies in (浙江), from the administrative-division codes that the cpca package
+    ships (its adcodes.csv: 12 digits, the province in the first two, the city in the next two).
+    Read as data: cpca's own code is not imported."""
+    import csv
+    import importlib.util
+
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(spec.submodule_search_locations[0]) / "resources" / "adcodes.csv"
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+    province_of = {row["adcode"][:2]: row["name"] for row in rows if row["adcode"][2:] == "0" * 10}
+    short_of = dict(provinces())
+    cities: dict[str, str] = {}
+    for row in rows:
+        code, name = row["adcode"], row["name"]
+        if code[4:] != "0" * 8 or code[2:4] == "00" or "直辖" in name or name == "市辖区":
+            continue
+        province = short_of.get(province_of.get(code[:2], ""), "")
+        for word in (name, re.sub(r"(?:市|地区|盟)$", "", name)):
+            if len(word) >= 2 and word not in GENERIC:
+                cities.setdefault(word, province)
+    return cities
+
+
+def within(place: str) -> tuple[str, ...]:
+    """The province a city named lies in (南京 → 江苏): a document of the province answers for
+    its cities."""
+    province = gazetteer().get(place, "")
+    full = next((f for f, s in provinces() if s == province), "")
+    return tuple(p for p in (province, full) if p)
 
 
 def place_words(text: str) -> tuple[str, ...]:

@@ -269,17 +269,20 @@ def test_a_place_of_the_corpus_is_masked_in_its_short_form_too():
     assert wording(asked, frozenset({"金牛区"})) == "某地农村低保一年多少钱"
 
 
-@pytest.mark.parametrize("places, text, missing", [
-    (("杭州",), "浙江省社会救助条例 第十一条 申请最低生活保障……", "杭州"),
-    (("浙江",), "浙江省社会救助条例 第十一条 申请最低生活保障……", ""),
-    ((), "任何文字", ""),
+@pytest.mark.parametrize("places, text, regions, missing", [
+    (("杭州",), "上海市殡葬管理条例 第二十四条 运至殡仪馆的遗体应当在十五日内火化", "上海", "杭州"),
+    (("浙江",), "浙江省社会救助条例 第十一条 申请最低生活保障……", "浙江", ""),
+    ((), "任何文字", "", ""),
     # a place within a province is held by a text on the province
-    (("北京郊区",), "北京市居家养老服务条例 第十条 ……", ""),
+    (("北京郊区",), "北京市居家养老服务条例 第十条 ……", "北京", ""),
+    # a city by a document of its province; not by one that only mentions the province
+    (("杭州",), "浙江省社会救助条例 第十一条 申请最低生活保障……", "浙江", ""),
+    (("宁波市",), "浙江平湖启动失智症照护专区建设", "全国", "宁波市"),
 ])
-def test_a_place_asked_must_be_in_the_passages(places, text, missing):
+def test_a_place_asked_must_be_in_the_passages(places, text, regions, missing):
     from assistant.judge import missing_place
 
-    assert missing_place(places, text) == missing
+    assert missing_place(places, text, regions) == missing
 
 
 def test_a_refusal_names_the_topic_the_first_passages_speak_of_most():

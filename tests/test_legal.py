@@ -175,6 +175,10 @@ def test_level_and_region_from_the_issuer(issuer, place):
     ("城市低保和农村低保有什么区别？", (), ()),
     ("金牛区养老服务补贴怎么申请", ("金牛区",), ()),
     ("我们区里有没有老年餐桌", (), ("区",)),
+    # a city of the gazetteer by its short name; a city's name that is also a word is no place
+    ("杭州遗体运到殡仪馆后几天内必须火化？", ("杭州",), ()),
+    ("苏州申请低保一般多长时间能批下来？", ("苏州",), ()),
+    ("白银首饰算不算家庭财产", (), ()),
 ])
 def test_places_and_levels_a_question_names(question, places, levels):
     assert named_places(question, frozenset(region_parts("四川省成都市金牛区"))) == places
@@ -255,3 +259,12 @@ def test_articles_a_question_names(question, articles):
     from assistant.question import named_articles
 
     assert named_articles(question) == articles
+
+
+@pytest.mark.parametrize("place, provinces", [
+    ("南京", ("江苏", "江苏省")), ("杭州市", ("浙江", "浙江省")), ("某某县", ()), ("浙江", ()),
+])
+def test_the_province_a_city_lies_in(place, provinces):
+    from assistant.places import within
+
+    assert within(place) == provinces
