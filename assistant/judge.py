@@ -68,7 +68,8 @@ FEATURES = ("coverage", "quote_coverage", "dense_best", "sentence_best", "agree"
             "asked_prior", "first_quote_coverage")
 _ASKS_NUMBER = pattern("asks_number")
 _MEASURE = "项支类种档次条批处座件位级个家所名户人张间栋辆台套"  # a closed class of the grammar
-_STATED_NUMBER = re.compile(rf"\d|(?<![第同])[{_NUMERAL}]+(?:[年月日天倍元%{_MEASURE}](?!性)|周岁|岁"
+# (a run of numerals from its start: "第五十五条" states no number, nor does its 十五条)
+_STATED_NUMBER = re.compile(rf"\d|(?<![第同{_NUMERAL}])[{_NUMERAL}]+(?:[年月日天倍元%{_MEASURE}](?!性)|周岁|岁"
                             r"|分之|小时|周|星期|平方米|公里|米)|半数")
 
 
@@ -171,8 +172,9 @@ def missing_number(question: str, quotes: list[str]) -> str:
     """"预留多少床位", "按多大比例配备", "能请几天": a number asked of no unit or measure word
     one knows, and no quote states any number at all ("预留一定比例", "给予一定时间的护理照料
     假" had been quoted as answers)."""
-    if not _ASKS_NUMBER.search(question) or any(_STATED_NUMBER.search(q) for q in quotes):
-        return ""
+    if (not _ASKS_NUMBER.search(question) or re.search(r"[吗么][？?]?\s*$", question)
+            or any(_STATED_NUMBER.search(q) for q in quotes)):
+        return ""  # (a yes-no question: "发了多少要公开吗" asks whether, not how much)
     return "数字"
 
 

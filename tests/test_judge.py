@@ -86,6 +86,8 @@ def test_the_slot_a_question_asks(question, slots):
     # a number of no known unit: any number stated answers, none does not
     ("新建小区要给特困老人预留多少床位？", ["应当预留一定比例的特困老年人床位。"], "数字"),
     ("老人住院，子女能请几天护理假？", ["给予其子女一定时间的护理照料假。"], "数字"),
+    ("新建小区要给特困老人预留多少床位？", ["第五十五条 应当预留一定比例的特困老年人床位。"], "数字"),  # no number
+    ("村里发救灾款，发给了谁、发了多少要公开吗", ["救助款物的发放情况应当公开。"], ""),  # asks whether
     ("失能老人每月免费照料最少几个小时？", ["每月免费提供不少于四十八小时的照料服务。"], ""),
     ("养老用房按什么比例配建？", ["按照每百户不少于三十平方米的标准配建。"], ""),
     # a table row: the unit in its column's header (a deployer's 补贴标准.md had been refused)
