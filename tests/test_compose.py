@@ -498,6 +498,8 @@ def test_materials_or_conditions_asked_lead_as_one_list(question, quote, led, fi
     ("去公证处办公证能免费吗", "鼓励公证处为经济困难的老年人提供免费或者优惠服务。", ""),
     # what one must do to be served free is no fee question
     ("家长要出什么力才能免费托娃", "志愿家庭家长通过提供轮流帮带服务获得免费托育权益。", ""),
+    # what is free is told; the hours are asked
+    ("失能老人每个月免费生活照料最少有多少个小时？", "失能的每户每月享受不少于四十八小时免费生活照料服务。", ""),
 ])
 def test_a_fee_asked_and_a_sentence_saying_it_costs_nothing(question, quote, said):
     from assistant.compose import verdict
