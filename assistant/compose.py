@@ -9,7 +9,7 @@ import re
 from .judge import _NOW, about, free
 from .lexicon import pattern
 from .metadata import earliest_of_each
-from .question import Part, clause_terms, coverage
+from .question import NUMBER_SLOTS, Part, clause_terms, coverage
 from .quotes import pick_sentences
 from .schema import Citation, Hit
 
@@ -243,7 +243,9 @@ def lead(part: Part, quote: str, idf) -> str:
     says something the question did not. "" when no sentence is short and clear enough."""
     from .slots import slots
 
-    held = [pattern for slot, _, pattern in slots() if slot in part.slots]
+    # a number asked leads (多长时间内要开死亡证明: the period, not any sentence naming 证明)
+    numbers = [slot for slot in part.slots if slot in NUMBER_SLOTS]
+    held = [pattern for slot, _, pattern in slots() if slot in (numbers or part.slots)]
     bare = [t.strip() for t in re.split(r"(?<=[。；！？])|\n", quote) if t.strip()]
     sentences = with_lead_ins(bare)
     items = {joined: alone for joined, alone in zip(sentences, bare) if joined != alone}
