@@ -35,10 +35,20 @@ def level_words() -> tuple[tuple[str, str], ...]:
 
 
 def asked_levels(question: str) -> tuple[str, ...]:
-    """The levels of government the question's own words point to ("县里" -> 县), in order."""
+    """The levels of government the question's own words point to ("县里" -> 县), in order;
+    only words standing on their own: not 区里 of "小区里", nor 我们区 of "我们区划调整"."""
+    bounds, at = {0}, 0
+    for word, _ in tagged(question):
+        at += len(word)
+        bounds.add(at)
     found = []
     for word, level in level_words():
-        if word in question and level not in found:
+        if level in found:
+            continue
+        start = question.find(word)
+        while start >= 0 and not (start in bounds and start + len(word) in bounds):
+            start = question.find(word, start + 1)
+        if start >= 0:
             found.append(level)
     return tuple(found)
 

@@ -179,6 +179,9 @@ def test_level_and_region_from_the_issuer(issuer, place):
     ("杭州遗体运到殡仪馆后几天内必须火化？", ("杭州",), ()),
     ("苏州申请低保一般多长时间能批下来？", ("苏州",), ()),
     ("白银首饰算不算家庭财产", (), ()),
+    # a level word inside another word asks no level
+    ("小区里有户人家办丧事，放哀乐到半夜，该找谁", (), ()),
+    ("我们区划调整了，新的代码多久能出来", (), ()),
 ])
 def test_places_and_levels_a_question_names(question, places, levels):
     assert named_places(question, frozenset(region_parts("四川省成都市金牛区"))) == places
