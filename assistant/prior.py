@@ -76,7 +76,12 @@ def asked_prior(text: str, fitted: dict) -> float:
 # correct 0.872/0.834 → 0.872/0.844, false refusals 0.032/0.068 → 0.030/0.057, out-of-scope
 # refused 0.906/0.935 → 0.901/0.930. (0.5 gained a little more on dev but answered "低保户住房补贴
 # 标准" with a passage on 低保标准, session 13.)
-PRIOR_FLOOR = 0.4
+# Raised to 0.6 (session 15), with regulations6 among the corpora: held-out balanced accuracy
+# 0.872 (floor 0.4), 0.874 (0.5), 0.877 (0.6), 0.876 (0.7), 0.866 (0.8). A deployer's table of
+# 2025 standards had its every row refused ("孤儿散居的每月生活费多少", p 0.42 at 0.4: the
+# prior alone weighed −2.5), since every set we had asks amounts mostly of what documents leave
+# open. In-sample train/dev correct 0.878/0.861 → 0.874/0.860.
+PRIOR_FLOOR = 0.6
 
 
 def floored(probability: float) -> float:
