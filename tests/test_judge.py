@@ -196,7 +196,7 @@ def test_the_wording_prior_never_refuses_alone(question, floored):
     decides whether the documents answer it."""
     from assistant.prior import PRIOR_FLOOR, asked_prior
 
-    fitted = {"prior": {"ngrams": {"电话": [1.0, -30.0]}, "intercept": 0.4}}
+    fitted = {"prior": {"ngrams": {"电话": [1.0, -30.0]}, "intercept": 1.0}}
     value = asked_prior(question, fitted)
     assert value == PRIOR_FLOOR if floored else value > PRIOR_FLOOR
 
