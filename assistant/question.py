@@ -108,7 +108,7 @@ def part(text: str, vocabulary: Vocabulary = Vocabulary(), asking: str = "", *,
         documents=named_documents(text, vocabulary.titles), years=asked_years(text, own),
         numbers=tuple(n for n in _NUMBER.findall(words) if len(n) >= 2 or "." in n),
         slots=asked_slots(asking), asking=asking, asking_words=asking_words(words, terms),
-        articles=named_articles(text))
+        articles=named_articles(own) or named_articles(text))  # "第十条呢" after 第八条
 
 
 _ARTICLE_NAMED = re.compile(r"第\s*([一二三四五六七八九十百千零〇两]{1,7}|\d{1,4})\s*条(?!件)")  # not 第一条件

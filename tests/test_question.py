@@ -309,3 +309,12 @@ def test_a_modal_glued_to_its_verb_is_cut_off(token, word):
     from assistant.keyword import unglued
 
     assert unglued(token) == word
+
+
+def test_a_follow_up_naming_another_article_asks_that_one():
+    """"第十条呢" after "…条例第八条是什么？" had been answered with 第八条 again."""
+    from assistant.question import Vocabulary, understand
+
+    asked = understand("第十条呢", ["某某条例第八条是什么？"], Vocabulary(titles=frozenset({"某某条例"})))
+    assert [p.articles for p in asked.parts] == [("第十条",)]
+    assert asked.parts[0].documents == ("某某条例",)
