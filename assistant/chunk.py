@@ -121,7 +121,8 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
         else:
             # a legal document's lines outside its articles (a notice's head, promulgation
             # lines) are lines of their own, not a sentence a page break cut
-            listed = [legal or i in items for i in paragraph_lines]
+            listed = [legal or i in items or bool(PHONE_END.search(lines[i].text))
+                      for i in paragraph_lines]
             packed = _pack(paragraphs, document.name, section(), max_chars, overlap, listed)
             chunks.extend(headed(packed, stack[-1].title) if stack and len(packed) == 1 else packed)
         paragraph_lines.clear()
@@ -171,6 +172,9 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
     return chunks, rows
 
 
+# A line that ends with a phone number ("0931-5123456", "13912345678") is a line of a guide's
+# contacts, not a sentence a page break cut: "办公地址" after it had been glued to the number.
+PHONE_END = re.compile(r"(?:\d{3,4}-)?\d{7,8}$|(?<!\d)1\d{10}$")
 BARE_BODY = 40  # characters: "0936-1234567" under "五、咨询电话" says nothing without it
 
 

@@ -128,6 +128,11 @@ def test_a_bare_value_under_its_heading_reads_with_the_heading():
     chunks = chunk_document(make_document("某县办事指南.txt", text, {}))[0]
     assert [c.text for c in chunks] == ["自受理之日起10个工作日内办结。", "咨询电话：0936-1234567"]
 
+    # a phone number ends its line: the address label after it is not glued to the number
+    text = "某县办事指南\n七、咨询电话\n0931-5123456\n办公地址\n某县民政局社会救助股（人民路18号）\n"
+    chunks = chunk_document(make_document("某县办事指南.txt", text, {}))[0]
+    assert [c.text for c in chunks] == ["0931-5123456\n办公地址某县民政局社会救助股（人民路18号）"]
+
 
 def test_a_pipe_escaped_in_a_markdown_cell_and_a_heading_caption():
     """"含 \\| 说明" is a pipe inside a cell (it had turned the whole table into one block of

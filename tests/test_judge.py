@@ -49,6 +49,7 @@ from assistant.slots import asked_slots
     ("每年多少人申请低保", ()),  # a count of people, not a sum
     ("临时救助最多是低保标准的几倍", ("amount",)),  # a multiple of a sum
     ("南京老人几岁开始能领高龄津贴？", ("age",)),
+    ("打什么电话咨询？", ("contact",)),
     ("失能老人每月上门照料最少几个小时？", ("duration",)),
 ])
 def test_the_slot_a_question_asks(question, slots):
