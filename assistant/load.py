@@ -78,8 +78,7 @@ def read_corpus(corpus_dir: Path, max_mb: float = MAX_FILE_MB) -> Corpus:
         notices.append(Notice(MANIFEST, f"{error}；已忽略整个清单，标题取自正文"))
     manifest, problems = validate_manifest(raw, {name for name, _ in paths})
     notices += problems
-    documents = []
-    seen: dict[str, str] = {}  # each text (whitespace aside) by the first file that has it
+    read: list[tuple[str, str, int]] = []
     for name, path in paths:
         try:
             size_mb = path.stat().st_size / 1e6
@@ -93,7 +92,11 @@ def read_corpus(corpus_dir: Path, max_mb: float = MAX_FILE_MB) -> Corpus:
         except ValueError as error:
             skipped.append(Skipped(name, str(error)))
             continue
-        same = seen.setdefault(re.sub(r"\s+", "", text), name)
+        read.append((name, text, replaced))
+    keeper = originals([(name, text) for name, text, _ in read], manifest)
+    documents = []
+    for name, text, replaced in read:
+        same = keeper[re.sub(r"\s+", "", text)]
         if same != name:  # a copy (saved twice, with and without a byte-order mark): cited once
             skipped.append(Skipped(name, f"与 {same} 内容相同，未重复收录"))
             continue
@@ -101,6 +104,16 @@ def read_corpus(corpus_dir: Path, max_mb: float = MAX_FILE_MB) -> Corpus:
             notices.append(Notice(name, f"{replaced} 个无法解码的字节已替换"))
         documents.append(make_document(name, text, manifest.get(name, {})))
     return Corpus(documents, skipped, notices)
+
+
+def originals(files: list[tuple[str, str]], manifest: dict) -> dict[str, str]:
+    """For each text (whitespace aside), the file kept of those that hold it: the one the
+    manifest describes, else the shortest name ("指南.txt", not "指南 - 副本.txt" nor
+    "指南(1).txt"), else the first by name."""
+    keeper: dict[str, str] = {}
+    for name, text in sorted(files, key=lambda f: (f[0] not in manifest, len(f[0]), f[0])):
+        keeper.setdefault(re.sub(r"\s+", "", text), name)
+    return keeper
 
 
 def list_corpus(corpus_dir: Path) -> tuple[list[tuple[str, Path]], list[Skipped]]:

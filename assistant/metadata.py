@@ -24,6 +24,7 @@ CONGRESS = re.compile(rf"(\w{{0,12}}?)第[{_CN_NUM}]+届(全国)?人民代表大
 NOTICE = re.compile(r"([\u4e00-\u9fff]{2,10}[发办函字])\s*[〔\[(（]((?:19|20)\d{2})[〕\])）]\s*(\d+)\s*号")
 # A promulgation line: a date, who, and what was done ("… 国务院令第649号公布").
 ACTION_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年.*(?:公布|发布|通过|印发|批准|施行|实施|修订|修正)\W*$")
+PUBLISHED_BY = re.compile(r"日\s*([\u4e00-\u9fff]{2,20}?)(?:公布|发布|印发)")
 PROMULGATED = ("公布", "发布", "印发", "通过", "批准")  # in this order of preference
 EFFECTIVE = re.compile(r"施行|实施")
 # "本条例自2017年12月1日起施行"
@@ -139,6 +140,10 @@ def _issuer(header: list[str]) -> tuple[str, str]:
             place = congress.group(1) or ""
             whole = "全国" if congress.group(2) else ""
             return f"{place}{whole}人民代表大会{congress.group(3) or ''}", ""
+    for line in header:  # "2025年6月22日民政部公布": a rule published without an order number
+        published = PUBLISHED_BY.search(line)
+        if published:
+            return published.group(1), ""
     return "", ""
 
 

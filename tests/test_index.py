@@ -229,3 +229,15 @@ def test_damaged_vector_files_fail_the_probe_when_opened(tmp_path, damage):
     with pytest.raises(Exception):
         ChunkStore.open(chroma_client(tmp_path / "chroma"), "chunks-test", None).probe()
     SharedSystemClient.clear_system_cache()
+
+
+@pytest.mark.parametrize("names, manifest, kept", [
+    # a copy's name sorts first ("指南 - 副本.txt" < "指南.txt"): the original is kept all the same
+    (["指南 - 副本.txt", "指南.txt"], {}, "指南.txt"),
+    (["指南(1).txt", "指南.txt"], {}, "指南.txt"),
+    (["a.txt", "b.txt"], {"b.txt": {}}, "b.txt"),  # the one the manifest describes
+])
+def test_of_two_files_with_one_text_the_original_is_kept(names, manifest, kept):
+    from assistant.load import originals
+
+    assert set(originals([(n, "同一份 文本") for n in names], manifest).values()) == {kept}

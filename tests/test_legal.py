@@ -141,6 +141,9 @@ def test_an_enumeration_travels_with_its_lead_in():
      "第二条 本细则自2023年4月1日起施行。\n",
      {"title": "乙县特困人员救助供养实施细则", "promulgated": "2023-03-01", "effective": "2023-04-01",
       "date": "2023-03-01", "level": "县"}),
+    # a rule published without an order number: its issuer still gives its level
+    ("社会团体年度检查办法(2025-06-22).md", "# 社会团体年度检查办法\n\n2025年6月22日民政部公布\n\n2026年1月1日施行\n",
+     {"issuer": "民政部", "level": "国家", "promulgated": "2025-06-22", "effective": "2026-01-01"}),
     ("规定.md", "# 某某规定\n\n第一条 为了规范管理，制定本规定。\n第二条 本规定自2024年1月1日起施行。\n",
      {"date": "2024-01-01", "effective": "2024-01-01", "promulgated": ""}),
 ])
