@@ -80,7 +80,24 @@ def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = QUOTED_P
             picked.append((hit, quote))
     if picked and not any(hit is hits[0] for hit, _ in picked):
         picked = with_first_passage(part, picked, scored, weights, most)
-    return first_passage_leads(part, picked, hits[0])
+    return first_passage_leads(part, with_headed_section(part, picked, hits, most), hits[0])
+
+
+HEADED_PASSAGES = 3  # the first passages a guide's section on what was asked is looked for in
+
+
+def with_headed_section(part: Part, picked: list[tuple[Hit, str]], hits: list[Hit], most: int
+                        ) -> list[tuple[Hit, str]]:
+    """A guide's section named for what was asked ("三、申请材料" for 要带啥), among the first
+    passages but not quoted, is quoted whole: its items name nothing of the question, so word
+    overlap had picked only 四、办理流程 ("…当场颁发结婚证") for 结婚登记要带啥 (red team)."""
+    if not picked or any(heads_slot(part, hit) for hit, _ in picked):
+        return picked
+    section = next((h for h in hits[:HEADED_PASSAGES] if heads_slot(part, h)
+                    and h.chunk.kind == "text"), None)
+    if section is None:
+        return picked
+    return picked[:most - 1] + [(section, section.chunk.text)]
 
 
 def _extended(part: Part, hit: Hit, sentence: str, following: list[str], weights) -> str:

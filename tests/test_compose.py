@@ -526,3 +526,21 @@ def test_a_level_asked_is_answered_from_its_passages_only():
     assert [c.hit.chunk.id for c in citations] == ["county"]
     _, citations = compose(part("养老机构护理型床位占比目标是多少"), [national, county], lambda t: 1.0)
     assert citations[0].hit.chunk.id == "national"
+
+
+def test_a_guides_section_on_what_was_asked_is_quoted_though_its_items_name_nothing_asked():
+    """结婚登记要带啥: 三、申请材料 (its items name neither 结婚 nor 登记) ranked third had not
+    been quoted at all; 四、办理流程 ("…当场颁发结婚证") was the only quote."""
+    from assistant.quotes import pick_sentences
+    from assistant.question import part
+    from assistant.schema import Chunk, Hit
+
+    def hit(chunk_id, heading, text, score):
+        return Hit(chunk=Chunk(id=chunk_id, doc="指南.txt", text=text, section=("婚姻登记办事指南", heading),
+                               kind="text", start=0, end=len(text)), score=score)
+
+    flow = hit("flow", "四、办理流程", "当事人双方共同到婚姻登记处提出申请，登记员审查后当场颁发结婚证。", 0.9)
+    basis = hit("basis", "一、办理依据", "办理依据：《婚姻登记条例》", 0.8)
+    materials = hit("materials", "三、申请材料", "1. 本人的户口簿、身份证\n2. 近期半身免冠合影照片3张", 0.7)
+    picked = pick_sentences(part("结婚登记要带啥"), [flow, basis, materials], lambda term: 1.0)
+    assert picked[0] == (materials, materials.chunk.text)
