@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.settings import Settings
 
     settings = Settings.from_env()
-    rows, labels, groups, outside, texts, sources = [], [], [], [], [], {}
+    rows, labels, groups, outside, texts, tabled, sources = [], [], [], [], [], [], {}
     for name, corpus in read_corpora(args.corpora).items():
         index, _, _ = open_corpus(name, corpus, settings)
         for split in TRAINING_SPLITS:
@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             for q in questions:
                 for text, values, label in labelled_parts(index, q):
                     texts.append(text)
+                    tabled.append(values["_tabled"])
                     rows.append([values[f] for f in FEATURES])
                     labels.append(label)
                     groups.append(f"{name}/{q['id']}")
@@ -64,12 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     # 0.120 → 0.082, out-of-scope refused unchanged at 0.918).
     in_scope = [int(not o) for o in outside]
     prior, held_out = fit_prior(texts, in_scope, groups)
+    from assistant.judge import prior_given
+
     column = FEATURES.index("asked_prior")
-    for row, p in zip(rows, held_out):  # out-of-fold: the model weighs the prior as it errs
-        row[column] = p
+    for row, p, t in zip(rows, held_out, tabled):  # out-of-fold: the model weighs the prior as it errs
+        row[column] = prior_given(p, t)
     fitted = fit(rows, labels, FEATURES)
     fitted["threshold"], fitted["held_out_balanced_accuracy"] = corpus_held_out_threshold(
-        rows, labels, groups, outside, texts, FEATURES)
+        rows, labels, groups, outside, texts, tabled, FEATURES)
     fitted["prior"] = prior
     fitted["trained_on"] = sources
     args.out.write_text(json.dumps(fitted, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -147,7 +150,7 @@ def fit(rows: list[list[float]], labels: list[int], features) -> dict:
             "C": C, "parts": int(len(y)), "answerable_parts": int(y.sum())}
 
 
-def corpus_held_out_threshold(rows, labels, groups, outside, texts, features
+def corpus_held_out_threshold(rows, labels, groups, outside, texts, tabled, features
                               ) -> tuple[float, float]:
     """The cut, and its balanced accuracy, read from predictions on each corpus by a judge (and
     a wording prior) fitted on the other corpora: how the judge meets documents it has not seen.
@@ -157,7 +160,7 @@ def corpus_held_out_threshold(rows, labels, groups, outside, texts, features
     share of out-of-scope refused."""
     import numpy as np
 
-    from assistant.judge import probability
+    from assistant.judge import prior_given, probability
     from assistant.prior import asked_prior
 
     column = list(features).index("asked_prior")
@@ -169,8 +172,9 @@ def corpus_held_out_threshold(rows, labels, groups, outside, texts, features
         prior, held = fit_prior([texts[i] for i in train], [int(not outside[i]) for i in train],
                                 [groups[i] for i in train])
         X_train, X_valid = X[train].copy(), X[valid].copy()
-        X_train[:, column] = held
-        X_valid[:, column] = [asked_prior(texts[i], {"prior": prior}) for i in valid]
+        X_train[:, column] = [prior_given(p, tabled[i]) for p, i in zip(held, train)]
+        X_valid[:, column] = [prior_given(asked_prior(texts[i], {"prior": prior}), tabled[i])
+                              for i in valid]
         fitted = fit(X_train.tolist(), y[train].tolist(), features)
         predicted[valid] = [probability(dict(zip(features, x)), fitted) for x in X_valid]
     return best_threshold(predicted, y, outside)

@@ -224,7 +224,8 @@ def test_the_threshold_is_read_from_each_corpus_left_out():
             outside.append(not answerable)
             groups.append(f"{corpus}/{i}")
             texts.append(text)
-    threshold, accuracy = corpus_held_out_threshold(rows, labels, groups, outside, texts, FEATURES)
+    threshold, accuracy = corpus_held_out_threshold(rows, labels, groups, outside, texts,
+                                                    [0.0] * len(rows), FEATURES)
     assert 0.2 <= threshold <= 0.8 and accuracy == 1.0
 
 
@@ -341,3 +342,14 @@ def test_an_article_named_that_no_document_has(named, documents, missing):
                 "第二条": [SimpleNamespace(doc="b.txt")], "第九条": [SimpleNamespace(doc="a.md")]}
     titles = {"a.md": "社会救助暂行办法", "b.txt": "某县实施细则"}
     assert missing_article(named, articles, documents, titles) == missing
+
+
+@pytest.mark.parametrize("prior, tabled, given", [
+    (0.5, 1.0, 0.75),  # a table row states the sum asked: the wording says no less than the mean
+    (0.9, 1.0, 0.9),
+    (0.5, 0.0, 0.5),
+])
+def test_a_table_row_stating_the_sum_asked_lifts_the_wording_prior(prior, tabled, given):
+    from assistant.judge import prior_given
+
+    assert prior_given(prior, tabled) == given
