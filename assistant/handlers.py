@@ -223,7 +223,7 @@ class Handlers:
         if not asked:
             yield gr.skip(), gr.skip(), gr.skip()
             return
-        yield from self.respond(asked[:MAX_QUESTION * 2], turns)
+        yield from self.respond(asked[-MAX_QUESTION * 2:], turns)
 
     def select(self, select: gr.SelectData) -> str:
         return render_target(find_target(self.index.targets, select.row_value))

@@ -6,7 +6,7 @@ from .compose import facts
 from .question import MAX_QUESTION
 from .schema import Answer, Hit
 
-TRUNCATED = "（问题较长，只按前 {} 字作答）"
+TRUNCATED = "（问题较长，只按最后 {} 字作答）"
 
 
 def to_json(answer: Answer) -> dict:

@@ -191,13 +191,24 @@ def asked_years(text: str, own: str = "") -> tuple[str, ...]:
 
 
 def too_long(question: str) -> bool:
-    """Whether sanitize cuts the question: only its first MAX_QUESTION characters are read."""
+    """Whether sanitize cuts the question: only its last MAX_QUESTION characters are read."""
     return len(_one_line(str(question))) > MAX_QUESTION
 
 
+# A long message tells its story first and asks at the end ("我妈今年八十六岁……，能领什么补贴？"):
+# its end is kept, from the first sentence or clause that starts within this many characters.
+CUT_SEARCH = 60
+
+
 def sanitize(question: str) -> str:
-    """Printable text only: control characters, lone surrogates and runs of spaces removed."""
-    return _one_line(question)[:MAX_QUESTION]
+    """Printable text only: control characters, lone surrogates and runs of spaces removed; a
+    message over MAX_QUESTION characters keeps its end, from a sentence's or clause's start."""
+    text = _one_line(question)
+    if len(text) <= MAX_QUESTION:
+        return text
+    tail = text[-MAX_QUESTION:]
+    start = re.search(r"[。！？!?；;，,]", tail[:CUT_SEARCH])
+    return tail[start.end():].strip() if start else tail
 
 
 def _one_line(text: str) -> str:

@@ -102,4 +102,4 @@ class Answer:
     retrieved: tuple[Hit, ...] = ()
     latency_ms: float = 0.0
     related: tuple[Hit, ...] = ()  # with a refusal: passages on the topic that do not answer
-    truncated: bool = False  # the question was longer than MAX_QUESTION: only its start was read
+    truncated: bool = False  # the question was longer than MAX_QUESTION: only its end was read

@@ -125,7 +125,7 @@ def test_refusal_and_bad_input_show_no_error(page):
     assert related.locator(".passage").inner_text().strip()
     ask(page, "😀" * 5 + "？", answers=2)
     ask(page, "好" * 20000, answers=3)
-    assert "只按前 300 字作答" in page.locator("#chat").inner_text()
+    assert "只按最后 300 字作答" in page.locator("#chat").inner_text()
     assert page.locator(".toast-body.error").count() == 0
 
 

@@ -26,12 +26,14 @@ def test_ask_json_prints_exactly_the_contract(env, capsys):
     assert answer["related"] == []  # only a refusal lists related passages
 
 
-def test_a_question_cut_to_its_start_says_so(env, capsys):
+def test_a_question_cut_to_its_end_says_so_and_answers_what_the_end_asks(env, capsys):
+    """A long message tells its story first and asks last: its end is read, not its start."""
     long = "我家住在农村，" * 50 + "养老机构护理型床位占比2025年目标是多少？"
     assert main(["ask", "--json", long]) == 0
     assert json.loads(capsys.readouterr().out)["truncated"] is True
     assert main(["ask", long]) == 0
-    assert capsys.readouterr().out.startswith("（问题较长，只按前 300 字作答）")
+    out = capsys.readouterr().out
+    assert out.startswith("（问题较长，只按最后 300 字作答）") and "55%" in out
 
 
 def test_a_refusal_lists_related_passages_apart_and_cites_nothing(env, capsys):

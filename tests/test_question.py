@@ -318,3 +318,14 @@ def test_a_follow_up_naming_another_article_asks_that_one():
     asked = understand("第十条呢", ["某某条例第八条是什么？"], Vocabulary(titles=frozenset({"某某条例"})))
     assert [p.articles for p in asked.parts] == [("第十条",)]
     assert asked.parts[0].documents == ("某某条例",)
+
+
+@pytest.mark.parametrize("message, kept", [
+    ("特困人员怎么认定？", "特困人员怎么认定？"),
+    # over 300 characters: the end, from the first clause that starts near the cut
+    ("我家住在农村，" * 50 + "能领什么补贴？", ("我家住在农村，" * 50 + "能领什么补贴？")[-300:].split("，", 1)[1]),
+])
+def test_a_long_message_keeps_its_end(message, kept):
+    from assistant.question import MAX_QUESTION, sanitize
+
+    assert sanitize(message) == kept and len(sanitize(message)) <= MAX_QUESTION

@@ -158,7 +158,7 @@ def test_bad_input_never_raises(handlers, message):
     assert len(messages) == 2 and "<script>" not in messages[0]["content"]
     assert "<" not in messages[0]["content"].split('<div class="user-text">')[1].split("</div>")[0]
     if len(message) > MAX_QUESTION:
-        assert "只按前 300 字作答" in messages[0]["content"]
+        assert "只按最后 300 字作答" in messages[0]["content"]
 
 
 def test_api_answer_is_the_json_contract(handlers):
