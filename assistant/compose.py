@@ -68,7 +68,9 @@ def assemble(parts: tuple[Part, ...], results: list) -> tuple[str, tuple[Citatio
         text = re.sub(r"\[(\d+)\]",
                       lambda m, numbers=numbers: f"[{numbers.get(int(m.group(1)), m.group(1))}]", text)
         # several parts: each line says which part it answers
-        lines.append(f"{PART_LABEL}{part.asking.rstrip('？?')}”：{text}" if len(parts) > 1 else text)
+        # (its own "答：" dropped: "关于“…”：答：" read two colons)
+        lines.append(f"{PART_LABEL}{part.asking.rstrip('？?')}”：{text.removeprefix('答：')}"
+                     if len(parts) > 1 else text)
     asks_now = any(_NOW.search(part.asking) for part in parts)
     return "\n".join(lines + _notes(citations, asks_now=asks_now)), tuple(citations)
 
