@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 
-from .judge import _NOW, about, free
+from .firstline import _bare, lead, listed, verdict
+from .judge import _NOW, about
 from .lexicon import pattern
 from .metadata import earliest_of_each
-from .question import NUMBER_SLOTS, Part, clause_terms, coverage
+from .question import Part
 from .quotes import pick_sentences
 from .schema import Citation, Hit
 
@@ -143,166 +144,6 @@ def merged_quote(passage: str, *quotes: str) -> str:
             merged.append([start, end])
     joiner = f"\n{GAP}\n" if "\n" in passage else GAP
     return joiner.join(passage[start:end].strip("\n") for start, end in merged)
-
-
-_YES_NO, _ALLOWED, _FORBIDS = pattern("yes_no"), pattern("allowed"), pattern("forbids")
-# A prohibition of those who did something ("已在户籍所在村登记参加选举的村民，不得再参加其他地方…的
-# 选举") says nothing of those who did not: it answered "户口在村里、人在外地打工，能参加选举吗"
-# 不可以, while the list above it lets them.
-_ONLY_IF = re.compile(rf"(?:的|已[^，,。；]*的[^，,。；]{{0,8}})[，,][^，,。；]*(?:{_FORBIDS.pattern})")
-# "违法吗", "犯法吗" ask whether it is forbidden: "不可以" would answer the opposite question.
-_BREAKS = pattern("breaks")
-VERDICT_COVERAGE = 0.5  # share of the question's (rarity-weighted) terms the sentence names
-# "能…吗", "可以…吗" ask whether one may; "要不要", "必须…吗" ask whether one must, which a
-# sentence that permits does not answer.
-_MAY, _MUST, _PERMITS = pattern("may"), pattern("must"), pattern("permits")
-# A permission under a condition ("经老年人同意，…可以…", "…确有困难的，可以缓交"): the first
-# line says so, and the quote below says which.
-_CONDITION = pattern("condition")
-# A sentence that permits answers "可以" only when it names most of what the question names: on
-# the train sets a sentence naming half of it permitted something else about one time in four.
-PERMIT_COVERAGE = 0.6
-
-
-def verdict(part: Part, quote: str, idf=lambda term: 1.0) -> str:
-    """The yes or no first: "不可以，文件明确禁止。" when a yes-no question asks whether something
-    is allowed (能…吗, 合规吗) and a sentence of the first quote forbids it, naming most of what
-    the question names; "可以。" when it asks whether one may and a sentence permits it, naming
-    most of what it names ("符合文件所说情形的，可以。" when the permission has a condition, which
-    the quote then shows); "" otherwise. (On the regulations train set, a sentence naming any
-    one term of the question gave a wrong "不可以" one time in three. Of the train and dev
-    questions, thirteen get "可以", each right; at a share of 0.45 two more did, one of them on a
-    sentence about another matter.)"""
-    if "fee" in part.slots and (_YES_NO.search(part.asking) or "多少" in part.asking
-                                and "免费" not in part.asking):  # 免费照料多少小时 asks hours
-        return free_of_charge(part, quote, idf)
-    if not (_YES_NO.search(part.asking) and _ALLOWED.search(part.asking)) or _BREAKS.search(part.asking):
-        return ""
-    terms = {term: tuple(a for a in alternatives if len(a) >= 2)
-             for term, alternatives in zip(part.terms, part.alternatives)
-             if len(term) >= 2 and not _ALLOWED.fullmatch(term)}
-    # a permission may name only what the last clause asks, apart from what the ones before
-    # tell ("家里出了车祸，…，能申请临时救助吗": "有下列情形之一的家庭，可以申请临时救助"); a
-    # prohibition may not (on the regulations train set, "老人能找他要赡养费吗" was answered
-    # "不可以" from "赡养人不得…拒绝履行赡养义务", and two more like it)
-    clause = clause_terms(terms, part.asking)
-    sentences = with_lead_ins(re.split(r"[。；\n]", quote))
-    for sentence in sentences:
-        if (_FORBIDS.search(sentence) and not _ONLY_IF.search(sentence)
-                and coverage(terms, idf, sentence) >= VERDICT_COVERAGE
-                and coverage(clause, idf, sentence) >= VERDICT_COVERAGE):  # and what is asked
-            asked = re.search(r"合法|合规|允许", part.asking)
-            return f"不{asked.group() if asked else '可以'}，文件明确禁止。"
-    if not _MAY.search(part.asking) or _MUST.search(part.asking):
-        return ""
-    for sentence in sentences:
-        if (_PERMITS.search(sentence) and not _FORBIDS.search(sentence)
-                and max(coverage(terms, idf, sentence), coverage(clause, idf, sentence))
-                >= PERMIT_COVERAGE):
-            return "符合文件所说情形的，可以。" if _CONDITION.search(sentence) else "可以。"
-    return ""
-
-
-def free_of_charge(part: Part, quote: str, idf=lambda term: 1.0) -> str:
-    """"不收费。" first when a fee is asked ("结婚登记要花钱吗", "…费用是多少") and a sentence of the
-    quote says it costs nothing ("婚姻登记收费全面取消"), naming most of what the question names;
-    not one that only encourages it ("鼓励…提供免费或者优惠服务")."""
-    terms = {term: tuple(a for a in alternatives if len(a) >= 2)
-             for term, alternatives in zip(part.terms, part.alternatives) if len(term) >= 2}
-    for sentence in re.split(r"[。；\n]", quote):
-        if free(sentence) and coverage(terms, idf, sentence) >= VERDICT_COVERAGE:
-            return "不收费。"
-    return ""
-
-
-def with_lead_ins(sentences: list[str]) -> list[str]:
-    """Each item of an enumeration with its lead-in before it: "(三)向未成年人销售彩票" says
-    nothing alone of "彩票代销者不得有下列行为：", and led an answer to 未成年人能买彩票吗 as if
-    permitted."""
-    from .clean import ITEM
-
-    joined, lead_in = [], ""
-    for sentence in sentences:
-        if ITEM.match(sentence.strip()) and lead_in:
-            joined.append(lead_in + sentence.strip())
-            continue
-        lead_in = sentence.strip() if sentence.strip().endswith(("：", ":")) else ""
-        joined.append(sentence)
-    return joined
-
-
-def _bare(text: str) -> str:
-    return re.sub(r"^第[一二三四五六七八九十百零]+条\s*|[。；：，\s]", "", text)
-
-
-LEAD_CHARS = 80  # longer than this and the first line stops being a line one reads at a glance
-NEW_CHARS = 6  # a sentence that only restates the question ("申请特困人员供养") is no answer
-
-
-def lead(part: Part, quote: str, idf) -> str:
-    """The answer in one line: the sentence of the first quote that holds what was asked (the
-    slot's evidence: an amount, a period, an office …) and most of the question's terms, and
-    says something the question did not. "" when no sentence is short and clear enough."""
-    from .slots import slots
-
-    # a number asked leads (多长时间内要开死亡证明: the period, not any sentence naming 证明)
-    numbers = [slot for slot in part.slots if slot in NUMBER_SLOTS]
-    held = [pattern for slot, _, pattern in slots() if slot in (numbers or part.slots)]
-    bare = [t.strip() for t in re.split(r"(?<=[。；！？])|\n", quote) if t.strip()]
-    sentences = with_lead_ins(bare)
-    items = {joined: alone for joined, alone in zip(sentences, bare) if joined != alone}
-    if len(sentences) < 2:
-        return ""  # the quote is the answer already
-
-    def score(sentence: str) -> float:
-        words = sum(idf(t) for t in part.search_terms if t in sentence)
-        new = sum(1 for ch in sentence if ch not in part.text) >= NEW_CHARS
-        slot = not held or any(p.search(sentence) for p in held)
-        return words * new * slot
-
-    best = max(sentences, key=score)
-    if len(best) > LEAD_CHARS and best in items and not _FORBIDS.search(best):
-        best = items[best]  # an item under a long lead-in that forbids nothing reads alone
-    if score(best) <= 0 or len(best) > LEAD_CHARS:
-        return ""
-    best = re.sub(r"^第[一二三四五六七八九十百零]+条\s*", "", best)
-    return best if best.endswith(("。", "：")) else best.rstrip("，；") + "。"
-
-
-LIST_SLOTS = {"materials", "conditions", "procedure", "forbidden"}
-LIST_CHARS = 120  # a list longer than this is read in the quote below, not in one line
-
-
-def listed(part: Part, quote: str, led: str = "") -> str:
-    """Materials, conditions or steps asked, and the sentence that would lead is one item of an
-    enumeration in the first quote, or its lead-in, or none: the items in one line, after their
-    lead-in where it fits ("…提交下列材料：书面申请书；户口簿和身份证；低保证明。"). The item that
-    named most of the question had led alone (the last of three materials), and a guide's list,
-    whose items name nothing of the question, not at all. A sentence that answers on its own
-    ("收养继子女的，可以只提交…") still leads; so does nothing for a yes-no question."""
-    from .clean import ITEM, enumeration_blocks
-    from .slots import slots
-
-    wanted = [held for slot, _, held in slots() if slot in part.slots and slot in LIST_SLOTS]
-    if not wanted or _YES_NO.search(part.asking):
-        return ""
-    led_bare = _bare(led)
-    for block in enumeration_blocks(quote):
-        lines = [line.strip() for line in block.split("\n") if line.strip()]
-        items = [ITEM.sub("", line).strip().rstrip("。；;，,") for line in lines if ITEM.match(line)]
-        head = re.sub(r"^第[一二三四五六七八九十百零]+条\s*", "", lines[0]) \
-            if not ITEM.match(lines[0]) else ""
-        # a lead-in says what the items are ("…提交下列材料："); a guide's section has none
-        if len(items) < 2 or not any(w.search(head or block) for w in wanted):
-            continue
-        if led and head and not (led_bare == _bare(head)
-                                 or any(led_bare.endswith(_bare(i)) for i in items)):
-            continue  # the sentence that leads is not of this list (a guide's list has no lead-in)
-        body = "；".join(items) + "。"
-        if len(head) + len(body) <= LIST_CHARS:
-            return head + body
-        return body if len(body) <= LIST_CHARS else ""
-    return ""
 
 
 def target_rows(part: Part, hits: list[Hit]) -> list[Hit]:

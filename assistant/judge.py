@@ -7,43 +7,20 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .lexicon import pattern, units, year_aliases
+from .lexicon import pattern, year_aliases
 from .metadata import provinces
 from .places import within
 from .prior import asked_prior, wording
 from .question import Part, clause_terms, coverage
 from .schema import Citation, Hit
-from .slots import asked_slots, slot_names, slots
+from .quantities import asks_quantity, missing_quantity, number_met, unit_stated
+from .slots import slot_names, slots
 
 _NOW = pattern("now")
-_NUMERAL = "一二两三四五六七八九十百千万"
-# 几 that asks a number: not "兄弟几个商量", not "好几年"
-_JI = r"(?<![们弟妹兄姐好])几"
-# The unit asked, wherever it is: "补助对象有多少人" asks people, not money. "几个人" asks
-# people (个 is only the measure word before 人).
-# the units of data/units.tsv, the longest first (块钱 before 块), but 个, the measure word
-_ASKED_UNITS = "|".join(sorted((u for u in units() if u != "个"), key=len, reverse=True))
-# (几个月, 多少个工作日 ask a period, the duration slot's business: no number of things of 个)
-_NOT_A_PERIOD = r"(?!月|工作日|小时|星期|季度)"
-_UNIT_ASKED = re.compile(rf"(?:多少|{_JI})个?({_ASKED_UNITS})"
-                         rf"|(?:多少|{_JI})(个){_NOT_A_PERIOD}")
-# Else a sum of money: "护理费是多少", "给多少建设补助".
-_MONEY_ASKED = pattern("asks_money")
-# A share or a multiple states a number of people or a sum too: "过半数通过", "三分之一以上",
-# "增发10%", "当地职工月平均工资的50%", "一倍以上三倍以下" (not a number of households or homes).
-_PROPORTION = re.compile(rf"\d\s*[%％]|百分之|[{_NUMERAL}\d]+分之|半数|\d\s*倍|[{_NUMERAL}]倍")
-MONEY_UNITS = tuple(u for u, (_, kind) in units().items() if kind == "money")
-SHARE_UNITS = tuple(u for u, (_, kind) in units().items() if kind in ("money", "people"))
-# ... a sum only when the sum is named just before the share in the same sentence ("护理型床位
-# 占比达到40%" is no subsidy); an enumeration's lead-in names it ("增发一次性退役金：…(二)荣获
-# 二等功的，增发10%"), so the window runs over line breaks but not past a full stop.
-_MONEY = pattern("money")
-MONEY_WINDOW = 60  # characters
 # A question that two passages answer together (national vs county) is covered by both, but
 # two half-matching passages are weaker evidence than one whole match.
 COMBINED_DISCOUNT = 0.9
@@ -66,11 +43,6 @@ TOP_PASSAGES = 5
 FEATURES = ("coverage", "quote_coverage", "dense_best", "sentence_best", "agree", "margin",
             "missing_place", "missing_year", "missing_quantity", "slot_missing", "number_met",
             "asked_prior", "first_quote_coverage")
-_ASKS_NUMBER = pattern("asks_number")
-_MEASURE = "项支类种档次条批处座件位级个家所名户人张间栋辆台套"  # a closed class of the grammar
-# (a run of numerals from its start: "第五十五条" states no number, nor does its 十五条)
-_STATED_NUMBER = re.compile(rf"\d|(?<![第同{_NUMERAL}])[{_NUMERAL}]+(?:[年月日天倍元%{_MEASURE}](?!性)|周岁|岁"
-                            r"|分之|小时|周|星期|平方米|公里|米)|半数")
 
 
 @dataclass(frozen=True)
@@ -111,94 +83,6 @@ def missing_year(years: tuple[str, ...], text: str) -> str:
         if year not in text and not any(a in text for a in year_aliases().get(year, ())):
             return year
     return ""
-
-
-# "几项指标", "分几档", "多少个乡镇": a count asked with its measure word. A sentence stating a
-# number with that word ("9项", "三档") answers it; any other number (a year, another count) may
-# not. (Not 年: "多少年" asks a period, and "2025年" is a date; not 第一级, an ordinal, nor
-# 一次性.)
-_COUNT_ASKED = re.compile(rf"(?:多少|{_JI})\s*([{_MEASURE}])(?!小时|月|工作日|星期|季度)")
-
-
-def counted(question: str, sentence: str) -> bool:
-    """Whether `sentence` states a count in the measure word `question` asks for."""
-    asked = _COUNT_ASKED.search(question)
-    return bool(asked) and re.search(
-        rf"(?<![第同])(?:\d+|[{_NUMERAL}]+)\s*{asked.group(1)}(?!性)", sentence) is not None
-
-
-_FREE, _ENCOURAGES = pattern("free"), pattern("encourages")
-
-
-def free(text: str) -> bool:
-    """A sentence of `text` says something costs nothing ("婚姻登记收费全面取消"), which answers
-    what a fee comes to; not one that only encourages it ("鼓励…提供免费或者优惠服务")."""
-    return any(_FREE.search(s) and not _ENCOURAGES.search(s) for s in re.split(r"[。；\n]", text))
-
-
-def asks_quantity(question: str) -> bool:
-    """"多少钱", "几个人", "护理费是多少": a number of units or a sum is asked."""
-    return bool(_UNIT_ASKED.search(question) or _MONEY_ASKED.search(question))
-
-
-def missing_quantity(question: str, quotes: list[str]) -> str:
-    """What a "多少钱/多少户" question asks for, when no quoted sentence states it."""
-    asked = _UNIT_ASKED.search(question)
-    if not asked and not _MONEY_ASKED.search(question):
-        return missing_count(question, quotes)
-    unit, stated = unit_stated(question)
-    held = any(stated.search(q) or unit in SHARE_UNITS and states_share(q, unit in MONEY_UNITS)
-               or "fee" in asked_slots(question) and free(q)  # free: nothing to pay
-               for q in quotes)
-    return "" if held else f"数额（{'元' if unit in MONEY_UNITS else unit}）"
-
-
-def unit_stated(question: str) -> tuple[str, re.Pattern]:
-    """The unit a "多少钱/多少户" question asks a number in, and how a text states a number in it:
-    "120元", "单位：万元", or a table's column "标准（元/月）：120" (its unit in the header)."""
-    asked = _UNIT_ASKED.search(question)
-    unit = next((g for g in asked.groups() if g), "元") if asked else "元"
-    stated_units = units().get(unit, (unit, ""))[0]
-    return unit, re.compile(rf"(?:\d[\d.,，万亿千百]*|[{_NUMERAL}]+)\s*(?:{stated_units})"
-                            rf"|单位：[^；]*(?:{stated_units})"
-                            rf"|[（(][^）)]*(?:{stated_units})[^）)]*[）)][：:\s]*\d")
-
-
-def missing_count(question: str, quotes: list[str]) -> str:
-    """"分为几级", "有几项": the count asked in its measure word, when no quote states it."""
-    count = _COUNT_ASKED.search(question)
-    if not count:
-        return missing_number(question, quotes)
-    if any(counted(question, q) for q in quotes):
-        return ""
-    return f"数目（{count.group(1)}）"
-
-
-def missing_number(question: str, quotes: list[str]) -> str:
-    """"预留多少床位", "按多大比例配备", "能请几天": a number asked of no unit or measure word
-    one knows, and no quote states any number at all ("预留一定比例", "给予一定时间的护理照料
-    假" had been quoted as answers)."""
-    if (not _ASKS_NUMBER.search(question) or re.search(r"[吗么][？?]?\s*$", question)
-            or any(_STATED_NUMBER.search(q) for q in quotes)):
-        return ""  # (a yes-no question: "发了多少要公开吗" asks whether, not how much)
-    return "数字"
-
-
-def states_share(text: str, money: bool) -> bool:
-    """A share or multiple in `text`; of a sum of money named just before it, if `money`."""
-    for share in _PROPORTION.finditer(text):
-        before = text[max(0, share.start() - MONEY_WINDOW):share.start()].rsplit("。", 1)[-1]
-        if not money or _MONEY.search(before):
-            return True
-    return False
-
-
-def number_met(question: str, quotes: list[str]) -> float:
-    """1 when the question asks a number and a quote states one, -1 when none does, 0 when no
-    number is asked."""
-    if not _ASKS_NUMBER.search(question):
-        return 0.0
-    return 1.0 if _STATED_NUMBER.search("".join(quotes)) else -1.0
 
 
 def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index) -> dict:

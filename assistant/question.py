@@ -13,7 +13,7 @@ from functools import lru_cache
 from .keyword import data_words, stopwords, tokenize, word_tag
 from .lexicon import pattern, rows
 from .places import asked_levels, named_places
-from .slots import answers, asked_slots, evidence, slots
+from .slots import answers, asked_slots, slots
 from .split import CJK, asks_anew, compared_parts, follows_up, resolve_followup, split_questions
 
 MAX_QUESTION = 300

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from .judge import _ASKS_NUMBER, _COUNT_ASKED, about, asks_quantity, counted, missing_quantity
+from .judge import about
+from .quantities import _ASKS_NUMBER, _COUNT_ASKED, asks_quantity, counted, missing_quantity
 from .question import Part
 from .schema import Hit
 from .slots import evidence, slots

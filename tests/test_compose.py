@@ -21,7 +21,7 @@ import pytest
      "（一）为老年人提供社区老年餐桌、定点餐饮、自助型餐饮配送等用餐服务。"),
 ])
 def test_the_first_line_answers_in_a_sentence_that_says_something_new(question, quote, first):
-    from assistant.compose import lead
+    from assistant.firstline import lead
     from assistant.question import part
 
     assert lead(part(question), quote, lambda term: 1.0) == first
@@ -61,7 +61,7 @@ def test_the_first_line_answers_in_a_sentence_that_says_something_new(question, 
     ("低保户房子破了，能申请住房救助吗", "最低生活保障家庭不得隐瞒家庭收入。", ""),
 ])
 def test_a_yes_no_question_is_answered_yes_or_no_first(question, quote, said):
-    from assistant.compose import verdict
+    from assistant.firstline import verdict
     from assistant.question import part
 
     assert verdict(part(question), quote) == said
@@ -483,7 +483,7 @@ def test_a_guide_s_section_on_what_was_asked_leads_the_answer():
      ""),
 ])
 def test_materials_or_conditions_asked_lead_as_one_list(question, quote, led, first):
-    from assistant.compose import listed
+    from assistant.firstline import listed
     from assistant.question import part
 
     assert listed(part(question), quote, led) == first
@@ -502,7 +502,7 @@ def test_materials_or_conditions_asked_lead_as_one_list(question, quote, led, fi
     ("失能老人每个月免费生活照料最少有多少个小时？", "失能的每户每月享受不少于四十八小时免费生活照料服务。", ""),
 ])
 def test_a_fee_asked_and_a_sentence_saying_it_costs_nothing(question, quote, said):
-    from assistant.compose import verdict
+    from assistant.firstline import verdict
     from assistant.question import part
 
     assert verdict(part(question), quote) == said

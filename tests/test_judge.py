@@ -2,8 +2,8 @@
 
 import pytest
 
-from assistant.judge import (FEATURES, decide, missing_quantity, missing_year, model, number_met,
-                             probability)
+from assistant.judge import FEATURES, decide, missing_year, model, probability
+from assistant.quantities import missing_quantity, number_met
 from assistant.slots import asked_slots
 
 
