@@ -185,7 +185,7 @@ def headed(chunks: list[Chunk], heading: str) -> list[Chunk]:
     text = chunks[0].text
     if len(text) > BARE_BODY or re.search(r"[。；！？]", text) or "\n" in text:
         return chunks
-    title = re.sub(rf"^(?:{NUM}、|[（(]{NUM}[）)]|\d{{1,2}}\s*[.．、])\s*", "", heading).strip()
+    title = re.sub(rf"^{NUM}、", "", ITEM.sub("", heading)).strip()  # 五、/（五）/5. 咨询电话
     return [replace(chunks[0], text=f"{title}：{text}")] if title else chunks
 
 
@@ -220,8 +220,8 @@ def _pack(paragraphs: list[Line], doc: str, section: tuple[str, ...], max_chars:
     if not paragraphs:
         return []
     joined = join_broken(paragraphs, listed)
-    on_own_line = [line.start in {p.start for p, item in zip(paragraphs, listed) if item}
-                   for line in joined]
+    own_lines = {p.start for p, item in zip(paragraphs, listed) if item}
+    on_own_line = [line.start in own_lines for line in joined]
     sentences: list[tuple[str, Line]] = []
     for k, line in enumerate(joined):
         pieces = [piece for s in split_sentences(line.text)

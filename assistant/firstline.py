@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from .clean import CN_NUM, ITEM, enumeration_blocks
 from .lexicon import pattern
 from .quantities import free
 from .question import NUMBER_SLOTS, Part, clause_terms, coverage
@@ -85,8 +86,6 @@ def with_lead_ins(sentences: list[str]) -> list[str]:
     """Each item of an enumeration with its lead-in before it: "(三)向未成年人销售彩票" says
     nothing alone of "彩票代销者不得有下列行为：", and led an answer to 未成年人能买彩票吗 as if
     permitted."""
-    from .clean import ITEM
-
     joined, lead_in = [], ""
     for sentence in sentences:
         if ITEM.match(sentence.strip()) and lead_in:
@@ -97,8 +96,16 @@ def with_lead_ins(sentences: list[str]) -> list[str]:
     return joined
 
 
+_ARTICLE_NUMBER = re.compile(rf"^第{CN_NUM}条\s*")
+
+
+def without_number(text: str) -> str:
+    """A sentence without the article number it opens with ("第十一条 申请…" → "申请…")."""
+    return _ARTICLE_NUMBER.sub("", text)
+
+
 def _bare(text: str) -> str:
-    return re.sub(r"^第[一二三四五六七八九十百零]+条\s*|[。；：，\s]", "", text)
+    return re.sub(r"[。；：，\s]", "", without_number(text))
 
 
 LEAD_CHARS = 80  # longer than this and the first line stops being a line one reads at a glance
@@ -131,7 +138,7 @@ def lead(part: Part, quote: str, idf) -> str:
         best = items[best]  # an item under a long lead-in that forbids nothing reads alone
     if score(best) <= 0 or len(best) > LEAD_CHARS:
         return ""
-    best = re.sub(r"^第[一二三四五六七八九十百零]+条\s*", "", best)
+    best = without_number(best)
     return best if best.endswith(("。", "：")) else best.rstrip("，；") + "。"
 
 
@@ -146,7 +153,6 @@ def listed(part: Part, quote: str, led: str = "") -> str:
     named most of the question had led alone (the last of three materials), and a guide's list,
     whose items name nothing of the question, not at all. A sentence that answers on its own
     ("收养继子女的，可以只提交…") still leads; so does nothing for a yes-no question."""
-    from .clean import ITEM, enumeration_blocks
     from .slots import slots
 
     wanted = [held for slot, _, held in slots() if slot in part.slots and slot in LIST_SLOTS]
@@ -156,8 +162,7 @@ def listed(part: Part, quote: str, led: str = "") -> str:
     for block in enumeration_blocks(quote):
         lines = [line.strip() for line in block.split("\n") if line.strip()]
         items = [ITEM.sub("", line).strip().rstrip("。；;，,") for line in lines if ITEM.match(line)]
-        head = re.sub(r"^第[一二三四五六七八九十百零]+条\s*", "", lines[0]) \
-            if not ITEM.match(lines[0]) else ""
+        head = without_number(lines[0]) if not ITEM.match(lines[0]) else ""
         # a lead-in says what the items are ("…提交下列材料："); a guide's section has none
         if len(items) < 2 or not any(w.search(head or block) for w in wanted):
             continue

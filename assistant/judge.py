@@ -129,8 +129,7 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
         "_topic": topic(terms, hits),
         "_slots": [slot for slot, ok in held.items() if not ok],
         "_citations_empty": not citations,
-        "_article": missing_article(part.articles, index.articles, part.documents,
-                                    {doc: c.get("title", "") for doc, c in index.citations.items()}),
+        "_article": missing_article(part.articles, index.articles, part.documents, index.citations),
     }
 
 
@@ -148,15 +147,15 @@ def prior_given(prior: float, tabled: float) -> float:
 
 
 def missing_article(named: tuple[str, ...], articles, documents: tuple[str, ...] = (),
-                    titles: dict[str, str] | None = None) -> str:
+                    citations: dict[str, dict] | None = None) -> str:
     """The first article the question names ("第一百条说什么") that no document has, or that the
     document it names does not have ("《某细则》第九条", where another document has a 第九条: its
     articles had been quoted as if they answered)."""
     for article in named:
-        docs = {getattr(c, "doc", c) for c in articles.get(article, ())}
         if article not in articles:
             return article
-        if documents and titles is not None and not any(titles.get(d) in documents for d in docs):
+        if documents and citations is not None and not any(
+                citations.get(c.doc, {}).get("title") in documents for c in articles[article]):
             return f"《{documents[0]}》{article}"
     return ""
 

@@ -96,7 +96,7 @@ def read_corpus(corpus_dir: Path, max_mb: float = MAX_FILE_MB) -> Corpus:
     keeper = originals([(name, text) for name, text, _ in read], manifest)
     documents = []
     for name, text, replaced in read:
-        same = keeper[re.sub(r"\s+", "", text)]
+        same = keeper[name]
         if same != name:  # a copy (saved twice, with and without a byte-order mark): cited once
             skipped.append(Skipped(name, f"与 {same} 内容相同，未重复收录"))
             continue
@@ -107,13 +107,14 @@ def read_corpus(corpus_dir: Path, max_mb: float = MAX_FILE_MB) -> Corpus:
 
 
 def originals(files: list[tuple[str, str]], manifest: dict) -> dict[str, str]:
-    """For each text (whitespace aside), the file kept of those that hold it: the one the
+    """For each file, the file kept of those holding its text (whitespace aside): the one the
     manifest describes, else the shortest name ("指南.txt", not "指南 - 副本.txt" nor
     "指南(1).txt"), else the first by name."""
-    keeper: dict[str, str] = {}
+    first: dict[str, str] = {}
+    kept: dict[str, str] = {}
     for name, text in sorted(files, key=lambda f: (f[0] not in manifest, len(f[0]), f[0])):
-        keeper.setdefault(re.sub(r"\s+", "", text), name)
-    return keeper
+        kept[name] = first.setdefault(re.sub(r"\s+", "", text), name)
+    return kept
 
 
 def list_corpus(corpus_dir: Path) -> tuple[list[tuple[str, Path]], list[Skipped]]:

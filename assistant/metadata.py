@@ -29,6 +29,7 @@ PROMULGATED = ("公布", "发布", "印发", "通过", "批准")  # in this orde
 EFFECTIVE = re.compile(r"施行|实施")
 # "本条例自2017年12月1日起施行"
 EFFECTIVE_IN_TEXT = re.compile(r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起\s*(?:施行|实施)")
+_BODY_START = re.compile(rf"^第[{_CN_NUM}]+[章条节编]")  # the first chapter or article
 HEADER_LINES = 12  # promulgation lines sit right under the title, before the first article
 NATIONAL = re.compile(f"^(?:{'|'.join(words('national_issuers.txt'))})")
 LEGAL_TITLE = re.compile(r"(?:法|条例|办法|规定|细则|规则|决定)$")
@@ -106,7 +107,7 @@ def _header(text: str) -> list[str]:
     lines = []
     for line in text.splitlines()[1:HEADER_LINES + 1]:
         line = line.strip()
-        if line.startswith(("<!--", "#")) or re.match(rf"^第[{_CN_NUM}]+[章条节编]", line):
+        if line.startswith(("<!--", "#")) or _BODY_START.match(line):
             break
         if line:
             lines.append(line)
@@ -121,7 +122,7 @@ def _signed(text: str) -> str:
     under the office that issues it, before the first article."""
     for line in text.splitlines()[:SIGNED_LINES]:
         line = line.strip()
-        if re.match(rf"^第[{_CN_NUM}]+[章条节编]", line):
+        if _BODY_START.match(line):
             break
         found = DATE.fullmatch(line)
         if found:

@@ -5,6 +5,7 @@ number, in which unit, and whether a quoted text states it ("120元", "标准（
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .lexicon import pattern, units
 from .slots import asked_slots
@@ -85,6 +86,7 @@ def missing_quantity(question: str, quotes: list[str]) -> str:
                for q in quotes)
     return "" if held else f"数额（{'元' if unit in MONEY_UNITS else unit}）"
 
+@lru_cache(maxsize=256)
 def unit_stated(question: str) -> tuple[str, re.Pattern]:
     """The unit a "多少钱/多少户" question asks a number in, and how a text states a number in it:
     "120元", "单位：万元", or a table's column "标准（元/月）：120" (its unit in the header)."""

@@ -340,8 +340,8 @@ def test_an_article_named_that_no_document_has(named, documents, missing):
 
     articles = {"第一条": [SimpleNamespace(doc="a.md"), SimpleNamespace(doc="b.txt")],
                 "第二条": [SimpleNamespace(doc="b.txt")], "第九条": [SimpleNamespace(doc="a.md")]}
-    titles = {"a.md": "社会救助暂行办法", "b.txt": "某县实施细则"}
-    assert missing_article(named, articles, documents, titles) == missing
+    citations = {"a.md": {"title": "社会救助暂行办法"}, "b.txt": {"title": "某县实施细则"}}
+    assert missing_article(named, articles, documents, citations) == missing
 
 
 @pytest.mark.parametrize("prior, tabled, given", [
