@@ -10,6 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from .keyword import word_tag
 from .lexicon import words
 
 _CN_NUM = "一二三四五六七八九十百零〇"
@@ -66,7 +67,8 @@ def derive(name: str, text: str) -> dict[str, str]:
                        ("date", version or promulgated or effective)):
         if value:
             fields[key] = value
-    place = place_of(issuer) or place_of(title)
+    place = place_of(issuer) or place_of(title) or next(
+        (found for named in file_names(name) for found in [place_of(named)] if found), None)
     if place:
         fields["level"], fields["region"] = place.level, place.region
     kind = document_kind(title)
@@ -161,6 +163,14 @@ def iso_date(match: re.Match) -> str:
     return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
+def file_names(name: str) -> tuple[str, ...]:
+    """What a deployer's file name says of whom a document is, when its text does not: the name
+    itself and what it puts in brackets ("临时救助办事指南(商洛市民政局).md", a guide whose text
+    is headed only 临时救助), its version date left out."""
+    stem = FILE_DATE.sub("", Path(name).stem)
+    return (stem, *re.findall(r"[（(]([^（）()]+)[）)]", stem))
+
+
 def _file_date(name: str) -> str:
     found = FILE_DATE.search(Path(name).stem)
     return "-".join(found.groups()) if found else ""
@@ -193,11 +203,24 @@ def place_of(issuer: str) -> Place | None:
         if issuer.startswith((full, short)):
             rest = issuer[len(full) if issuer.startswith(full) else len(short):]
             local = re.match(r"^([\u4e00-\u9fff]{1,8}?(?:市|州|盟|县|旗|区))", rest)
-            if local and not re.match(r"^(?:人民|常务|委员|政府)", rest):
+            if local and not re.match(r"^(?:人民|常务|委员|政府)", rest) and named_place(local.group(1)):
                 return _local(local.group(1))
             return Place("省", short)
     local = re.match(r"^([\u4e00-\u9fff]{1,8}?(?:自治州|自治县|市|州|盟|县|旗|区))", issuer)
-    return _local(local.group(1)) if local else None
+    return _local(local.group(1)) if local and named_place(local.group(1)) else None
+
+
+def named_place(name: str) -> bool:
+    """Whether a name ending in 市/区/县… names a place, not a word of that shape: a city or a
+    district has two characters before 市/区 (城市, 社区 have one; 泾县 is a county), and a word
+    jieba knows as other than a place or a name (小区 n, 开发区 n, 超市 v) is none."""
+    if name.endswith(("市", "区")) and len(name) < 3:
+        return False
+    return name.startswith(PLACEHOLDER) or word_tag(name) in PLACE_TAGS
+
+
+PLACE_TAGS = ("ns", "nr", "nrt", "")  # jieba: place, person's name (岳麓区 nr), unknown (某某区)
+PLACEHOLDER = "某"  # a template's county, 某县 (jieba: r, a pronoun), is a county all the same
 
 
 def _local(name: str) -> Place:

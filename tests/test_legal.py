@@ -144,6 +144,9 @@ def test_an_enumeration_travels_with_its_lead_in():
     # a rule published without an order number: its issuer still gives its level
     ("社会团体年度检查办法(2025-06-22).md", "# 社会团体年度检查办法\n\n2025年6月22日民政部公布\n\n2026年1月1日施行\n",
      {"issuer": "民政部", "level": "国家", "promulgated": "2025-06-22", "effective": "2026-01-01"}),
+    # a guide headed only by its service: the file name says whose it is
+    ("临时救助办事指南(某某市民政局).md", "临时救助\n\n办理机构各乡镇人民政府民政办\n",
+     {"title": "临时救助", "level": "市", "region": "某某市"}),
     ("规定.md", "# 某某规定\n\n第一条 为了规范管理，制定本规定。\n第二条 本规定自2024年1月1日起施行。\n",
      {"date": "2024-01-01", "effective": "2024-01-01", "promulgated": ""}),
 ])
@@ -274,3 +277,15 @@ def test_the_province_a_city_lies_in(place, provinces):
     from assistant.places import within
 
     assert within(place) == provinces
+
+
+@pytest.mark.parametrize("name, place", [
+    ("商洛市", True), ("泾县", True), ("某县", True), ("某某区", True), ("岳麓区", True),
+    # words of a place's shape: no city, district or county
+    ("城市", False), ("社区", False), ("小区", False), ("地区", False), ("开发区", False),
+    ("本县", False),
+])
+def test_a_name_of_a_places_shape_that_names_none(name, place):
+    from assistant.metadata import named_place
+
+    assert named_place(name) == place
