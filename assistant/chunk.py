@@ -136,9 +136,8 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
             # A table closes numbered paragraphs ("6. …"): it belongs to the section above them.
             stack = [h for h in stack if h.rank < PARAGRAPH_RANK]
             for row in table.rows:
-                row = TableRow(doc=row.doc, table=row.table, cells=row.cells, start=row.start,
-                               end=row.end, section=(*section(), table.title if table.title not in ("", document.title)
-                                             else "表格"))
+                row = replace(row, section=(*section(), table.title if table.title not in ("", document.title)
+                                            else "表格"))
                 rows.append(row)
                 chunks.append(_make_chunk(document.name, describe(row, document, table.unit),
                                           row.section, "table_row", row.start, row.end))

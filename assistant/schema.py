@@ -62,6 +62,7 @@ class TableRow:
     section: tuple[str, ...] = ()
     start: int = 0
     end: int = 0
+    printed: str = ""  # the row as the document prints it, when its cells were rebuilt from it
 
     def get(self, *headers: str) -> str:
         """Value of the first column whose header contains any of `headers`."""

@@ -24,7 +24,8 @@ class Table:
 def find_tables(lines: list[Line], doc: str) -> list[Table]:
     """Tab-separated tables (Markdown pipe tables read as such) and tables flattened one cell
     per line, in document order."""
-    tables = _tab_tables([pipe_row_as_tabs(line) for line in lines], doc) + _cell_per_line_tables(lines, doc)
+    tables = (_tab_tables([pipe_row_as_tabs(line) for line in lines], doc)
+              + _cell_per_line_tables(lines, doc) + series_tables(lines, doc))
     return sorted(tables, key=lambda t: t.first)
 
 
@@ -185,6 +186,82 @@ def _cell_per_line_tables(lines: list[Line], doc: str) -> list[Table]:
     return tables
 
 
+# A statistical yearbook's table as text extraction leaves it: a header of years, then each row's
+# name (Chinese, often an English translation after it, run onto a second line) and its numbers
+# separated by spaces, "#" marking a part of the row above (其中).
+_YEARS = re.compile(r"^(.*?)((?:\s+(?:19|20)\d{2}年?){2,})\s*$")
+_FIGURE = re.compile(r"^-?\d+(?:\.\d+)?$")
+_ENGLISH = re.compile(r"\s+[A-Za-z][A-Za-z0-9\s().,/&'’-]*$")
+_UNIT_IN_NAME = re.compile(r"[（(]([^（）()]{1,6})[）)]")  # its last one: a part's (其中) is its row's
+SERIES_LABEL_LINES = 3  # a row's name runs over at most this many lines; more is prose
+
+
+def series_tables(lines: list[Line], doc: str) -> list[Table]:
+    """Tables of yearly figures ("项目 Item 2010 2015 2020 2021", "城镇居民最低生活保障人数(人) …
+    181530 129477 62379 64992"): each row's figures under their years, in the row's unit."""
+    tables = []
+    i = 0
+    while i < len(lines):
+        header = _YEARS.match(lines[i].text)
+        if not header:
+            i += 1
+            continue
+        years = [y if y.endswith("年") else f"{y}年" for y in header.group(2).split()]
+        rows, last = _series_rows(lines, i + 1, years, doc)
+        if len(rows) >= 2:
+            first = next((k for k in range(i - 1, max(i - 3, -1), -1) if re.search(r"[\u4e00-\u9fff]", lines[k].text)
+                          and _is_caption(lines[k].text)), i)
+            title = lines[first].text if first < i else ""
+            tables.append(Table(title=title, unit="", first=first, last=last,
+                                rows=tuple(replace(r, table=title) for r in rows)))
+            i = last + 1
+        else:
+            i += 1
+    return tables
+
+
+def _series_rows(lines: list[Line], k: int, years: list[str], doc: str) -> tuple[list[TableRow], int]:
+    rows, name, parent, start, last = [], "", "", None, k - 1
+    pending = 0
+    while k < len(lines):
+        tokens = lines[k].text.split()
+        n = 0
+        while n < min(len(tokens), len(years)) and _FIGURE.match(tokens[-1 - n]):
+            n += 1
+        label = _ENGLISH.sub("", " ".join(tokens[:len(tokens) - n])).strip()
+        if label and (label[-1:] in TERMINAL or len(label) > 40):
+            break  # prose: the table has ended
+        if start is None:
+            start, first_line = lines[k].start, k
+        if label and re.search(r"[\u4e00-\u9fff]", label):
+            name = label
+        pending += 1
+        if n:
+            figures = tokens[len(tokens) - n:]
+            full = f"{parent}其中：{name.lstrip('#')}" if name.startswith("#") and parent else name
+            parent = parent if name.startswith("#") else name
+            printed = " ".join(" ".join(line.text.split()) for line in lines[first_line:k + 1])
+            rows.append(TableRow(doc=doc, table="", start=start, end=lines[k].end, printed=printed,
+                                 cells=(("指标", full), *_figures(full, years, figures))))
+            name, start, pending, last = "", None, 0, k
+        elif pending > SERIES_LABEL_LINES:
+            break
+        k += 1
+    return rows, last
+
+
+def _figures(name: str, years: list[str], figures: list[str]) -> tuple[tuple[str, str], ...]:
+    """Each figure under its year, the unit the row's name ends with ("(人)") in the header. A
+    row with fewer figures than years keeps them together: which years they are, the text does
+    not say."""
+    unit = (_UNIT_IN_NAME.findall(name) or [""])[-1]
+    unit = f"（{unit}）" if unit else ""
+    if len(figures) == len(years):
+        return tuple((f"{year}{unit}", figure) for year, figure in zip(years, figures))
+    return ((f"数值{unit}（表列{'、'.join(years)}，本行只有{len(figures)}个数，对应年份原文未标明）",
+             " ".join(figures)),)
+
+
 def describe(row: TableRow, document: Document, unit: str = "") -> str:
     """The row as a sentence that reads on its own, then the original row for quoting."""
     level = f"（{document.level}级）" if document.level else ""
@@ -195,5 +272,5 @@ def describe(row: TableRow, document: Document, unit: str = "") -> str:
               if h and v and v != indicator and h not in ("序号",)]
     head = f"《{document.title}》{caption}{level}"
     body = f"{indicator}——" if indicator else ""
-    original = " ".join(v for _, v in row.cells)
+    original = row.printed or " ".join(v for _, v in row.cells)
     return f"{head}：{body}{'；'.join(fields)}。\n原表行：{original}"

@@ -155,3 +155,22 @@ def test_an_article_past_the_hundred_and_tenth_is_an_article():
     text = "# 某法\n\n第一条 为了规范，制定本法。\n第二条 适用本法。\n第三条 另行规定。\n第一百二十二条 城乡社区可以开展互助。\n"
     chunks = chunk_document(make_document("某法.md", text, {}))[0]
     assert [c.section[-1] for c in chunks] == ["第一条", "第二条", "第三条", "第一百二十二条"]
+
+
+def test_a_yearbook_table_of_yearly_figures_is_one_passage_per_row():
+    from assistant.load import make_document
+
+    text = ("20-2 社会救济情况\nStatistics of Social Relief\n项目 Item 2010 2015 2020 2021\n"
+            "  社会救济  Social Relief\n    城镇居民最低生活保障人数(人)   Number of Persons Receiving\n"
+            "  Allowance in Urban Areas(person)\n181530 129477 62379 64992\n"
+            "    #女性    Female 59498 50814 29041 30134\n    #老年人    Old People 35936 14524 14830\n"
+            "  农村低保资金全年计划支出(万元)  The Annual Plan Expenditure\n56571 152879  232460 249509\n")
+    rows = [c.text for c in chunk_document(make_document("社会救济情况.md", text, {}))[0] if c.kind == "table_row"]
+    assert [r.split("：", 1)[1].split("\n")[0] for r in rows] == [
+        "城镇居民最低生活保障人数(人)——2010年（人）：181530；2015年（人）：129477；2020年（人）：62379；2021年（人）：64992。",
+        "城镇居民最低生活保障人数(人)其中：女性——2010年（人）：59498；2015年（人）：50814；2020年（人）：29041；2021年（人）：30134。",
+        # three figures under four years: which years, the text does not say
+        "城镇居民最低生活保障人数(人)其中：老年人——数值（人）（表列2010年、2015年、2020年、2021年，本行只有3个数，对应年份原文未标明）：35936 14524 14830。",
+        "农村低保资金全年计划支出(万元)——2010年（万元）：56571；2015年（万元）：152879；2020年（万元）：232460；2021年（万元）：249509。"]
+    # the row as printed, for the quote
+    assert rows[1].endswith("原表行：#女性 Female 59498 50814 29041 30134")
