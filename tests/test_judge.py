@@ -353,3 +353,41 @@ def test_a_table_row_stating_the_sum_asked_lifts_the_wording_prior(prior, tabled
     from assistant.judge import prior_given
 
     assert prior_given(prior, tabled) == given
+
+
+def _cited(text: str, quote: str, section: str = "", title: str = ""):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(quote=quote, hit=SimpleNamespace(
+        title=title, chunk=SimpleNamespace(text=text, section_path=section)))
+
+
+@pytest.mark.parametrize("question, text, quote, section, missing", [
+    # a list of targets opened by the year asked
+    ("莆田到2020年机构养老床位要达到多少张？", "到2020年,全面建成养老服务体系。——全市机构养老床位至少需达到15800张以上。",
+     "——全市机构养老床位至少需达到15800张以上。", "", ""),
+    # a work summary's figures under the year's heading
+    ("2022年9月当月发放低保资金多少？", "9月份,当月共发放资金572.4万元。", "9月份,当月共发放资金572.4万元。",
+     "一、2022年工作总结", ""),
+    # the passage after the quote is of another year: not what the quote is said of
+    ("2023年低保标准是多少？", "低保标准为每月600元。2023年起另行公布。", "低保标准为每月600元。", "", "2023"),
+])
+def test_a_year_asked_is_held_by_the_quote_or_what_scopes_it(question, text, quote, section, missing):
+    from assistant.judge import year_scope
+    from assistant.question import part
+
+    assert missing_year(part(question).years, year_scope(_cited(text, quote, section))) == missing
+
+
+@pytest.mark.parametrize("question, sentence, states", [
+    ("南京老人几岁开始能领高龄津贴？", "八十周岁以上的老年人，按月发放高龄津贴。", True),
+    ("南京老人几岁开始能领高龄津贴？", "高龄津贴由市人民政府另行规定。", False),
+    ("泾县给低保户发的一次性生活补贴总共发了多少钱？", "发放城乡低保一次性生活补贴245.1万元。", True),
+    ("一次性生活补贴发了多少钱？", "做好一次性生活补贴发放工作。", False),
+    ("低保去哪里申请？", "向户籍所在地的乡镇人民政府提出书面申请。", True),
+])
+def test_a_sentence_states_what_is_asked(question, sentence, states):
+    from assistant.judge import states_asked
+    from assistant.question import part
+
+    assert states_asked(part(question), sentence) == states
