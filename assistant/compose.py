@@ -186,9 +186,13 @@ def _compose_targets(rows: list[Hit]) -> tuple[str, tuple[Citation, ...]]:
 _NEXT_CELL = re.compile(r"；(?=[^；：]{1,40}：)")
 
 
+_BARE_HEAD = re.compile(r"^《[^》]*》：")
+
+
 def row_summary(row_sentence: str, region: str = "") -> str:
     """"养老机构护理型床位占比：2025年目标值 ≥55%，属性 约束性" from a described table row."""
-    body = row_sentence.split("）：", 1)[-1].rstrip("。")
+    bare = _BARE_HEAD.match(row_sentence)  # a document of no level: "《…》：" ends the head
+    body = (row_sentence[bare.end():] if bare else row_sentence.split("）：", 1)[-1]).rstrip("。")
     name, _, fields = body.partition("——")
     if not fields:  # a row labelled by its first cell ("项目：孤儿基本生活费；城市（元/月）：1500")
         first, _, fields = body.partition("；")
