@@ -28,6 +28,13 @@ HEADINGS = [
     (7, re.compile(r"^0\d\s+\S")),
 ]
 PARAGRAPH_RANK = 6
+# "1.临时救助申请书;2.户口薄复印件; 3.身份证复印件": a list on one line, not a heading numbered 1.
+INLINE_LIST = re.compile(r"[;；,，]\s*2\s*[.．、](?!\d)")
+# A web page's section title on a line of its own, blank lines around it ("申请条件", "办理流程"):
+# a heading, though unnumbered. (A line a page break cut has no blank line after it.)
+BARE_HEADING = re.compile(r"^[\u4e00-\u9fff]{2,10}$")
+BARE_HEADING_RANK = 3
+BARE_HEADING_BODY = 20  # characters: a section's text, not a signature's date ("2022年5月31日印发")
 MARKDOWN = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 # Legal text: 编 > 章 > 节 > 条; inside an article, 款 are paragraphs and 项 ("（一）", "1.") items.
 LEGAL_HEADINGS = [(0, re.compile(rf"^第{NUM}编")), (1, re.compile(rf"^第{NUM}章")),
@@ -59,7 +66,7 @@ def parse_heading(text: str) -> Heading | None:
         return parse_heading(inner) or Heading(len(markdown.group(1)) - 1, inner, "")
     for rank, pattern in HEADINGS:
         match = pattern.match(text)
-        if not match:
+        if not match or INLINE_LIST.search(text):
             continue
         if match.groups():  # markers such as ★ and ● are not part of the title
             return Heading(rank, match.group(1).strip(), "")
@@ -145,7 +152,8 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
             continue
         text = lines[i].text
         heading = None if i in items else (
-            headings(text) or (None if legal else _digest_section(lines, i)))
+            headings(text) or (None if legal else _digest_section(lines, i) or bare_heading(
+                lines, i, document.text)))
         if (heading.title if heading and text.startswith("# ") else
                 text.strip() if not (heading or stack or re.search(r"[。；！？]", text)) else None
                 ) == document.title:
@@ -202,6 +210,17 @@ def list_items(lines: list[Line]) -> set[int]:
     kinds = [kind(line) for line in lines]
     return {i for i, k in enumerate(kinds) if k is not None and any(
         0 <= j < len(kinds) and kinds[j] == k for j in (i - 1, i + 1))}
+
+
+def bare_heading(lines: list[Line], i: int, raw: str) -> Heading | None:
+    """A short unpunctuated line with a blank line above and below it, over a paragraph."""
+    line = lines[i]
+    if (0 < i < len(lines) - 1 and BARE_HEADING.match(line.text)
+            and len(lines[i + 1].text) >= BARE_HEADING_BODY
+            and re.search(r"\n[ \t\u3000]*\n[ \t\u3000]*$", raw[:line.start])
+            and re.match(r"[ \t\u3000]*\n[ \t\u3000]*\n", raw[line.end:])):
+        return Heading(BARE_HEADING_RANK, line.text, "")
+    return None
 
 
 def _digest_section(lines: list[Line], i: int) -> Heading | None:

@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from assistant.chunk import chunk_document
 from assistant.clean import CLOSERS, TERMINAL, split_sentences
 from assistant.load import load_corpus
@@ -174,3 +176,31 @@ def test_a_yearbook_table_of_yearly_figures_is_one_passage_per_row():
         "农村低保资金全年计划支出(万元)——2010年（万元）：56571；2015年（万元）：152879；2020年（万元）：232460；2021年（万元）：249509。"]
     # the row as printed, for the quote
     assert rows[1].endswith("原表行：#女性 Female 59498 50814 29041 30134")
+
+
+def test_a_web_guides_unnumbered_section_titles_head_their_text():
+    from assistant.load import make_document
+
+    text = ("临时救助\n\n办理地点各乡镇人民政府民政办。\n\n申请条件\n\n因火灾、交通事故等意外事故，家庭基本生活出现暂时困难的家庭。\n\n"
+            "办理材料\n\n1.临时救助申请书;2.户口薄复印件; 3.身份证复印件; 4.临时救助申请审批表。\n\n"
+            "某县民政局\n\n2022年5月31日印发\n")
+    chunks = chunk_document(make_document("临时救助办事指南.md", text, {}))[0]
+    sections = {c.section[-1]: c.text for c in chunks}
+    assert sections["申请条件"].startswith("因火灾")
+    # a list on one line is no heading numbered 1.
+    assert sections["办理材料"].startswith("1.临时救助申请书;2.户口薄复印件")
+    # a signature over its date is no section title
+    assert "某县民政局" not in sections
+
+
+@pytest.mark.parametrize("line, heading", [
+    ("1.临时救助申请书;2.户口薄复印件; 3.身份证复印件", None),
+    ("1. 申请人身份证，2. 户口簿", None),
+    ("1. 基本情况", "1. 基本情况"),
+    ("2.5万元以上", None),
+])
+def test_a_list_on_one_line_is_no_numbered_heading(line, heading):
+    from assistant.chunk import parse_heading
+
+    found = parse_heading(line)
+    assert (found.title if found else None) == heading
