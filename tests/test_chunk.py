@@ -200,7 +200,7 @@ def test_a_web_guides_unnumbered_section_titles_head_their_text():
     ("2.5万元以上", None),
 ])
 def test_a_list_on_one_line_is_no_numbered_heading(line, heading):
-    from assistant.chunk import parse_heading
+    from assistant.headings import parse_heading
 
     found = parse_heading(line)
     assert (found.title if found else None) == heading

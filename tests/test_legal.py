@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunk import chunk_document, parse_legal_heading
+from assistant.chunk import chunk_document
+from assistant.headings import parse_legal_heading
 from assistant.clean import enumeration_blocks, strip_comments
 from assistant.load import make_document
 from assistant.metadata import derive, place_of
