@@ -28,7 +28,7 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
     lines = clean_lines(document.text)
     legal = is_legal(lines)
     headings = parse_legal_heading if legal else parse_heading
-    tables = {t.first: t for t in find_tables(lines, document.name)}
+    tables = {t.first: t for t in find_tables(lines, document.name, document.text)}
     items = set() if legal else list_items(lines)
     chunks: list[Chunk] = []
     rows: list[TableRow] = []

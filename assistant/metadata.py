@@ -214,9 +214,9 @@ def named_place(name: str) -> bool:
     """Whether a name ending in 市/区/县… names a place, not a word of that shape: a city or a
     district has two characters before 市/区 (城市, 社区 have one; 泾县 is a county), and a word
     jieba knows as other than a place or a name (小区 n, 开发区 n, 超市 v) is none."""
-    if name.endswith(("市", "区")) and len(name) < 3:
-        return False
-    return name.startswith(PLACEHOLDER) or word_tag(name) in PLACE_TAGS
+    if name.startswith(PLACEHOLDER):
+        return True
+    return not (name.endswith(("市", "区")) and len(name) < 3) and word_tag(name) in PLACE_TAGS
 
 
 PLACE_TAGS = ("ns", "nr", "nrt", "")  # jieba: place, person's name (岳麓区 nr), unknown (某某区)

@@ -204,3 +204,44 @@ def test_a_list_on_one_line_is_no_numbered_heading(line, heading):
 
     found = parse_heading(line)
     assert (found.title if found else None) == heading
+
+
+PLAN = "某市“十四五”养老服务体系规划\n\n表1 “十四五”时期养老服务主要指标\n{table}\n\n二、主要任务\n（一）完善居家养老服务。推进家庭养老床位建设。\n"
+
+
+HEAD = "《某市“十四五”养老服务体系规划》表1“十四五”时期养老服务主要指标（市级）："
+
+
+@pytest.mark.parametrize("table, rows", [
+    # a row per line, cells separated by spaces; a name broken by a space joins again
+    ("序号 指标 单位 2020年 2025年 属性\n1 养老机构护理型床位占比 % 45 ≥55 约束性\n"
+     "2 每千名老年人 拥有养老床位数 张 32 35 预期性",
+     ["养老机构护理型床位占比——单位：%；2020年：45；2025年：≥55；属性：约束性。",
+      "每千名老年人拥有养老床位数——单位：张；2020年：32；2025年：35；属性：预期性。"]),
+    # a category cell merged over the rows of its group
+    ("类别 指标 单位 2020年 2025年 属性\n养老服务 养老机构护理型床位占比 % 45 ≥55 约束性\n"
+     "每千名老年人拥有养老床位数 张 32 35 预期性",
+     ["养老机构护理型床位占比——类别：养老服务；单位：%；2020年：45；2025年：≥55；属性：约束性。",
+      "每千名老年人拥有养老床位数——类别：养老服务；单位：张；2020年：32；2025年：35；属性：预期性。"]),
+    # one cell per line, no serial column
+    ("指标\n单位\n2020年\n2025年\n属性\n养老机构护理型床位占比\n%\n45\n≥55\n约束性\n"
+     "每千名老年人拥有养老床位数\n张\n32\n35\n预期性",
+     ["养老机构护理型床位占比——单位：%；2020年：45；2025年：≥55；属性：约束性。",
+      "每千名老年人拥有养老床位数——单位：张；2020年：32；2025年：35；属性：预期性。"]),
+])
+def test_a_plans_indicator_table_flattened_by_text_extraction(table, rows):
+    from assistant.load import make_document
+
+    chunks = chunk_document(make_document("规划.txt", PLAN.format(table=table), {}))[0]
+    assert [c.text.split("\n")[0] for c in chunks if c.kind == "table_row"] == [HEAD + r for r in rows]
+    assert [c.section[-1] for c in chunks if c.kind == "text"] == ["（一）完善居家养老服务"]
+
+
+@pytest.mark.parametrize("cells, figures", [
+    (["45", "≥55", "3.8%", "-2", "—", "1:1", "≤ 10"], (True,) * 7),
+    (["2025年", "约束性", "%", "养老机构护理型床位占比", "张/千人"], (False,) * 5),
+])
+def test_which_cells_are_figures(cells, figures):
+    from assistant.flattened import figure_columns
+
+    assert figure_columns(cells) == figures

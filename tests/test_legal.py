@@ -284,7 +284,7 @@ def test_the_province_a_city_lies_in(place, provinces):
     ("商洛市", True), ("泾县", True), ("某县", True), ("某某区", True), ("岳麓区", True),
     # words of a place's shape: no city, district or county
     ("城市", False), ("社区", False), ("小区", False), ("地区", False), ("开发区", False),
-    ("本县", False),
+    ("本县", False), ("某市", True),
 ])
 def test_a_name_of_a_places_shape_that_names_none(name, place):
     from assistant.metadata import named_place
