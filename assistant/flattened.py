@@ -55,7 +55,7 @@ def spaced_as_tabs(lines: list[Line], raw: str) -> list[Line]:
     a row with one fewer stands under the category cell of the row above (merged over both).
     Read from the `raw` text: cleaning joins what spaces split between Chinese characters."""
     def cells(line: Line) -> list[str]:
-        return raw[line.start:line.end].split() if raw else line.text.split()
+        return rejoined((raw[line.start:line.end] if raw else line.text).split())
 
     out = list(lines)
     i = 0
@@ -81,6 +81,19 @@ def spaced_as_tabs(lines: list[Line], raw: str) -> list[Line]:
             i = k
         else:
             i += 1
+    return out
+
+
+def rejoined(tokens: list[str]) -> list[str]:
+    """Words extraction broke at spaces inside one cell joined again: a year from its 年 ("2020
+    年"), a figure from its unit or its sign ("45 %", "≥ 55")."""
+    out: list[str] = []
+    for token in tokens:
+        if out and (re.match(r"^(?:年|%|％|‰)", token) and out[-1][-1:].isdigit()
+                    or re.fullmatch(r"[≥≤><＞＜]=?", out[-1])):
+            out[-1] += token
+        else:
+            out.append(token)
     return out
 
 

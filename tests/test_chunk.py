@@ -245,3 +245,14 @@ def test_which_cells_are_figures(cells, figures):
     from assistant.flattened import figure_columns
 
     assert figure_columns(cells) == figures
+
+
+@pytest.mark.parametrize("tokens, cells", [
+    (["序号", "指标", "2020", "年", "2025", "年目标"], ["序号", "指标", "2020年", "2025年目标"]),
+    (["1", "护理型床位占比", "45", "%", "≥", "55"], ["1", "护理型床位占比", "45%", "≥55"]),
+    (["年度", "计划"], ["年度", "计划"]),
+])
+def test_a_cell_broken_at_a_space_is_joined_again(tokens, cells):
+    from assistant.flattened import rejoined
+
+    assert rejoined(tokens) == cells
