@@ -1,4 +1,4 @@
-"""Load source documents (.txt .md .docx .pdf) and their manifest entries from the corpus folder."""
+"""Load source documents (.txt .md .docx .pdf .html) and their manifest entries from the corpus folder."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from .schema import Document
 CITATION_FIELDS = ("issuer", "number", "date", "promulgated", "effective", "region", "level",
                    "kind")
 
-SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
 MANIFEST = "manifest.toml"
 MAX_FILE_MB = 20  # default of ASSISTANT_MAX_FILE_MB; see load_corpus
 
@@ -216,6 +216,10 @@ def read_text_counting(path: Path) -> tuple[str, int]:
         text = _read_pdf(path)
     else:
         text, replaced = decode_counting(path.read_bytes())
+        if suffix in (".html", ".htm"):
+            from .webpage import page_text
+
+            text = page_text(text)
     if not text.strip():
         raise ValueError("文件为空或没有可提取的文字")
     return text, replaced

@@ -28,8 +28,8 @@ ACTION_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年.*(?:公布|发布|通过|印
 PUBLISHED_BY = re.compile(r"日\s*([\u4e00-\u9fff]{2,20}?)(?:公布|发布|印发)")
 PROMULGATED = ("公布", "发布", "印发", "通过", "批准")  # in this order of preference
 EFFECTIVE = re.compile(r"施行|实施")
-# "本条例自2017年12月1日起施行"
-EFFECTIVE_IN_TEXT = re.compile(r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起\s*(?:施行|实施)")
+# "本条例自2017年12月1日起施行", a notice's "自2024年7月1日起执行/调整"
+EFFECTIVE_IN_TEXT = re.compile(r"自\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*起\s*(?:施行|实施|执行|调整)")
 _BODY_START = re.compile(rf"^第[{_CN_NUM}]+[章条节编]")  # the first chapter or article
 HEADER_LINES = 12  # promulgation lines sit right under the title, before the first article
 NATIONAL = re.compile(f"^(?:{'|'.join(words('national_issuers.txt'))})")
