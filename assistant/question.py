@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .articles import legal_numbers, named_articles
 from .keyword import data_words, stopwords, tokenize, word_tag
 from .lexicon import pattern, rows
 from .places import asked_levels, named_places
@@ -98,7 +99,7 @@ def part(text: str, vocabulary: Vocabulary = Vocabulary(), asking: str = "", *,
     words that ask, where they are not all of `text` (see Part.asking); `own`: the part's own
     words, where it keeps the question before it."""
     asking = asking or text
-    words = _ARTICLE_NAMED.sub(lambda m: article_name(m.group(1)), unreduplicated(text))
+    words = legal_numbers(unreduplicated(text))
     search, added = expand(words)
     terms = content_terms(words)
     return Part(
@@ -109,37 +110,6 @@ def part(text: str, vocabulary: Vocabulary = Vocabulary(), asking: str = "", *,
         numbers=tuple(n for n in _NUMBER.findall(words) if len(n) >= 2 or "." in n),
         slots=asked_slots(asking), asking=asking, asking_words=asking_words(words, terms),
         articles=named_articles(own) or named_articles(text))  # "第十条呢" after 第八条
-
-
-_ARTICLE_NAMED = re.compile(r"第\s*([一二三四五六七八九十百千零〇两]{1,7}|\d{1,4})\s*条(?!件)")  # not 第一条件
-_DIGITS = "零一二三四五六七八九"
-
-
-def named_articles(text: str) -> tuple[str, ...]:
-    """The articles a question names, numbered as legal text numbers them: "第25条" and
-    "第二十五条" are both 第二十五条."""
-    return tuple(dict.fromkeys(article_name(n) for n in _ARTICLE_NAMED.findall(text)))
-
-
-def article_name(number: str) -> str:
-    return f"第{chinese_number(number) if number.isdigit() else number.replace('两', '二')}条"
-
-
-def chinese_number(digits: str) -> str:
-    """25 → 二十五, 10 → 十, 105 → 一百零五, 110 → 一百一十, 1260 → 一千二百六十, 1005 → 一千零五:
-    how articles are numbered."""
-    n = int(digits)
-    text, zero = "", False
-    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        digit = n // value % 10
-        if digit:
-            if zero and text:
-                text += "零"
-            text += ("" if value == 10 and digit == 1 and not text else _DIGITS[digit]) + unit
-            zero = False
-        else:
-            zero = zero or bool(text)
-    return text or "零"
 
 
 # A verb said twice softens it, and says the same once: "管一管", "减减负", "让居民也用用". Doubled,

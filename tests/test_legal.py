@@ -269,7 +269,7 @@ def test_an_article_asked_by_number_is_the_one_quoted_first(regulation_index, qu
     ("第一条件是什么", ()),  # no article: 第一 of a ranking
 ])
 def test_articles_a_question_names(question, articles):
-    from assistant.question import named_articles
+    from assistant.articles import named_articles
 
     assert named_articles(question) == articles
 
@@ -293,3 +293,14 @@ def test_a_name_of_a_places_shape_that_names_none(name, place):
     from assistant.metadata import named_place
 
     assert named_place(name) == place
+
+
+@pytest.mark.parametrize("text, numbered", [
+    ("婚姻登记条例第5条怎么说", "婚姻登记条例第五条怎么说"),
+    ("第两百条呢", "第二百条呢"),
+    ("第一条件是什么", "第一条件是什么"),  # 条件, no article
+])
+def test_an_article_named_in_digits_is_numbered_as_the_law_numbers_it(text, numbered):
+    from assistant.articles import legal_numbers
+
+    assert legal_numbers(text) == numbered
