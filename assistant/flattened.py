@@ -21,7 +21,9 @@ class Table:
 
 
 def is_caption(text: str) -> bool:
-    return len(text) <= 40 and text[-1:] not in TERMINAL and "\t" not in text
+    """A table's title above it ("表1 主要指标"), not the sentence that leads into it ("标准如下：")."""
+    return (len(text) <= 40 and text[-1:] not in TERMINAL + "：:" and "\t" not in text
+            and not re.search(r"[，,]", text))
 
 
 # A cell that is a figure: "45", "≥55", "3.8%", "-2", "—" (none), "1:1"

@@ -271,10 +271,27 @@ def _read_docx(path: Path) -> str:
         document = docx.Document(str(path))
     except Exception as error:  # python-docx raises several unrelated types for broken files
         raise ValueError(f"无法读取 Word 文件: {type(error).__name__}") from None
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        lines += ["\t".join(cell.text for cell in row.cells) for row in table.rows]
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    lines = []
+    for child in document.element.body.iterchildren():  # paragraphs and tables in reading order
+        if child.tag.endswith("}p"):
+            paragraph = Paragraph(child, document)
+            level = _heading_level(paragraph.style.name if paragraph.style is not None else "")
+            lines.append(("#" * level + " " if level and paragraph.text.strip() else "") + paragraph.text)
+        elif child.tag.endswith("}tbl"):
+            for row in Table(child, document).rows:
+                spanned = row.cells  # a merged cell is repeated for each column it spans: once
+                cells = [cell for n, cell in enumerate(spanned) if n == 0 or cell._tc is not spanned[n - 1]._tc]
+                lines.append("\t".join(cell.text.replace("\n", " ") for cell in cells))
     return "\n".join(lines)
+
+
+def _heading_level(style: str) -> int:
+    """Word's heading styles ("Heading 2", "标题 2", "Title") as Markdown heading levels."""
+    found = re.match(r"^(?:Heading|标题)\s*(\d)$", style.strip())
+    return int(found.group(1)) if found else 1 if style.strip() in ("Title", "标题") else 0
 
 
 def _read_pdf(path: Path) -> str:
