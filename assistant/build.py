@@ -89,7 +89,7 @@ def build_index(corpus_dir: Path, index_dir: Path, embeddings: Embeddings, *, mo
         skipped = [*skipped, *(Skipped(name, "没有正文（只有标题或空白）") for name in sorted(empty))]
         documents = [d for d in documents if d.name not in empty]
         if not documents:
-            raise IndexProblem(f"{corpus_dir} 中没有可索引的文档（支持 .txt .md .docx .pdf .html）"
+            raise IndexProblem(f"{corpus_dir} 中没有可索引的文档（支持 .txt .md .docx .pdf .html .xlsx）"
                                + "".join(f"\n  跳过 {s.name}: {s.reason}" for s in skipped))
         citations = {d.name: citation_fields(d) for d in documents}
         targets = [target_record(r, citations[r.doc]) for r in rows]

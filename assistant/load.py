@@ -1,4 +1,4 @@
-"""Load source documents (.txt .md .docx .pdf .html) and their manifest entries from the corpus folder."""
+"""Load source documents (.txt .md .docx .pdf .html .xlsx) and their manifest entries from the corpus folder."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .metadata import derive
+from .metadata import FILE_DATE, derive
 from .schema import Document
 
 CITATION_FIELDS = ("issuer", "number", "date", "promulgated", "effective", "region", "level",
                    "kind")
 
-SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm", ".xlsx")
 MANIFEST = "manifest.toml"
 MAX_FILE_MB = 20  # default of ASSISTANT_MAX_FILE_MB; see load_corpus
 
@@ -214,6 +214,8 @@ def read_text_counting(path: Path) -> tuple[str, int]:
         text = _read_docx(path)
     elif suffix == ".pdf":
         text = _read_pdf(path)
+    elif suffix == ".xlsx":
+        text = _read_xlsx(path)
     else:
         text, replaced = decode_counting(path.read_bytes())
         if suffix in (".html", ".htm"):
@@ -292,6 +294,28 @@ def _heading_level(style: str) -> int:
     """Word's heading styles ("Heading 2", "标题 2", "Title") as Markdown heading levels."""
     found = re.match(r"^(?:Heading|标题)\s*(\d)$", style.strip())
     return int(found.group(1)) if found else 1 if style.strip() in ("Title", "标题") else 0
+
+
+def _read_xlsx(path: Path) -> str:
+    """A workbook's sheets, each a table: its name as the caption (unless Excel's default), then
+    its rows tab-separated (a table of standards kept as a spreadsheet), under the file's name."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises several unrelated types for broken files
+        raise ValueError(f"无法读取 Excel 文件: {type(error).__name__}") from None
+    lines = []
+    for sheet in book.worksheets:
+        rows = [["" if v is None else str(v).replace("\n", " ").strip() for v in row]
+                for row in sheet.iter_rows(values_only=True)]
+        rows = [row for row in rows if any(row)]
+        if rows:
+            caption = "" if re.fullmatch(r"(?:Sheet|工作表)\s*\d*", sheet.title) else sheet.title
+            lines += ["", caption, *("\t".join(row).rstrip("\t") for row in rows)]
+    book.close()
+    # a workbook has no title line: its file name is its title
+    return f"# {FILE_DATE.sub('', path.stem).strip(' _-()（）')}\n" + "\n".join(lines).strip()
 
 
 def _read_pdf(path: Path) -> str:

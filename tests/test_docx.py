@@ -48,3 +48,22 @@ def test_a_merged_cell_is_read_once(tmp_path: Path):
     table.cell(1, 0).text, table.cell(1, 1).text, table.cell(1, 2).text = "低保", "城市", "850"
     document.save(str(tmp_path / "t.docx"))
     assert read_text(tmp_path / "t.docx").split("\n") == ["类别\t标准", "低保\t城市\t850"]
+
+
+def test_a_spreadsheet_of_standards_is_a_table_row_by_row(tmp_path: Path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "2024年社会救助标准"
+    for row in [("项目", "城市（元/月）", "农村（元/月）"), ("低保标准", 850, 650), (None, None, None),
+                ("孤儿基本生活费", 1500, 1200)]:
+        sheet.append(row)
+    book.save(str(tmp_path / "某某县2024年社会救助标准.xlsx"))
+    docs, skipped = load_corpus(tmp_path)
+    assert not skipped
+    rows = [c.text.split("\n")[0] for c in chunk_document(docs[0])[0] if c.kind == "table_row"]
+    assert docs[0].title == "某某县2024年社会救助标准"
+    assert rows == [
+        "《某某县2024年社会救助标准》2024年社会救助标准（县级）：项目：低保标准；城市（元/月）：850；农村（元/月）：650。",
+        "《某某县2024年社会救助标准》2024年社会救助标准（县级）：项目：孤儿基本生活费；城市（元/月）：1500；农村（元/月）：1200。"]
