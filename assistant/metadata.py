@@ -64,7 +64,7 @@ def derive(name: str, text: str) -> dict[str, str]:
     promulgated = promulgated or _signed(text)
     version = _file_date(name) or max((d for d, _ in dated), default="")
     for key, value in (("promulgated", promulgated), ("effective", effective),
-                       ("date", version or promulgated or effective)):
+                       ("date", version or promulgated or effective or title_year(title))):
         if value:
             fields[key] = value
     place = place_of(issuer) or place_of(title) or next(
@@ -161,6 +161,13 @@ def _notice(text: str) -> tuple[str, str]:
 def iso_date(match: re.Match) -> str:
     year, month, day = match.groups()
     return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def title_year(title: str) -> str:
+    """The year a title is of ("某县2024年社会救助标准", "2022年工作总结"): its date when the text
+    gives no other, so that a citation says which year's figures it quotes."""
+    found = re.search(r"(?<!\d)((?:19|20)\d{2})年(?!\d)", title)
+    return found.group(1) if found else ""
 
 
 def file_names(name: str) -> tuple[str, ...]:

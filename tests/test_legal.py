@@ -145,6 +145,9 @@ def test_an_enumeration_travels_with_its_lead_in():
     # a rule published without an order number: its issuer still gives its level
     ("社会团体年度检查办法(2025-06-22).md", "# 社会团体年度检查办法\n\n2025年6月22日民政部公布\n\n2026年1月1日施行\n",
      {"issuer": "民政部", "level": "国家", "promulgated": "2025-06-22", "effective": "2026-01-01"}),
+    # a table of a year's standards, dated nowhere else: the year its title names
+    ("标准.md", "# 某某县2024年社会救助标准\n\n| 项目 | 城市（元/月） |\n",
+     {"date": "2024", "level": "县"}),
     # a notice raising a standard from a day: the day it takes effect
     ("通知.html", "# 某某市民政局关于调整城乡低保标准的通知\n经市政府同意，自2024年7月1日起调整全市城乡最低生活保障标准。\n",
      {"effective": "2024-07-01", "date": "2024-07-01", "level": "市"}),
