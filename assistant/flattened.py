@@ -62,7 +62,7 @@ def spaced_as_tabs(lines: list[Line], raw: str) -> list[Line]:
     out = list(lines)
     i = 0
     while i < len(lines):
-        header = cells(lines[i])
+        header = [piece for cell in cells(lines[i]) for piece in years_apart(cell)]
         if "\t" in lines[i].text or not _header(header):
             i += 1
             continue
@@ -97,6 +97,12 @@ def rejoined(tokens: list[str]) -> list[str]:
         else:
             out.append(token)
     return out
+
+
+def years_apart(cell: str) -> list[str]:
+    """A header cell that holds several columns' labels run together, as PDF extraction leaves
+    them ("单位2020年2025年属性"), split at its years: 单位, 2020年, 2025年, 属性."""
+    return [piece for piece in re.split(r"((?:19|20)\d{2}年)", cell) if piece]
 
 
 def _joined_name(cells: list[str], width: int) -> list[str] | None:

@@ -218,6 +218,11 @@ HEAD = "《某市“十四五”养老服务体系规划》表1“十四五”�
      "2 每千名老年人 拥有养老床位数 张 32 35 预期性",
      ["养老机构护理型床位占比——单位：%；2020年：45；2025年：≥55；属性：约束性。",
       "每千名老年人拥有养老床位数——单位：张；2020年：32；2025年：35；属性：预期性。"]),
+    # as pypdf extracts a printed table: the header's last cells run together
+    ("序号 指标名称 单位2020年2025年属性\n1 养老机构护理型床位占比 % 45 ≥55 约束性\n"
+     "2 每千名老年人拥有养老床位数 张 32 35 预期性",
+     ["养老机构护理型床位占比——单位：%；2020年：45；2025年：≥55；属性：约束性。",
+      "每千名老年人拥有养老床位数——单位：张；2020年：32；2025年：35；属性：预期性。"]),
     # a category cell merged over the rows of its group
     ("类别 指标 单位 2020年 2025年 属性\n养老服务 养老机构护理型床位占比 % 45 ≥55 约束性\n"
      "每千名老年人拥有养老床位数 张 32 35 预期性",
@@ -256,3 +261,14 @@ def test_a_cell_broken_at_a_space_is_joined_again(tokens, cells):
     from assistant.flattened import rejoined
 
     assert rejoined(tokens) == cells
+
+
+@pytest.mark.parametrize("cell, pieces", [
+    ("单位2020年2025年属性", ["单位", "2020年", "2025年", "属性"]),
+    ("2025年目标值", ["2025年", "目标值"]),
+    ("指标名称", ["指标名称"]),
+])
+def test_a_header_cell_of_columns_run_together_is_split_at_its_years(cell, pieces):
+    from assistant.flattened import years_apart
+
+    assert years_apart(cell) == pieces
