@@ -15,6 +15,7 @@ import gradio as gr
 import pandas as pd
 
 from .ask import ask
+from .lexicon import words
 from .chat_html import PENDING, answer_id, messages, render_answer, render_question, streamed
 from .feedback import record_feedback, withdraw_feedback
 from .index import IndexProblem, current_build, open_index
@@ -47,6 +48,7 @@ log.addFilter(MaskFilter())
 RELOAD_EVERY = 5.0  # seconds between looks at CURRENT: a new build answers within 10 s
 RELEASE_AFTER = 120.0  # seconds an index switched away from stays open for requests under way
 WARM_QUESTION = "特困人员怎么认定？"
+EXAMPLES_SHOWN = 4
 STREAM_PAUSE = 0.03  # seconds between pieces, so the text visibly streams in
 SYSTEM_ERROR = "系统暂时出错，请稍后再试。如问题紧急，请咨询当地民政部门或拨打 12345 政务服务热线。"
 
@@ -71,6 +73,19 @@ class Handlers:
     then swaps it in between requests: a request under way finishes on the index it started
     with, and none waits for the new one to load.
     """
+
+    def examples(self, most: int = EXAMPLES_SHOWN) -> list[str]:
+        """The first `most` example questions (data/examples.txt) that the documents answer."""
+        shown = []
+        for question in words("examples.txt"):
+            if len(shown) >= most:
+                break
+            try:
+                if not ask(self.loaded.index, question).abstained:
+                    shown.append(question)
+            except Exception:  # noqa: BLE001  an example that fails is not offered, nothing more
+                log.exception("示例问题出错：%s", question)
+        return shown
 
     def __init__(self, index, settings: Settings) -> None:
         self.settings = settings

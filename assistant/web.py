@@ -21,12 +21,6 @@ from .settings import Settings
 from .tabs import render_target
 
 TITLE = "民政政策问答助手"
-EXAMPLES = [
-    "三级精神残疾人能认定为特困人员吗？",
-    "养老机构护理型床位占比2025年目标是多少？",
-    "我奶奶瘫痪在床，家里困难，能领什么补贴？",
-    "县里2020年护理型床位占比是多少？",
-]
 COLUMN_WIDTHS = ["17%", "6%", "25%", "6%", "8%", "9%", "7%", "7%", "8%", "7%"]
 REASON_HINT = "意见写好后，请点要评价的那条回答下方的赞或踩，意见随评价一起记录。"
 # 级别 at 6% was 21 px on a phone, too narrow for two characters (a browser check)
@@ -60,7 +54,7 @@ def blocks(handlers: Handlers) -> gr.Blocks:
                     show_label=False, height=None, min_height=300, elem_id="chat",
                     autoscroll=False, buttons=[],
                     placeholder="**您好！** 请输入您想了解的民政政策问题，或点下面的示例。",
-                    examples=[{"text": q} for q in EXAMPLES])
+                    examples=[{"text": q} for q in handlers.examples()] or None)
                 with gr.Row(equal_height=True, elem_id="ask-row"):
                     box = gr.Textbox(show_label=False, placeholder="请输入问题，按回车发送",
                                      scale=8, min_width=200, elem_id="question", autofocus=True)

