@@ -68,8 +68,8 @@ def blocks(handlers: Handlers) -> gr.Blocks:
                     clear = gr.Button("清空对话", scale=1, min_width=70, elem_id="clear")
                 status = gr.Markdown(elem_id="feedback-status")
             with gr.Tab("指标查询") as targets_tab:
-                query = gr.Textbox(label="搜索指标（任一词即可，如：社工、床位、县 养老）",
-                                   placeholder="输入关键词，如：养老、低保、社工",
+                query = gr.Textbox(label="搜索表格（指标或项目名称中的任一词，可加“县”“国家”等级别）",
+                                   placeholder="输入关键词",
                                    elem_id="target-search")
                 first = handlers.targets("")
                 count = gr.Markdown(first[1], elem_id="target-count")
@@ -79,7 +79,7 @@ def blocks(handlers: Handlers) -> gr.Blocks:
                     xlsx_file = gr.DownloadButton("导出 Excel", first[5], elem_id="export-xlsx",
                                                   size="md", min_width=120)
                 table = gr.Dataframe(first[0], interactive=False, wrap=True, max_height=520,
-                                     elem_id="targets", label="“十四五”主要发展指标",
+                                     elem_id="targets", label="文件中的表格：指标与标准",
                                      column_widths=COLUMN_WIDTHS, buttons=[])
                 cards = gr.HTML(first[2], elem_id="target-cards")
                 detail = gr.HTML(render_target(None), elem_id="target-source")
