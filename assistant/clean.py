@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
@@ -24,7 +25,7 @@ _SPACE_IN_CJK = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[ \u3000\u00a0]+(?=[{CJK}{C
                            rf"|(?<=[0-9%])[ \u3000\u00a0]+(?=[{CJK}{CJK_PUNCT}])")
 # Page furniture and distribution notes printed on government documents.
 _FURNITURE = re.compile(
-    r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|[-—–\s]{3,}"
+    r"^(?:[-—–·•]\s*\d{1,3}\s*[-—–·•]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|[-—–\s]{3,}|Page\s*\d+\s*(?:of\s*\d+)?"
     r"|抄送[:：].*|公开属性[:：].*|共印\s*\d+\s*份|目\s*录|录)$"
 )
 # A digest section marker glued to the next item: "★★★社会事务★★★● 贵州遵义 …".
@@ -64,7 +65,19 @@ def clean_lines(raw: str) -> list[Line]:
             part = "\t".join(join_cjk(c) for c in cells) if len(cells) > 1 else join_cjk(part)
             if part.strip("\t ") and not _FURNITURE.match(part.strip()):
                 lines.append(Line(part, start, start + len(piece.rstrip("\r\n"))))
-    return lines
+    return without_running_lines(lines)
+
+
+RUNNING = 3  # a line printed this often is a page's running header or footer, not the text
+RUNNING_CHARS = 6  # shorter repeated lines are table cells (约束性, 预期性, %)
+
+
+def without_running_lines(lines: list[Line]) -> list[Line]:
+    """The lines without a PDF's running header or footer ("青禾县人民政府办公室文件" atop every
+    page): a line of RUNNING_CHARS or more, no sentence, printed RUNNING times or more."""
+    counts = Counter(line.text for line in lines)
+    return [line for line in lines if counts[line.text] < RUNNING or len(line.text) < RUNNING_CHARS
+            or re.search(rf"[{TERMINAL}]", line.text) or "\t" in line.text]
 
 
 def strip_comments(text: str, in_comment: bool) -> tuple[str, bool]:

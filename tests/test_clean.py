@@ -20,3 +20,14 @@ def test_lines_keep_offsets_into_the_raw_text():
     lines = clean_lines(raw)
     assert [line.text for line in lines] == ["第一行", "养老服务"]
     assert raw[lines[1].start:lines[1].end] == "养老 服务"
+
+
+def test_a_pdfs_running_header_and_page_numbers_are_not_text():
+    from assistant.clean import clean_lines
+
+    page = "青禾县人民政府办公室文件\n第{n}章 总则\n第一条 为了规范管理，制定本办法。\n·{n}·\nPage {n} of 3\n约束性\n"
+    text = "".join(page.format(n=n) for n in (1, 2, 3))
+    assert [line.text for line in clean_lines(text)] == [
+        "第1章总则", "第一条为了规范管理，制定本办法。", "约束性",
+        "第2章总则", "第一条为了规范管理，制定本办法。", "约束性",
+        "第3章总则", "第一条为了规范管理，制定本办法。", "约束性"]
