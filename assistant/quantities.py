@@ -13,7 +13,7 @@ from .slots import asked_slots
 _NUMERAL = "一二两三四五六七八九十百千万"
 
 # 几 that asks a number: not "兄弟几个商量", not "好几年"
-_JI = r"(?<![们弟妹兄姐好])几"
+_JI = r"(?<![们弟妹兄姐好哪])几"  # 哪几条: which ones, a list, not how many
 
 # The unit asked, wherever it is: "补助对象有多少人" asks people, not money. "几个人" asks
 # people (个 is only the measure word before 人).

@@ -97,6 +97,10 @@ def test_the_slot_a_question_asks(question, slots):
     ("一级重度残疾人护理补贴每月多少钱", ["《某县补贴标准》（县级）：类别：护理补贴；备注：按月（元）发放。"],
      "数额（元）"),
     ("结婚登记费用是多少", ["婚姻登记收费全面取消,《中华人民共和国民法典》增设“离婚冷静期”制度。"], ""),  # free
+    # 个 counts whatever is counted: people in a yearbook's row
+    ("2021年农村低保里残疾人有多少个？", ["农村最低生活保障人数(人)其中：残疾人——2021年（人）：100460。"], ""),
+    # 哪几条 asks which ones, a list: no count is missing
+    ("低保要坚持哪几条原则？", ["最低生活保障坚持规范运行、分类施保、应保尽保。"], ""),
 ])
 def test_a_quantity_asked_must_be_stated(question, quotes, missing):
     assert missing_quantity(question, quotes) == missing
