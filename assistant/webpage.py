@@ -26,15 +26,29 @@ class _Reader(HTMLParser):
         self.lines: list[str] = []
         self.line: list[str] = []
         self.cells: list[str] | None = None  # the table row being read
+        self.layout = False  # the row lays the page out (paragraphs in its cells): not data
         self.skipping: list[str] = []  # open tags whose text is skipped
         self.title = ""
         self.in_title = False
 
     def break_line(self) -> None:
-        text = re.sub(r"[ \t\u00a0\u3000]+", " ", "".join(self.line)).strip()
-        if text:
-            self.lines.append(text)
+        self.add(self.line)
         self.line = []
+
+    def add(self, pieces: list[str]) -> None:
+        for text in "".join(pieces).split("\n"):
+            text = re.sub(r"[ \t\u00a0\u3000]+", " ", text).strip()
+            if text:
+                self.lines.append(text)
+
+    def end_row(self) -> None:
+        """A row of data as tab-separated cells; a row that lays the page out, its cells' lines."""
+        if self.cells is not None and any(c.strip() for c in self.cells):
+            if self.layout:
+                self.add(["\n".join(self.cells)])
+            else:
+                self.lines.append("\t".join(re.sub(r"\s+", " ", c).strip() for c in self.cells))
+        self.cells, self.layout = None, False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":
@@ -44,11 +58,19 @@ class _Reader(HTMLParser):
             if tag not in VOID:
                 self.skipping.append(tag)
             return
-        if tag == "tr":
+        if tag == "table" and self.cells is not None:  # a table in a table: the outer lays out
+            self.cells.append("".join(self.line))
+            self.line, self.layout = [], True
+            self.end_row()
+        elif tag == "tr":
             self.break_line()
+            self.end_row()
             self.cells = []
         elif tag in ("td", "th") and self.cells is not None:
             self.line = []
+        elif (tag in HEADINGS or tag in BLOCKS) and self.cells is not None:
+            self.line.append("\n")
+            self.layout = self.layout or tag not in ("br",)
         elif tag in HEADINGS:
             self.break_line()
             self.line.append("#" * HEADINGS[tag] + " ")
@@ -63,12 +85,12 @@ class _Reader(HTMLParser):
                 self.skipping.pop()
             return
         if tag in ("td", "th") and self.cells is not None:
-            self.cells.append(re.sub(r"\s+", " ", "".join(self.line)).strip())
+            self.cells.append("".join(self.line))
             self.line = []
         elif tag == "tr" and self.cells is not None:
-            if any(self.cells):
-                self.lines.append("\t".join(self.cells))
-            self.cells = None
+            self.end_row()
+        elif (tag in HEADINGS or tag in BLOCKS) and self.cells is not None:
+            self.line.append("\n")
         elif tag in HEADINGS or tag in BLOCKS:
             self.break_line()
 
@@ -85,6 +107,7 @@ def page_text(html: str) -> str:
     reader.feed(html)
     reader.close()
     reader.break_line()
+    reader.end_row()
     lines = reader.lines
     if reader.title and not any(line.startswith("#") for line in lines[:3]):
         lines = [f"# {reader.title}", *lines]

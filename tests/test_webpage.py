@@ -44,3 +44,13 @@ def test_a_saved_page_in_gbk_is_loaded_and_its_table_read_row_by_row(tmp_path: P
     rows = [c.text.split("\n")[0] for c in chunk_document(docs[0])[0] if c.kind == "table_row"]
     assert rows[0] == ("《某某市民政局关于调整城乡低保标准的通知》（市级）：项目：低保标准；"
                        "城市（元/月）：850；农村（元/月）：650。")
+
+
+def test_a_page_laid_out_with_tables_reads_as_paragraphs_its_data_table_as_rows():
+    page = ("<html><body><table><tr><td><div class='menu'>首页 政务公开</div></td></tr>"
+            "<tr><td><h2>某某县临时救助实施办法</h2><p>第一条 为了保障困难群众基本生活，制定本办法。</p>"
+            "<table><tr><td>类别</td><td>标准</td></tr><tr><td>一般困难</td><td>1000元</td></tr></table>"
+            "<p>第二条 本办法自2024年1月1日起施行。</p></td></tr></table></body></html>")
+    assert page_text(page).split("\n") == [
+        "某某县临时救助实施办法", "第一条 为了保障困难群众基本生活，制定本办法。",
+        "类别\t标准", "一般困难\t1000元", "第二条 本办法自2024年1月1日起施行。"]
