@@ -217,6 +217,8 @@ class Handlers:
 
     def filter(self, query: str) -> tuple[pd.DataFrame, str]:
         found = filter_rows(self.rows, query or "")
+        if not self.rows:
+            return found, "已收录的文件中没有表格（指标、标准等表格的每一行会列在这里）。"
         what = f"包含“{query.strip()}”的" if (query or "").strip() else ""
         return found, f"共 {len(found)} 项{what}指标。点击一行查看出处。"
 

@@ -402,3 +402,8 @@ def test_an_office_of_regulations_is_not_offered_a_plans_target(tmp_path):
     shown = web_handlers.Handlers(open_assistant(settings), settings).examples()
     assert shown and "养老机构护理型床位占比2025年目标是多少？" not in shown
     assert "办理结婚登记需要带什么？" in shown
+
+
+def test_a_corpus_without_tables_says_so_in_the_table_tab(handlers, monkeypatch):
+    monkeypatch.setattr(web_handlers.Handlers, "rows", property(lambda self: []))
+    assert handlers.filter("")[1] == "已收录的文件中没有表格（指标、标准等表格的每一行会列在这里）。"
