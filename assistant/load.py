@@ -18,6 +18,15 @@ CITATION_FIELDS = ("issuer", "number", "date", "promulgated", "effective", "regi
                    "kind")
 
 SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm", ".xlsx")
+# Documents an office has in formats this reader does not open: skipped, saying how to convert
+# them, rather than left out without a word.
+_AS_DOCX = "旧版或其他格式的文字文档无法读取：请用 Word 或 WPS 另存为 .docx 后放回"
+_AS_XLSX = "旧版或其他格式的表格无法读取：请用 Excel 或 WPS 另存为 .xlsx 后放回"
+_SCANNED = "图片中的文字无法直接读取：请放入文字版（.docx、.pdf、.txt），或先做文字识别"
+CONVERT = {".doc": _AS_DOCX, ".wps": _AS_DOCX, ".rtf": _AS_DOCX, ".odt": _AS_DOCX,
+           ".xls": _AS_XLSX, ".et": _AS_XLSX, ".ods": _AS_XLSX,
+           ".ofd": "OFD 版式文件无法读取：请另存为 .pdf 后放回",
+           **{suffix: _SCANNED for suffix in (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp")}}
 MANIFEST = "manifest.toml"
 MAX_FILE_MB = 20  # default of ASSISTANT_MAX_FILE_MB; see load_corpus
 
@@ -137,6 +146,9 @@ def list_corpus(corpus_dir: Path) -> tuple[list[tuple[str, Path]], list[Skipped]
         for entry in sorted(files):
             path = folder_path / entry
             name = path.relative_to(corpus_dir).as_posix()
+            if path.suffix.lower() in CONVERT and not entry.startswith("."):
+                skipped.append(Skipped(name, CONVERT[path.suffix.lower()]))
+                continue
             if path.suffix.lower() not in SUFFIXES:
                 continue
             if entry.startswith("."):

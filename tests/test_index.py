@@ -92,10 +92,15 @@ def test_bad_documents_are_indexed_or_skipped_with_a_reason(corpus, tmp_path, em
         "指标\t单位\t2025年目标值\t属性\n城乡社区综合服务设施覆盖率\t%\t100\t约束性\n"
         "每万人口持证社会工作者数\t人\t12\t预期性\n", encoding="utf-8")
     (corpus / "heading.md").write_text("# 只有标题\n", encoding="utf-8")
+    # an old Word file and a scan: not read, and said so with how to convert them
+    (corpus / "旧通知.doc").write_bytes(b"\xd0\xcf\x11\xe0 old word")
+    (corpus / "扫描件.jpg").write_bytes(b"\xff\xd8\xff jpeg")
     report = build(corpus, tmp_path / "index", embeddings)
 
     reasons = {s.name: s.reason for s in report.skipped}
-    assert set(reasons) == {"empty.txt", "fake.pdf", "huge.txt", "heading.md", "utf16_copy.txt"}
+    assert set(reasons) == {"empty.txt", "fake.pdf", "huge.txt", "heading.md", "utf16_copy.txt",
+                            "旧通知.doc", "扫描件.jpg"}
+    assert ".docx" in reasons["旧通知.doc"] and "文字识别" in reasons["扫描件.jpg"]
     assert reasons["utf16_copy.txt"] == "与 utf16.txt 内容相同，未重复收录"
     assert "没有正文" in reasons["heading.md"]
     assert all(len(r.splitlines()) == 1 for r in reasons.values())
