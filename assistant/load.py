@@ -327,7 +327,8 @@ def _read_xlsx(path: Path) -> str:
             lines += ["", caption, *("\t".join(row).rstrip("\t") for row in rows)]
     book.close()
     # a workbook has no title line: its file name is its title
-    return f"# {FILE_DATE.sub('', path.stem).strip(' _-()（）')}\n" + "\n".join(lines).strip()
+    title = re.sub(r"^附件\s*\d*\s*[:：]?", "", FILE_DATE.sub("", path.stem)).strip(" _-()（）")
+    return f"# {title}\n" + "\n".join(lines).strip()
 
 
 def _read_pdf(path: Path) -> str:

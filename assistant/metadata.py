@@ -50,6 +50,8 @@ def derive(name: str, text: str) -> dict[str, str]:
     issuer, number = _issuer(header) if header else ("", "")
     if not issuer:
         issuer, number = _notice(text)
+    if not issuer:
+        issuer = red_head(text, title)
     if issuer:
         fields["issuer"] = issuer
     if number:
@@ -77,6 +79,9 @@ def derive(name: str, text: str) -> dict[str, str]:
     return fields
 
 
+TITLE_LINES = 12  # a red-letter head, the document number and the notice's title come first
+NOTICE_TITLE = re.compile(r"关于[^。；：:，,]{2,80}?的(?:通知|意见|决定|批复|通报|公告|函|报告)")
+RED_HEAD = re.compile(r"^.{2,20}(?:局|厅|委|办|办公室|人民政府|委员会|部)$")  # an office's name alone
 ISSUED = re.compile(r"关于印发\s*《?([^《》\n]{4,60}?)》?\s*的通知")
 
 
@@ -89,19 +94,34 @@ def derive_title(text: str, name: str) -> str:
             return heading.group(1)
         if line.strip():
             break
+    # the head squashed, so that a title broken over lines ("关于印发…养老服务体系\n建设规划的通知")
+    # or letter-spaced ("青 禾 县 民 政 局") reads whole
+    head = re.sub(r"[\s\ufffd]+", "", "\n".join(text.splitlines()[:TITLE_LINES]))
     for line in text.splitlines():
         if "\t" in line or line.strip() == "序号":  # a table before any title line
             break
         line = re.sub(r"[*#★●|｜\s\ufffd]+", "", line)
         if 4 <= len(line) <= 60 and re.search(r"[\u4e00-\u9fff]", line):
-            issued = ISSUED.search(text[:2000])
-            # a red-letter head ("某县人民政府办公室文件") or the notice that issues the document:
-            # the document is the one issued ("关于印发某县“十四五”民政事业发展规划的通知")
-            if issued and (line.endswith("文件") or "关于印发" in line):
-                return issued.group(1)
+            issued, notice = ISSUED.search(head), NOTICE_TITLE.search(head)
+            # a red-letter head ("某县人民政府办公室文件", "某县民政局") or the notice that issues the
+            # document: the document is the one issued ("关于印发某县“十四五”民政事业发展规划的通知"),
+            # else the notice itself ("关于调整城乡低保等社会救助标准的通知")
+            if line.endswith("文件") or "关于印发" in line or RED_HEAD.search(line):
+                if issued:
+                    return issued.group(1)
+                if notice:
+                    return notice.group(0)
             return line
     stem = FILE_DATE.sub("", Path(name).stem)
     return re.sub(r"[（(]\s*[）)]", "", stem).strip(" _-") or Path(name).stem
+
+
+def red_head(text: str, title: str) -> str:
+    """The office a notice's red-letter head names ("青 禾 县 民 政 局", "某县民政局文件"), when
+    the document's title is another line: its issuer."""
+    first = next((re.sub(r"[\s\ufffd]+", "", line) for line in text.splitlines() if line.strip()), "")
+    first = first.removesuffix("文件")
+    return first if first != title and RED_HEAD.match(first) else ""
 
 
 def _header(text: str) -> list[str]:

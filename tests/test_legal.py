@@ -145,6 +145,14 @@ def test_an_enumeration_travels_with_its_lead_in():
     # a rule published without an order number: its issuer still gives its level
     ("社会团体年度检查办法(2025-06-22).md", "# 社会团体年度检查办法\n\n2025年6月22日民政部公布\n\n2026年1月1日施行\n",
      {"issuer": "民政部", "level": "国家", "promulgated": "2025-06-22", "effective": "2026-01-01"}),
+    # a notice under a letter-spaced red-letter head: titled by the notice, issued by the head
+    ("通知.txt", "青 禾 县 民 政 局\n\n青民字〔2024〕18号\n\n关于调整城乡低保等社会救助标准的通知\n\n"
+     "各乡镇人民政府：\n现将有关事项通知如下：\n",
+     {"title": "关于调整城乡低保等社会救助标准的通知", "issuer": "青禾县民政局", "level": "县"}),
+    # the notice issuing a plan, its title broken over two lines: the plan is the document
+    ("9号.txt", "青禾县人民政府办公室文件\n\n青府办发〔2022〕9号\n\n青禾县人民政府办公室\n关于印发青禾县“十四五”养老服务体系\n"
+     "建设规划的通知\n\n各乡镇人民政府：\n",
+     {"title": "青禾县“十四五”养老服务体系建设规划", "level": "县"}),
     # a table of a year's standards, dated nowhere else: the year its title names
     ("标准.md", "# 某某县2024年社会救助标准\n\n| 项目 | 城市（元/月） |\n",
      {"date": "2024", "level": "县"}),

@@ -54,3 +54,23 @@ def test_a_page_laid_out_with_tables_reads_as_paragraphs_its_data_table_as_rows(
     assert page_text(page).split("\n") == [
         "某某县临时救助实施办法", "第一条 为了保障困难群众基本生活，制定本办法。",
         "类别\t标准", "一般困难\t1000元", "第二条 本办法自2024年1月1日起施行。"]
+
+
+SITE = """<html><head><title>某某县2024年社会救助标准公布_部门信息_某某县人民政府</title>
+<meta name="ArticleTitle" content="某某县2024年社会救助标准公布"><meta name="PubDate" content="2024-07-08 09:30"></head>
+<body><div class="top-bar">今天是： | 无障碍浏览 | 长者模式</div><div class="position">当前位置：首页 &gt; 政务公开</div>
+<div class="article"><h1>某某县2024年社会救助标准公布</h1>
+<table><tr><td><p>项目</p></td><td><p>类别</p></td><td><p>保障标准</p></td></tr>
+<tr><td rowspan="2"><p>最低生活保障</p></td><td><p>城市</p></td><td><p>850元/人·月</p></td></tr>
+<tr><td><p>农村</p></td><td><p>650元/人·月</p></td></tr>
+<tr><td colspan="2">高龄津贴（80周岁以上）</td><td>50元/人·月</td></tr></table>
+<p>【打印本页】 【关闭窗口】</p><h4>相关文章</h4><p>县民政局召开低保专项治理工作推进会</p></div></body></html>"""
+
+
+def test_a_government_page_is_its_article_its_merged_cells_in_every_row_they_span():
+    assert page_text(SITE).split("\n") == [
+        "# 某某县2024年社会救助标准公布", "2024年7月8日发布",
+        "项目\t类别\t保障标准",
+        "最低生活保障\t城市\t850元/人·月",
+        "最低生活保障\t农村\t650元/人·月",
+        "高龄津贴（80周岁以上）\t高龄津贴（80周岁以上）\t50元/人·月"]
