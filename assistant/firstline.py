@@ -26,6 +26,7 @@ _MAY, _MUST, _PERMITS = pattern("may"), pattern("must"), pattern("permits")
 # A permission under a condition ("经老年人同意，…可以…", "…确有困难的，可以缓交"): the first
 # line says so, and the quote below says which.
 _CONDITION = pattern("condition")
+_DENIES = pattern("denies")
 # A sentence that permits answers "可以" only when it names most of what the question names: on
 # the train sets a sentence naming half of it permitted something else about one time in four.
 PERMIT_COVERAGE = 0.6
@@ -65,9 +66,16 @@ def verdict(part: Part, quote: str, idf=lambda term: 1.0) -> str:
     for sentence in sentences:
         if (_PERMITS.search(sentence) and not _FORBIDS.search(sentence)
                 and max(coverage(terms, idf, sentence), coverage(clause, idf, sentence))
-                >= PERMIT_COVERAGE):
+                >= PERMIT_COVERAGE and not denied(terms, sentence, idf)):
             return "符合文件所说情形的，可以。" if _CONDITION.search(sentence) else "可以。"
     return ""
+
+
+def denied(terms: dict[str, tuple[str, ...]], sentence: str, idf) -> bool:
+    """Whether a clause of the sentence denies what the question names ("特困人员…不享受困难残疾人
+    生活补贴，可以享受重度残疾人护理补贴": the 可以 is of another benefit)."""
+    return any(_DENIES.search(part) and coverage(terms, idf, part) >= PERMIT_COVERAGE / 2
+               for part in re.split(r"[，,]", sentence))
 
 
 def free_of_charge(part: Part, quote: str, idf=lambda term: 1.0) -> str:

@@ -547,3 +547,12 @@ def test_a_guides_section_on_what_was_asked_is_quoted_though_its_items_name_noth
     materials = hit("materials", "三、申请材料", "1. 本人的户口簿、身份证\n2. 近期半身免冠合影照片3张", 0.7)
     picked = pick_sentences(part("结婚登记要带啥"), [flow, basis, materials], lambda term: 1.0)
     assert picked[0] == (materials, materials.chunk.text)
+
+
+def test_a_yes_is_not_read_from_a_permission_of_something_else():
+    from assistant.firstline import verdict
+    from assistant.question import part
+
+    quote = "特困人员中的残疾人，不享受困难残疾人生活补贴，可以享受重度残疾人护理补贴。"
+    assert verdict(part("我是特困人员，还能领困难残疾人生活补贴吗"), quote) == ""
+    assert verdict(part("特困人员能领重度残疾人护理补贴吗"), "特困人员中的重度残疾人，可以享受重度残疾人护理补贴。") == "可以。"
