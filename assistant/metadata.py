@@ -22,7 +22,7 @@ ORDER = re.compile(rf"(?:中华人民共和国)?(\w{{2,12}}?)令第([\d{_CN_NUM}
 # "贵州省第十四届人民代表大会第三次会议", "第八届全国人民代表大会常务委员会第二十一次会议"
 CONGRESS = re.compile(rf"(\w{{0,12}}?)第[{_CN_NUM}]+届(全国)?人民代表大会(常务委员会)?")
 # "〔2022〕64号" document numbers of government notices, with the issuing office before them.
-NOTICE = re.compile(r"([\u4e00-\u9fff]{2,10}[发办函字])\s*[〔\[(（]((?:19|20)\d{2})[〕\])）]\s*(\d+)\s*号")
+NOTICE = re.compile(r"([\u4e00-\u9fff]{2,10}[发办函字规])\s*[〔\[(（]((?:19|20)\d{2})[〕\])）]\s*(\d+)\s*号")
 # A promulgation line: a date, who, and what was done ("… 国务院令第649号公布").
 ACTION_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年.*(?:公布|发布|通过|印发|批准|施行|实施|修订|修正)\W*$")
 PUBLISHED_BY = re.compile(r"日\s*([\u4e00-\u9fff]{2,20}?)(?:公布|发布|印发)")
@@ -101,6 +101,8 @@ def derive_title(text: str, name: str) -> str:
         if "\t" in line or line.strip() == "序号":  # a table before any title line
             break
         line = re.sub(r"[*#★●|｜\s\ufffd]+", "", line)
+        if NOTICE.fullmatch(line):  # the document's number above its title ("穗府办规〔2021〕19号")
+            continue
         if 4 <= len(line) <= 60 and re.search(r"[\u4e00-\u9fff]", line):
             issued, notice = ISSUED.search(head), NOTICE_TITLE.search(head)
             # a red-letter head ("某县人民政府办公室文件", "某县民政局") or the notice that issues the
