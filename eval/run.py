@@ -103,10 +103,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def read_corpora(path: Path) -> dict[str, dict]:
     """Each corpus's folder and split files as absolute paths (a split may be a list of files:
-    a tuple of paths)."""
+    a tuple of paths); a flag (`fit = false`: `make train` leaves the corpus out) as it is."""
     corpora = {}
     for name, entry in tomllib.loads(path.read_text(encoding="utf-8")).items():
-        corpora[name] = {key: tuple((path.parent / v).resolve() for v in value)
+        corpora[name] = {key: value if isinstance(value, bool)  # a flag such as fit = false
+                         else tuple((path.parent / v).resolve() for v in value)
                          if isinstance(value, list) else (path.parent / value).resolve()
                          for key, value in entry.items()}
     return corpora

@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings.from_env()
     rows, labels, groups, outside, texts, tabled, sources = [], [], [], [], [], [], {}
     for name, corpus in read_corpora(args.corpora).items():
+        if not corpus.get("fit", True):  # a dev set the judge is measured on, not fitted on
+            continue
         index, _, _ = open_corpus(name, corpus, settings)
         for split in TRAINING_SPLITS:
             if not present(corpus.get(split)):
