@@ -55,9 +55,13 @@ def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = QUOTED_P
         topic = about(hit)
         relevance = sum(w for t, w in weights.items() if t in topic) / total
         sentences = [hit.chunk.text] if hit.chunk.kind == "table_row" else split_sentences(hit.chunk.text)
+        # a place asked that the passage's document is of is said by all its sentences ("全市…"
+        # of a 广州 notice): it does not lead to the one sentence that names the city
+        held = {t for t in weights if hit.region and any(
+            t in place and (t in hit.region or hit.region in t) for place in part.places)}
         for position, sentence in enumerate(sentences):
             bonus = answer_type_bonus(part, sentence)
-            overlap = sum(w for t, w in weights.items() if t in sentence) * bonus
+            overlap = sum(w for t, w in weights.items() if t in sentence or t in held) * bonus
             if sentence.strip() == hit.nearest:  # the passage's sentence closest in meaning
                 overlap *= 1 + NEAREST_BONUS * hit.scores.get("closeness", 0.0)
             scored.append((overlap * relevance / (1 + 0.35 * rank), rank, position, hit, sentence,

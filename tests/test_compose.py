@@ -556,3 +556,15 @@ def test_a_yes_is_not_read_from_a_permission_of_something_else():
     quote = "特困人员中的残疾人，不享受困难残疾人生活补贴，可以享受重度残疾人护理补贴。"
     assert verdict(part("我是特困人员，还能领困难残疾人生活补贴吗"), quote) == ""
     assert verdict(part("特困人员能领重度残疾人护理补贴吗"), "特困人员中的重度残疾人，可以享受重度残疾人护理补贴。") == "可以。"
+
+
+def test_the_city_a_notice_is_of_does_not_pick_the_sentence_that_names_the_city():
+    from assistant.quotes import pick_sentences
+    from assistant.question import part
+    from assistant.schema import Chunk, Hit
+
+    passage = "（一）全市城乡最低生活保障标准为每人每月1309元。《广州市民政局关于2024年标准的通知》同时废止。"
+    hit = Hit(chunk=Chunk(id="a", doc="a.md", text=passage, section=("标准",), kind="text",
+                          start=0, end=len(passage)), score=1.0, region="广州", level="市")
+    picked = pick_sentences(part("广州低保标准每月多少钱"), [hit], lambda term: 8.0 if term == "广州" else 1.0)
+    assert picked[0][1].startswith("（一）全市城乡最低生活保障标准为每人每月1309元")
