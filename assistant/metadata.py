@@ -110,12 +110,24 @@ def derive_title(text: str, name: str) -> str:
             # else the notice itself ("关于调整城乡低保等社会救助标准的通知")
             if line.endswith("文件") or "关于印发" in line or RED_HEAD.search(line):
                 if issued:
-                    return issued.group(1)
+                    return own_place(issued.group(1), head[:issued.start()])
                 if notice:
                     return notice.group(0)
             return line
     stem = FILE_DATE.sub("", Path(name).stem)
     return re.sub(r"[（(]\s*[）)]", "", stem).strip(" _-") or Path(name).stem
+
+
+def own_place(title: str, before: str) -> str:
+    """An issued title that names its place as the issuer's ("我市2025年最低生活保障…标准", issued
+    by 广州市民政局): the place named ("广州市2025年…"), so that it reads on its own."""
+    own = re.match(r"^(?:我|本)([省市县区])", title)
+    office = re.search(r"(?:号)?([^号]{2,40})$", before)
+    place = place_of(office.group(1)) if own and office else None
+    if not place or place.region == "全国":
+        return title
+    name = place.region if place.region.endswith(own.group(1)) else place.region + own.group(1)
+    return name + title[own.end():]
 
 
 def red_head(text: str, title: str) -> str:

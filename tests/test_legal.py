@@ -153,6 +153,9 @@ def test_an_enumeration_travels_with_its_lead_in():
     ("9号.txt", "青禾县人民政府办公室文件\n\n青府办发〔2022〕9号\n\n青禾县人民政府办公室\n关于印发青禾县“十四五”养老服务体系\n"
      "建设规划的通知\n\n各乡镇人民政府：\n",
      {"title": "青禾县“十四五”养老服务体系建设规划", "level": "县"}),
+    # an issued title that names its place as the issuer's: the place named
+    ("标准通知.md", "穗民规字〔2025〕2号\n广州市民政局  广州市财政局关于印发我市2025年最低生活保障及相关社会救助标准的通知\n"
+     "各区人民政府：\n", {"title": "广州市2025年最低生活保障及相关社会救助标准", "level": "市"}),
     # a table of a year's standards, dated nowhere else: the year its title names
     ("标准.md", "# 某某县2024年社会救助标准\n\n| 项目 | 城市（元/月） |\n",
      {"date": "2024", "level": "县"}),
