@@ -26,6 +26,14 @@ def is_caption(text: str) -> bool:
             and not re.search(r"[，,]", text))
 
 
+def caption_above(lines: list[Line], i: int) -> tuple[int, str]:
+    """The line a table starting at line `i` begins with, and its title: the caption right above
+    it, if there is one."""
+    if i > 0 and is_caption(lines[i - 1].text):
+        return i - 1, lines[i - 1].text
+    return i, ""
+
+
 # A cell that is a figure: "45", "≥55", "3.8%", "-2", "—" (none), "1:1"
 FIGURE_CELL = re.compile(r"^(?:[≥≤><＞＜约]=?\s*)?[-+]?\d[\d.,，:：]*\s*[%％‰]?$|^[—–-]+$")
 HEADER_CELL_CHARS = 12  # a column header is a short label ("2025年目标值", "属性")
@@ -68,9 +76,10 @@ def spaced_as_tabs(lines: list[Line], raw: str) -> list[Line]:
             continue
         rows, k, shape = [], i + 1, None
         while k < len(lines) and "\t" not in lines[k].text:
-            row = _joined_name(cells(lines[k]), len(header))
-            if row is None and rows and len(cells(lines[k])) == len(header) - 1:
-                row = [rows[-1][1][0], *cells(lines[k])]  # a category cell merged over its rows
+            words = cells(lines[k])
+            row = _joined_name(words, len(header))
+            if row is None and rows and len(words) == len(header) - 1:
+                row = [rows[-1][1][0], *words]  # a category cell merged over its rows
             if not row or not _row(row, len(header), shape):
                 break
             shape = shape or figure_columns(row)
@@ -147,8 +156,7 @@ def column_tables(lines: list[Line], doc: str) -> list[Table]:
             i += 1
             continue
         headers = [line.text for line in lines[i:i + width]]
-        first = i - 1 if i > 0 and is_caption(lines[i - 1].text) else i
-        title = lines[first].text if first < i else ""
+        first, title = caption_above(lines, i)
         tables.append(Table(title=title, unit="", first=first, last=i + width * (len(rows) + 1) - 1, rows=tuple(
             TableRow(doc=doc, table=title, start=row[0].start, end=row[-1].end,
                      cells=tuple(zip(headers, (line.text for line in row)))) for row in rows)))
@@ -175,12 +183,10 @@ def cell_per_line_tables(lines: list[Line], doc: str) -> list[Table]:
                                  end=lines[k + len(headers) - 1].end,
                                  cells=tuple(zip(headers, cells))))
             k, serial = k + len(headers), serial + 1
-        title_line = i - 1 if i > 0 and is_caption(lines[i - 1].text) else i
-        title = lines[title_line].text if title_line < i else ""
-        rows = [TableRow(doc=r.doc, table=title, cells=r.cells, start=r.start, end=r.end)
-                for r in rows]
+        title_line, title = caption_above(lines, i)
         if rows:
-            tables.append(Table(title=title, unit="", rows=tuple(rows), first=title_line, last=k - 1))
+            tables.append(Table(title=title, unit="", rows=tuple(replace(r, table=title) for r in rows),
+                                first=title_line, last=k - 1))
     return tables
 
 
