@@ -122,8 +122,8 @@ def own_place(title: str, before: str) -> str:
     """An issued title that names its place as the issuer's ("我市2025年最低生活保障…标准", issued
     by 广州市民政局): the place named ("广州市2025年…"), so that it reads on its own."""
     own = re.match(r"^(?:我|本)([省市县区])", title)
-    office = re.search(r"(?:号)?([^号]{2,40})$", before)
-    place = place_of(office.group(1)) if own and office else None
+    office = re.search(r"[^号]{2,40}$", before)  # the offices after the document number
+    place = place_of(office.group()) if own and office else None
     if not place or place.region == "全国":
         return title
     name = place.region if place.region.endswith(own.group(1)) else place.region + own.group(1)
