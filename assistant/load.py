@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .metadata import FILE_DATE, derive
+from .metadata import derive, undated_stem
 from .schema import Document
 
 CITATION_FIELDS = ("issuer", "number", "date", "promulgated", "effective", "region", "level",
@@ -327,7 +327,7 @@ def _read_xlsx(path: Path) -> str:
             lines += ["", caption, *("\t".join(row).rstrip("\t") for row in rows)]
     book.close()
     # a workbook has no title line: its file name is its title
-    title = re.sub(r"^附件\s*\d*\s*[:：]?", "", FILE_DATE.sub("", path.stem)).strip(" _-()（）")
+    title = re.sub(r"^附件\s*\d*\s*[:：]?", "", undated_stem(path.name)).strip(" _-()（）")
     return f"# {title}\n" + "\n".join(lines).strip()
 
 

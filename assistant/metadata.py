@@ -114,8 +114,7 @@ def derive_title(text: str, name: str) -> str:
                 if notice:
                     return notice.group(0)
             return line
-    stem = FILE_DATE.sub("", Path(name).stem)
-    return re.sub(r"[（(]\s*[）)]", "", stem).strip(" _-") or Path(name).stem
+    return re.sub(r"[（(]\s*[）)]", "", undated_stem(name)).strip(" _-") or Path(name).stem
 
 
 def own_place(title: str, before: str) -> str:
@@ -208,8 +207,13 @@ def file_names(name: str) -> tuple[str, ...]:
     """What a deployer's file name says of whom a document is, when its text does not: the name
     itself and what it puts in brackets ("临时救助办事指南(商洛市民政局).md", a guide whose text
     is headed only 临时救助), its version date left out."""
-    stem = FILE_DATE.sub("", Path(name).stem)
+    stem = undated_stem(name)
     return (stem, *re.findall(r"[（(]([^（）()]+)[）)]", stem))
+
+
+def undated_stem(name: str) -> str:
+    """The file's name without its suffix and its version date."""
+    return FILE_DATE.sub("", Path(name).stem)
 
 
 def _file_date(name: str) -> str:
