@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .firstline import _bare, lead, listed, verdict
+from .firstline import _YES_NO, _bare, lead, listed, verdict
 from .judge import _NOW, about
 from .lexicon import pattern
 from .metadata import earliest_of_each
@@ -94,7 +94,7 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
     """Quote the sentences (or table rows) that answer, each with a numbered citation."""
     rows = target_rows(part, hits)
     if rows:
-        return _compose_targets(rows)
+        return _compose_targets(part, rows, [h for h in hits if h.chunk.kind == "table_row"])
     # the place or the level asked ("县里的呢"): its passages only, where the first ones hold some
     local = ([h for h in hits[:6] if any(p in about(h) + h.region for p in part.places)]
              if part.places else [h for h in hits[:6] if h.level in part.levels])
@@ -178,9 +178,28 @@ def originals(rows: list[Hit]) -> list[Hit]:
     return list(dict.fromkeys(first[body(h)] for h in rows))
 
 
-def _compose_targets(rows: list[Hit]) -> tuple[str, tuple[Citation, ...]]:
+def _compose_targets(part: Part, rows: list[Hit], tabled: list[Hit]) -> tuple[str, tuple[Citation, ...]]:
     citations = tuple(Citation(n, hit, described_row(hit)) for n, hit in enumerate(rows, start=1))
-    return "\n".join(quote_line(c) for c in citations), citations
+    said = cell_verdict(part, described_row(rows[0]), [described_row(h) for h in tabled])
+    return "\n".join(([f"答：{said}[1]"] if said else []) + [quote_line(c) for c in citations]), citations
+
+
+def cell_verdict(part: Part, row: str, others: list[str]) -> str:
+    """"是约束性指标吗" of a row whose 属性 is 约束性: "是，属性为约束性。"; "不是，属性为约束性。"
+    when what it asks is the value another row holds in that column (预期性). A yes or no on a
+    figure is left to the row itself."""
+    if not (_YES_NO.search(part.asking) and "是" in part.asking):
+        return ""
+    asked = {t for t in part.terms if len(t) >= 2 and t in part.asking and not re.search(r"\d", t)}
+    cells = dict(row_cells(row)[1])
+    for header, value in cells.items():
+        if value in asked:
+            return f"是，{header}为{value}。"
+    for other in others:
+        for header, value in row_cells(other)[1]:
+            if value in asked and cells.get(header, value) != value:
+                return f"不是，{header}为{cells[header]}。"
+    return ""
 
 
 _NEXT_CELL = re.compile(r"；(?=[^；：]{1,40}：)")
@@ -191,6 +210,16 @@ _BARE_HEAD = re.compile(r"^《[^》]*》：")
 
 def row_summary(row_sentence: str, region: str = "") -> str:
     """"养老机构护理型床位占比：2025年目标值 ≥55%，属性 约束性" from a described table row."""
+    name, cells = row_cells(row_sentence)
+    unit = next((v for h, v in cells if h == "单位"), "")
+    shown = [f"{named_header(h, region)} {v}{unit if _BARE_NUMBER.fullmatch(v) else ''}"
+             for h, v in cells if h != "单位"]
+    return f"{name}：{'，'.join(shown)}"
+
+
+def row_cells(row_sentence: str) -> tuple[str, list[tuple[str, str]]]:
+    """A described row's name and its (header, value) cells: "《…》…（国家级）：养老机构护理型床位
+    占比——单位：%；2025年目标值：≥55；属性：约束性"."""
     bare = _BARE_HEAD.match(row_sentence)  # a document of no level: "《…》：" ends the head
     body = (row_sentence[bare.end():] if bare else row_sentence.split("）：", 1)[-1]).rstrip("。")
     name, _, fields = body.partition("——")
@@ -199,12 +228,8 @@ def row_summary(row_sentence: str, region: str = "") -> str:
         name = first.partition("：")[2] or first
     # cells part at a "；" before the next header ("建设内容：…平方米；健全完善…平台；；总投资：500"
     # is one cell, then 总投资): a cell's own "；" is no boundary
-    cells = [[h, v.strip("；")] for h, _, v in
-             (f.partition("：") for f in _NEXT_CELL.split(fields)) if v.strip("；")]
-    unit = next((v for h, v in cells if h == "单位"), "")
-    shown = [f"{named_header(h, region)} {v}{unit if _BARE_NUMBER.fullmatch(v) else ''}"
-             for h, v in cells if h != "单位"]
-    return f"{name}：{'，'.join(shown)}"
+    return name, [(h, v.strip("；")) for h, _, v in
+                  (f.partition("：") for f in _NEXT_CELL.split(fields)) if v.strip("；")]
 
 
 # A column a plan heads from where it stands ("我县2020年实际值", "市上2025年目标值"): a citizen

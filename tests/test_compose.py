@@ -568,3 +568,20 @@ def test_the_city_a_notice_is_of_does_not_pick_the_sentence_that_names_the_city(
                           start=0, end=len(passage)), score=1.0, region="广州", level="市")
     picked = pick_sentences(part("广州低保标准每月多少钱"), [hit], lambda term: 8.0 if term == "广州" else 1.0)
     assert picked[0][1].startswith("（一）全市城乡最低生活保障标准为每人每月1309元")
+
+
+ROW = "《规划》主要发展指标（县级）：养老机构护理型床位占比——单位：%；2025年目标值：≥55；属性：约束性。"
+OTHER = "《规划》主要发展指标（县级）：每千名老年人拥有养老床位——单位：张；2025年目标值：≥35；属性：预期性。"
+
+
+@pytest.mark.parametrize("question, said", [
+    ("护理型床位占比是约束性指标吗", "是，属性为约束性。"),
+    ("护理型床位占比是预期性指标吗", "不是，属性为约束性。"),  # 预期性: what another row holds
+    ("护理型床位占比是55%吗", ""),  # a figure: the row itself answers
+    ("护理型床位占比2025年目标是多少", ""),  # no yes-no question
+])
+def test_a_yes_no_on_a_rows_value_is_answered_first(question, said):
+    from assistant.compose import cell_verdict
+    from assistant.question import understand
+
+    assert cell_verdict(understand(question).parts[0], ROW, [ROW, OTHER]) == said
