@@ -60,10 +60,26 @@ class Loaded:
     index: object
     rows: list[list[str]]
     records: list[dict]  # the target record of each row, for its source
+    examples: tuple[str, ...]  # the example questions offered: ones these documents answer
 
 
 def loaded(index) -> Loaded:
-    return Loaded(index, indicator_rows(index.targets), indicator_records(index.targets))
+    return Loaded(index, indicator_rows(index.targets), indicator_records(index.targets),
+                  answered_examples(index))
+
+
+def answered_examples(index, most: int = EXAMPLES_SHOWN) -> tuple[str, ...]:
+    """The first `most` example questions (data/examples.txt) that the documents answer."""
+    shown = []
+    for question in words("examples.txt"):
+        if len(shown) >= most:
+            break
+        try:
+            if not ask(index, question).abstained:
+                shown.append(question)
+        except Exception:  # noqa: BLE001  an example that fails is not offered, nothing more
+            log.exception("示例问题出错：%s", question)
+    return tuple(shown)
 
 
 class Handlers:
@@ -74,18 +90,9 @@ class Handlers:
     with, and none waits for the new one to load.
     """
 
-    def examples(self, most: int = EXAMPLES_SHOWN) -> list[str]:
-        """The first `most` example questions (data/examples.txt) that the documents answer."""
-        shown = []
-        for question in words("examples.txt"):
-            if len(shown) >= most:
-                break
-            try:
-                if not ask(self.loaded.index, question).abstained:
-                    shown.append(question)
-            except Exception:  # noqa: BLE001  an example that fails is not offered, nothing more
-                log.exception("示例问题出错：%s", question)
-        return shown
+    def examples(self) -> list[str]:
+        """The example questions the documents in use answer (found anew for each new build)."""
+        return list(self.loaded.examples)
 
     def __init__(self, index, settings: Settings) -> None:
         self.settings = settings
@@ -214,6 +221,10 @@ class Handlers:
             log.exception("writing feedback to %s failed", path)
             return "反馈暂时无法保存，请稍后再试。", reason
         return f"已记录您的{'好评' if vote == 'up' else '差评'}，谢谢反馈！", ""
+
+    def has_tables(self) -> bool:
+        """Whether the documents in use hold any table (the targets tab shows its tools then)."""
+        return bool(self.loaded.rows)
 
     def filter(self, query: str) -> tuple[pd.DataFrame, str]:
         found = filter_rows(self.rows, query or "")

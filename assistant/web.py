@@ -68,24 +68,26 @@ def blocks(handlers: Handlers) -> gr.Blocks:
                     clear = gr.Button("清空对话", scale=1, min_width=70, elem_id="clear")
                 status = gr.Markdown(elem_id="feedback-status")
             with gr.Tab("指标查询") as targets_tab:
-                query = gr.Textbox(label="搜索表格（指标或项目名称中的任一词，可加“县”“国家”等级别）",
-                                   placeholder="输入关键词",
-                                   elem_id="target-search")
+                # a corpus without tables gets the count line saying so, not empty tools
                 first = handlers.targets("")
                 count = gr.Markdown(first[1], elem_id="target-count")
-                with gr.Row(elem_id="targets-tools"):
-                    csv_file = gr.DownloadButton("导出 CSV", first[4], elem_id="export-csv",
-                                                 size="md", min_width=120)
-                    xlsx_file = gr.DownloadButton("导出 Excel", first[5], elem_id="export-xlsx",
-                                                  size="md", min_width=120)
-                table = gr.Dataframe(first[0], interactive=False, wrap=True, max_height=520,
-                                     elem_id="targets", label="文件中的表格：指标与标准",
-                                     column_widths=COLUMN_WIDTHS, buttons=[])
-                cards = gr.HTML(first[2], elem_id="target-cards")
-                detail = gr.HTML(render_target(None), elem_id="target-source")
-                with gr.Accordion("对比：同一指标的国家与县目标并列", open=False,
-                                  elem_id="compare-box"):
-                    compare = gr.HTML(first[3], elem_id="compare")
+                with gr.Column(visible=handlers.has_tables()) as table_view:
+                    query = gr.Textbox(label="搜索表格（指标或项目名称中的任一词，可加“县”“国家”等级别）",
+                                       placeholder="输入关键词",
+                                       elem_id="target-search")
+                    with gr.Row(elem_id="targets-tools"):
+                        csv_file = gr.DownloadButton("导出 CSV", first[4], elem_id="export-csv",
+                                                     size="md", min_width=120)
+                        xlsx_file = gr.DownloadButton("导出 Excel", first[5], elem_id="export-xlsx",
+                                                      size="md", min_width=120)
+                    table = gr.Dataframe(first[0], interactive=False, wrap=True, max_height=520,
+                                         elem_id="targets", label="文件中的表格：指标与标准",
+                                         column_widths=COLUMN_WIDTHS, buttons=[])
+                    cards = gr.HTML(first[2], elem_id="target-cards")
+                    detail = gr.HTML(render_target(None), elem_id="target-source")
+                    with gr.Accordion("对比：同一指标的国家与县目标并列", open=False,
+                                      elem_id="compare-box"):
+                        compare = gr.HTML(first[3], elem_id="compare")
             with gr.Tab("文件来源"):
                 summary, listed = handlers.sources()
                 summary = gr.Markdown(summary)
@@ -109,6 +111,10 @@ def blocks(handlers: Handlers) -> gr.Blocks:
         targets_tab.select(None, None, None, js=FOCUS_SEARCH, **private)
         app.load(handlers.sources, None, [summary, listed], **private)
         app.load(handlers.targets, query, shown, **private)
+        app.load(lambda: gr.Column(visible=handlers.has_tables()), None, table_view, **private)
+        # a new build's own examples, once the page is (re)loaded
+        app.load(lambda: gr.Chatbot(examples=[{"text": q} for q in handlers.examples()] or None),
+                 None, chat, **private)
         app.load(handlers.ask_link, turns, [box, chat, turns], **private)
         gr.api(handlers.answer, api_name="ask",
                api_description="提问并返回带出处的 JSON 回答；history 为本次对话中此前的问题")
