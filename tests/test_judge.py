@@ -101,6 +101,10 @@ def test_the_slot_a_question_asks(question, slots):
     ("2021年农村低保里残疾人有多少个？", ["农村最低生活保障人数(人)其中：残疾人——2021年（人）：100460。"], ""),
     # 哪几条 asks which ones, a list: no count is missing
     ("低保要坚持哪几条原则？", ["最低生活保障坚持规范运行、分类施保、应保尽保。"], ""),
+    # 多少万 asks a sum in 万元: a date is no sum (a standards notice had been quoted as one)
+    ("家庭金融资产人均不能超过多少万？", ["金融资产的人均金额标准自2025年6月1日起按新标准计算执行。"], "数额（元）"),
+    ("项目总投资多少万元", ["项目汇总表（单位：万元）：殡仪服务中心——总投资：800。"], ""),
+    ("人才总量目标是多少万人", ["社会工作专业人才总量——单位：万人；2025年目标值：200。"], ""),
 ])
 def test_a_quantity_asked_must_be_stated(question, quotes, missing):
     assert missing_quantity(question, quotes) == missing
