@@ -129,3 +129,31 @@ def number_met(question: str, quotes: list[str]) -> float:
     if not _ASKS_NUMBER.search(question):
         return 0.0
     return 1.0 if _STATED_NUMBER.search("".join(quotes)) else -1.0
+
+
+# An age band a table or rule states: "80—89周岁", "80至89岁", "80周岁至89周岁", "90周岁以上",
+# "100周岁及以上", "不满18周岁". A citizen gives an age ("我爸85岁了"), not the band.
+_AGE = r"\s*(?:周岁|岁)"
+_BAND = re.compile(rf"(\d{{1,3}})(?:{_AGE})?\s*[—–\-－~～至到]+\s*(\d{{1,3}}){_AGE}")
+_AND_OVER = re.compile(rf"(?:年满|满)?(\d{{1,3}}){_AGE}(?:及以上|以上|\(含\)以上|（含）以上)")
+_UNDER = re.compile(rf"(?:不满|未满)(\d{{1,3}}){_AGE}|(\d{{1,3}}){_AGE}以下")
+_AGE_GIVEN = re.compile(rf"(\d{{1,3}})(?:多)?{_AGE}")
+NO_AGE_ABOVE = 150  # years: the open end of "100周岁及以上"
+
+
+def age_bands(text: str) -> list[tuple[int, int]]:
+    """The age bands `text` states, each (lowest, highest) age in it, ends included."""
+    bands = [(int(lo), int(hi)) for lo, hi in _BAND.findall(text) if int(lo) <= int(hi)]
+    bands += [(int(lo), NO_AGE_ABOVE) for lo in _AND_OVER.findall(text)]
+    bands += [(0, int(a or b) - (1 if a else 0)) for a, b in _UNDER.findall(text)]
+    return bands
+
+
+def ages_given(question: str) -> list[int]:
+    """The ages a question gives ("我爸85岁了", "奶奶92周岁"; not "80多岁": no one age)."""
+    return [int(m.group(1)) for m in _AGE_GIVEN.finditer(question) if "多" not in m.group()]
+
+
+def without_ages(text: str) -> str:
+    """`text` without the ages it states ("年满80周岁的老年人" → "年满的老年人")."""
+    return re.sub(rf"\d{{1,3}}(?:多)?{_AGE}", "", text)

