@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -84,21 +85,35 @@ def place_applies(part: Part, top: list[Hit]) -> bool:
     return bool(top) and top[0].level == "国家" and not set(part.slots) & LOCAL_SLOTS
 
 
-def missing_year(years: tuple[str, ...], text: str) -> str:
+def missing_year(years: tuple[str, ...], scopes: str | tuple[str, ...]) -> str:
+    """The first year asked that the quote is not of. `scopes`: what the quote is said of,
+    nearest first (see year_scope); the nearest that names any year decides."""
+    scopes = (scopes,) if isinstance(scopes, str) else scopes
+    scope = next((s for s in scopes if names_a_year(s)), "")
     for year in years:
-        if year not in text and not any(a in text for a in year_aliases().get(year, ())):
+        if year not in scope and not any(a in scope for a in year_aliases().get(year, ())):
             return year
     return ""
 
 
-def year_scope(citation: Citation) -> str:
-    """What a quote is said of: the quote, what its passage says before it, and the headings it
-    stands under. A list of targets opened by "到2020年，…" holds the year asked once, above its
-    items ("——全市机构养老床位至少需达到15800张以上"); a work summary's figures stand under
-    "一、2022年工作总结". The quote must be of the year asked, not merely share a passage with it."""
+def names_a_year(text: str) -> bool:
+    return bool(_A_YEAR.search(text)) or any(a in text for aliases in year_aliases().values()
+                                             for a in aliases)
+
+
+_A_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+
+
+def year_scope(citation: Citation) -> tuple[str, str, str]:
+    """What a quote is said of, nearest first: the quote with what its passage says before it,
+    the headings it stands under, its document's title. A list of targets opened by "到2020年，…"
+    holds the year asked once, above its items ("——全市机构养老床位至少需达到15800张以上"); a
+    work summary's figures stand under "一、2022年工作总结". The nearest that names a year says
+    which year the quote is of: a 十四五 plan's "“十三五”时期…城市低保标准由5016元提高到6934元"
+    is of 2020, not of the 2025 its title's 十四五 stands for (it had answered 2025年城市低保标准)."""
     hit, quote = citation.hit, citation.quote
     start = hit.chunk.text.find(quote[:QUOTE_ANCHOR].strip("…"))
-    return hit.title + hit.chunk.section_path + (hit.chunk.text[:start] if start > 0 else "") + quote
+    return ((hit.chunk.text[:start] if start > 0 else "") + quote, hit.chunk.section_path, hit.title)
 
 
 QUOTE_ANCHOR = 12  # characters: a quote cut or extended by compose still starts as in its passage
@@ -120,7 +135,12 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
     place = "" if place_applies(part, top) else missing_place(
         part.places, "".join(about(h) + h.region for h in top) + cited,
         "".join(h.region for h in top) + "".join(c.hit.region for c in citations))
-    year = missing_year(part.years, "".join(year_scope(c) for c in citations))
+    # a year any quote is of is held; of a sum asked, by a quote stating one
+    stating = [c for c in citations if asks_quantity(part.asking)
+               and not missing_quantity(part.asking, [c.quote])]
+    missed = [missing_year(part.years, year_scope(c)) for c in stating or citations] or [
+        missing_year(part.years, "")]
+    year = "" if not all(missed) else missed[0]
     quantity = missing_quantity(part.asking, [c.hit.chunk.text for c in citations])
     clause = clause_terms(terms, part.text)
     tabled = float(bool(citations) and citations[0].hit.chunk.kind == "table_row"

@@ -379,6 +379,11 @@ def _cited(text: str, quote: str, section: str = "", title: str = ""):
      "一、2022年工作总结", ""),
     # the passage after the quote is of another year: not what the quote is said of
     ("2023年低保标准是多少？", "低保标准为每月600元。2023年起另行公布。", "低保标准为每月600元。", "", "2023"),
+    # the nearest scope naming a year decides: a 十四五 plan's look back at 十三五 is of 2020
+    ("2025年城市低保标准一年多少钱", "“十三五”时期，城市低保标准由5016元提高到6934元。",
+     "城市低保标准由5016元提高到6934元。", "某县“十四五”民政事业发展规划 > 发展基础", "2025"),
+    ("2025年城市低保标准一年多少钱", "城市低保标准年度增速不低于消费支出增速。",
+     "城市低保标准年度增速不低于消费支出增速。", "某县“十四五”民政事业发展规划 > 主要任务", ""),
 ])
 def test_a_year_asked_is_held_by_the_quote_or_what_scopes_it(question, text, quote, section, missing):
     from assistant.judge import year_scope
