@@ -60,9 +60,15 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
             table = tables[i]
             # A table closes numbered paragraphs ("6. …"): it belongs to the section above them.
             stack = [h for h in stack if h.rank < PARAGRAPH_RANK]
+            # a caption that is a heading of the text ("二、发放标准") takes its place among them:
+            # not under "一、发放对象" before it
+            captioned = headings(table.title) if table.title else None
+            if captioned and not captioned.body:
+                stack = [h for h in stack if h.rank < captioned.rank] + [captioned]
+            named = table.title not in ("", document.title) and not (captioned and not captioned.body)
             for row in table.rows:
-                row = replace(row, section=(*section(), table.title if table.title not in ("", document.title)
-                                            else "表格"))
+                row = replace(row, section=(*section(), *([table.title] if named else
+                                                          [] if captioned else ["表格"])))
                 rows.append(row)
                 chunks.append(_make_chunk(document.name, describe(row, document, table.unit),
                                           row.section, "table_row", row.start, row.end))

@@ -88,6 +88,21 @@ def test_a_markdown_table_is_one_self_contained_passage_per_row():
     assert not any("|" in c.text for c in chunks)
 
 
+def test_a_table_captioned_by_a_numbered_heading_stands_in_its_section():
+    """"二、发放标准" above a table is the section the rows stand in, beside "一、发放对象", not
+    under it."""
+    from assistant.chunk import chunk_document
+    from assistant.load import make_document
+
+    text = ("# 某县高龄津贴发放标准\n\n一、发放对象\n\n年满80周岁的老年人。\n\n二、发放标准\n\n"
+            "| 年龄段 | 发放标准（元/人/月） |\n| --- | --- |\n| 80—89周岁 | 100 |\n\n"
+            "三、发放方式\n\n按月发放。\n")
+    chunks = chunk_document(make_document("标准.md", text, {}))[0]
+    assert [c.section for c in chunks] == [("某县高龄津贴发放标准", "一、发放对象"),
+                                           ("某县高龄津贴发放标准", "二、发放标准"),
+                                           ("某县高龄津贴发放标准", "三、发放方式")]
+
+
 def test_a_guide_loses_no_line_and_its_title_line_is_no_passage():
     """A plain-text guide: its first line is its title (in every path, not a passage of its own:
     it had been quoted as the answer to 临时救助), and a short numbered line ending a sentence
