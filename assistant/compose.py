@@ -211,6 +211,8 @@ _BARE_HEAD = re.compile(r"^《[^》]*》：")
 def row_summary(row_sentence: str, region: str = "") -> str:
     """"养老机构护理型床位占比：2025年目标值 ≥55%，属性 约束性" from a described table row."""
     name, cells = row_cells(row_sentence)
+    if not name:  # a form's field: "办理时限：自受理之日起30个工作日内办结"
+        return "，".join(f"{h}：{v}" for h, v in cells)
     unit = next((v for h, v in cells if h == "单位"), "")
     shown = [f"{named_header(h, region)} {v}{unit if _BARE_NUMBER.fullmatch(v) else ''}"
              for h, v in cells if h != "单位"]
@@ -225,6 +227,9 @@ def row_cells(row_sentence: str) -> tuple[str, list[tuple[str, str]]]:
     name, _, fields = body.partition("——")
     if not fields:  # a row labelled by its first cell ("项目：孤儿基本生活费；城市（元/月）：1500")
         first, _, fields = body.partition("；")
+        if not _NEXT_CELL.search(f"；{fields}") and "：" in first:  # one field of a form
+            label, _, value = body.partition("：")
+            return "", [(label, value)]
         name = first.partition("：")[2] or first
     # cells part at a "；" before the next header ("建设内容：…平方米；健全完善…平台；；总投资：500"
     # is one cell, then 总投资): a cell's own "；" is no boundary
@@ -259,7 +264,8 @@ def quote_line(citation: Citation) -> str:
     passage is the row described by the indexer, not words of the document."""
     hit = citation.hit
     if hit.chunk.kind == "table_row":  # its quote is described_row(hit)
-        return f"{row_summary(citation.quote, hit.region)} [{citation.n}]（{_source(hit)}指标表）"
+        table = "指标表" if "指标" in hit.chunk.section_path else "表格"
+        return f"{row_summary(citation.quote, hit.region)} [{citation.n}]（{_source(hit)}{table}）"
     return f"根据{_source(hit)}：“{citation.quote}”[{citation.n}]"
 
 

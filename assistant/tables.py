@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from .clean import Line
 from .flattened import Table, cell_per_line_tables, column_tables, is_caption, series_tables, spaced_as_tabs
+from .lexicon import pattern
 from .schema import Document, TableRow
 
 _SERIAL = re.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})$")
@@ -71,6 +72,11 @@ def _tab_table(block: list[list[str]], lines: list[Line], i: int, j: int, doc: s
             first = k
         else:
             break
+    form = label_value_rows(block)
+    if form:
+        rows = tuple(TableRow(doc=doc, table=title, start=lines[i + n].start, end=lines[i + n].end,
+                              cells=(pair,)) for n, pair in form)
+        return Table(title=title, unit=unit, rows=rows, first=first, last=j)
     header_rows, data, start_row = [], [], None
     for n, cells in enumerate(block):
         filled = [c for c in cells if c]
@@ -99,6 +105,29 @@ def _tab_table(block: list[list[str]], lines: list[Line], i: int, j: int, doc: s
         for cells, line in data if sum(1 for c in cells if c) > 1
     )
     return Table(title=title, unit=unit, rows=rows, first=first, last=j)
+
+
+def label_value_rows(block: list[list[str]]) -> list[tuple[int, tuple[str, str]]]:
+    """A form laid out as a table, each label beside its value, two or four cells a row
+    ("事项名称 | 最低生活保障审核确认", "办理时限 | 30个工作日"): each (row index, (label, value)),
+    or [] when most labels are not field names. Read as a table headed by its first row, every
+    value had been filed under "最低生活保障审核确认"."""
+    rows = [(n, cells) for n, cells in enumerate(block) if any(cells)]
+    widths = {len(cells) for _, cells in rows}
+    if len(rows) < 2 or len(widths) != 1 or widths.pop() not in FORM_WIDTHS:
+        return []
+    pairs = [(n, (cells[k].rstrip("：:").strip(), cells[k + 1])) for n, cells in rows
+             for k in range(0, len(cells), 2) if cells[k] and cells[k + 1]]
+    labels = [label for _, (label, _) in pairs]
+    named = sum(1 for label in labels if len(label) <= FIELD_CHARS and _FIELD.search(label)
+                and not re.search(r"\d", label))
+    return pairs if labels and named >= FIELD_SHARE * len(labels) else []
+
+
+FORM_WIDTHS = (2, 4)  # cells a row of a form holds: label, value (twice side by side)
+FIELD_CHARS = 12  # a field's name is short: "办理时限", "受理地点", "收费标准"
+FIELD_SHARE = 0.75  # of the labels, naming a field: a table of standards' first column names items
+_FIELD = pattern("field_label")
 
 
 def _label_by_header(cells: list[str], headers: list[str]) -> tuple[tuple[str, str], ...]:

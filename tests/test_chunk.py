@@ -103,6 +103,33 @@ def test_a_table_captioned_by_a_numbered_heading_stands_in_its_section():
                                            ("某县高龄津贴发放标准", "三、发放方式")]
 
 
+def test_a_form_laid_out_as_a_table_is_read_label_by_value():
+    """A guide's form: each label beside its value, not a table headed by its first row (every
+    value had been filed under "最低生活保障审核确认")."""
+    from assistant.chunk import chunk_document
+    from assistant.load import make_document
+
+    text = ("# 某县最低生活保障办事指南\n\n| 事项名称 | 最低生活保障审核确认 |\n| --- | --- |\n"
+            "| 受理地点 | 乡镇人民政府社会救助窗口 |\n| 办理时限 | 30个工作日 |\n| 收费标准 | 不收费 |\n")
+    chunks = chunk_document(make_document("指南.md", text, {}))[0]
+    rows = [c.text.split("\n")[0].split("（县级）：")[1] for c in chunks if c.kind == "table_row"]
+    assert rows == ["事项名称：最低生活保障审核确认。", "受理地点：乡镇人民政府社会救助窗口。",
+                    "办理时限：30个工作日。", "收费标准：不收费。"]
+
+
+@pytest.mark.parametrize("block, form", [
+    ([["事项名称", "最低生活保障审核确认"], ["办理时限：", "30个工作日"]], True),
+    ([["事项名称", "低保", "办理时限", "30个工作日"], ["收费标准", "不收费", "咨询电话", "0936-5520000"]], True),
+    # a table of standards: its first column names items, not fields
+    ([["项目", "标准（元/月）"], ["城市最低生活保障", "900"], ["孤儿基本生活费", "1500"]], False),
+    ([["类别", "对象", "标准"], ["护理补贴", "一级", "120"]], False),  # three columns
+])
+def test_a_form_is_told_from_a_table(block, form):
+    from assistant.tables import label_value_rows
+
+    assert bool(label_value_rows(block)) is form
+
+
 def test_a_guide_loses_no_line_and_its_title_line_is_no_passage():
     """A plain-text guide: its first line is its title (in every path, not a passage of its own:
     it had been quoted as the answer to 临时救助), and a short numbered line ending a sentence

@@ -390,6 +390,9 @@ def test_a_column_headed_from_where_the_plan_stands_names_the_place(header, regi
     ("《民乐县2024年社会救助标准》（县级）：项目：孤儿基本生活费；城市（元/月）：1500；农村（元/年）：1500。",
      "孤儿基本生活费：城市（元/月） 1500，农村（元/年） 1500"),
     # a document of no level, its columns units in brackets: the name is not the first figure
+    # a form's field: its label and its value
+    ("《某县低保办事指南》（县级）：办理时限：自受理之日起30个工作日内办结。", "办理时限：自受理之日起30个工作日内办结"),
+    ("《某县低保办事指南》（县级）：申请材料：1.申请书；2.户口簿、身份证。", "申请材料：1.申请书；2.户口簿、身份证"),
     ("《社会救济情况》：农村最低生活保障人数(人)——2020年（人）：452363；2021年（人）：483970。",
      "农村最低生活保障人数(人)：青山县2020年（人） 452363，青山县2021年（人） 483970"),
 ])
