@@ -7,9 +7,9 @@ import hashlib
 import re
 from dataclasses import replace
 
-from .clean import ITEM, Line, clean_lines, ends_sentence, join_broken, join_cjk, split_sentences
+from .clean import BULLET, ITEM, Line, clean_lines, ends_sentence, join_broken, join_cjk, split_sentences
 from .headings import (ARTICLE_RANK, NUM, PARAGRAPH_RANK, Heading, bare_heading, digest_section,
-                       is_legal, list_items, parse_heading, parse_legal_heading)
+                       FIELD, is_legal, list_items, parse_heading, parse_legal_heading)
 from .schema import Chunk, Document, TableRow
 from .tables import describe, find_tables
 
@@ -47,6 +47,7 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
             # a legal document's lines outside its articles (a notice's head, promulgation
             # lines) are lines of their own, not a sentence a page break cut
             listed = [legal or i in items or bool(PHONE_END.search(lines[i].text))
+                      or bool(FIELD.match(lines[i].text)) or lines[i].text[:1] in BULLET
                       for i in paragraph_lines]
             packed = _pack(paragraphs, document.name, section(), max_chars, overlap, listed)
             chunks.extend(headed(packed, stack[-1].title) if stack and len(packed) == 1 else packed)
@@ -117,7 +118,9 @@ def headed(chunks: list[Chunk], heading: str) -> list[Chunk]:
     if len(text) > BARE_BODY or re.search(r"[。；！？]", text) or "\n" in text:
         return chunks
     title = re.sub(rf"^{NUM}、", "", ITEM.sub("", heading)).strip()  # 五、/（五）/5. 咨询电话
-    return [replace(chunks[0], text=f"{title}：{text}")] if title else chunks
+    if not title or text.startswith(title):  # a field's own label ("地点：各村委会")
+        return chunks
+    return [replace(chunks[0], text=f"{title}：{text}")]
 
 
 def _pack(paragraphs: list[Line], doc: str, section: tuple[str, ...], max_chars: int,

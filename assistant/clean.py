@@ -103,7 +103,24 @@ def _split_run_on(text: str) -> list[str]:
     text = _GLUED_MARKER.sub(r"\1\n", text)
     if len(text) > 300:
         text = _INLINE_HEADING.sub("\n", text)
-    return text.split("\n")
+    text = _INLINE_BULLET.sub("\n", _INLINE_QUESTION.sub("\n", text))
+    return [piece for line in text.split("\n") for piece in _question_first(line)]
+
+
+# A page copied without its line breaks: its bullets ("▻80-89岁 每人每月30元 ▻90-99岁 …") and a
+# numbered FAQ's questions ("…共计1627.94万元。 01什么是高龄津贴?高龄津贴,是…") start lines.
+BULLET = "▻►▶•◆■"  # (● heads a digest's item: see headings)
+_INLINE_BULLET = re.compile(rf"(?<=\S)\s*(?=[{BULLET}])")
+_INLINE_QUESTION = re.compile(r"(?<=[。！？!?])\s*(?=0\d\s*[\u4e00-\u9fff][^。！？!?]{0,30}[？?])")
+_QUESTION = re.compile(r"^0\d\s*[\u4e00-\u9fff][^。！？!?]{0,30}[？?]")
+
+
+def _question_first(line: str) -> list[str]:
+    """A numbered FAQ question ("02市区津贴标准?") on a line of its own, its answer after it."""
+    question = _QUESTION.match(line)
+    if question and line[question.end():].strip():
+        return [line[:question.end()], line[question.end():].strip()]
+    return [line]
 
 
 def ends_sentence(text: str) -> bool:

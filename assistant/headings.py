@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from .clean import ARTICLE, ITEM, Line
+from .lexicon import pattern
 
 NUM = r"[一二三四五六七八九十百千零〇]{1,7}"  # up to 第一千二百六十条
 # (rank, pattern): a smaller rank is an outer heading. Ranks only order headings within a
@@ -21,7 +22,7 @@ HEADINGS = [
     (4, re.compile(rf"^[（(]{NUM}[）)]")),
     (5, re.compile(r"^专栏\s*\d+")),
     (6, re.compile(r"^\d{1,2}\s*[.．、](?!\d)")),
-    (7, re.compile(r"^0\d\s+\S")),
+    (7, re.compile(r"^0\d(?:\s+\S|\s*[\u4e00-\u9fff][^。！？!?]{0,30}[？?]$)")),  # "01什么是高龄津贴?"
 ]
 PARAGRAPH_RANK = 6
 # "1.临时救助申请书;2.户口薄复印件; 3.身份证复印件": a list on one line, not a heading numbered 1.
@@ -64,7 +65,28 @@ def parse_heading(text: str) -> Heading | None:
             # list as well as a heading: it heads what follows and stays text, or it was lost
             return Heading(rank, text.rstrip("。"), text if text.endswith("。") else "")
         return Heading(rank, _lead(text), text)
-    return None
+    return field_heading(text)
+
+
+# A guide's field on a line of its own, its label before a colon: "申请条件:城市居民户…",
+# "收费标准:无", "时间:工作日上午8:00-12:00". It heads its value; lines of fields had been glued
+# into one paragraph ("事项名称: …服务机构: 市民政局事项分类: …"), as if a page break had cut them.
+FIELD = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[:：]\s*(.*)$")
+FIELD_RANK = 8  # inside any numbered section ("六、办理时间和地点" › 时间)
+
+
+def field_heading(text: str) -> Heading | None:
+    field = FIELD.match(text)
+    if (not field or not _FIELD_LABEL.search(field.group(1)) or _FURNITURE.search(field.group(1))
+            or _FIELD_LABEL_PAIR.search(field.group(2))):
+        return None
+    label, value = field.groups()
+    return Heading(FIELD_RANK, label, text if value.strip() else "")  # the line as written
+
+
+_FIELD_LABEL, _FURNITURE = pattern("field_label"), pattern("page_furniture")
+# a line of several fields ("索引号: … 组配分类: 政策法规文件") is a page's catalogue record
+_FIELD_LABEL_PAIR = re.compile(r"\s[\u4e00-\u9fff]{2,6}\s*[:：]")
 
 
 def parse_legal_heading(text: str) -> Heading | None:

@@ -11,9 +11,11 @@ from importlib import resources
 from pathlib import Path
 
 from .keyword import word_tag
-from .lexicon import words
+from .lexicon import pattern, words
 
 _CN_NUM = "一二三四五六七八九十百零〇"
+_FURNITURE = pattern("page_furniture")  # a web page's catalogue line: no title
+_LABELLED = re.compile(r"[\u4e00-\u9fff]{2,6}\s*[:：]")  # a label of a catalogue line
 DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 # "(2019-03-02)" or "_2019-03-02" in a file name: the version the file holds.
 FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.](\d{2})[-_.](\d{2})(?!\d)")
@@ -100,8 +102,11 @@ def derive_title(text: str, name: str) -> str:
     for line in text.splitlines():
         if "\t" in line or line.strip() == "序号":  # a table before any title line
             break
+        catalogue = len(_LABELLED.findall(line)) >= 2  # "名称: 某某办事指南 文号:"
         line = re.sub(r"[*#★●|｜\s\ufffd]+", "", line)
-        if NOTICE.fullmatch(line):  # the document's number above its title ("穗府办规〔2021〕19号")
+        if NOTICE.fullmatch(line) or _FURNITURE.match(line) or catalogue:
+            # the document's number above its title ("穗府办规〔2021〕19号"), a web page's catalogue
+            # line ("索引号:…组配分类:…", "发布时间:2017-07-13")
             continue
         if 4 <= len(line) <= 60 and re.search(r"[\u4e00-\u9fff]", line):
             issued, notice = ISSUED.search(head), NOTICE_TITLE.search(head)
@@ -249,10 +254,44 @@ def place_of(issuer: str) -> Place | None:
             rest = issuer[len(full) if issuer.startswith(full) else len(short):]
             local = re.match(r"^([\u4e00-\u9fff]{1,8}?(?:市|州|盟|县|旗|区))", rest)
             if local and not re.match(r"^(?:人民|常务|委员|政府)", rest) and named_place(local.group(1)):
-                return _local(local.group(1))
+                return _local(within_city(local.group(1), rest[local.end():]))
             return Place("省", short)
     local = re.match(r"^([\u4e00-\u9fff]{1,8}?(?:自治州|自治县|市|州|盟|县|旗|区))", issuer)
-    return _local(local.group(1)) if local and named_place(local.group(1)) else None
+    return _local(within_city(local.group(1), issuer[local.end():])) if local and named_place(
+        local.group(1)) else None
+
+
+def within_city(city: str, rest: str) -> str:
+    """A county or district the name goes on to name within its city ("宁波市镇海区…" is of 镇海区,
+    not of all 宁波市): the two together. Only a county of the administrative divisions: jieba
+    knows no better than that 居家社区 (of 广州市居家社区养老服务管理办法) is an unknown word."""
+    if not city.endswith(("市", "州")):
+        return city
+    rest = rest.removeprefix("市") if city.endswith("州") else rest  # 杭州 of 杭州市西湖区
+    county = next((name for name in (rest[:n] for n in range(2, 6)) if name in counties()), "")
+    return city + county
+
+
+@lru_cache(maxsize=1)
+def counties() -> frozenset[str]:
+    """Every county-level division's name (镇海区, 民乐县, 西湖区), from adcodes()."""
+    return frozenset(name for code, name in adcodes() if code[4:6] != "00" and code[6:] == "0" * 6
+                     and name != "市辖区")
+
+
+@lru_cache(maxsize=1)
+def adcodes() -> tuple[tuple[str, str], ...]:
+    """(12-digit code, name) of every administrative division, from the codes the cpca package
+    ships (its resources/adcodes.csv), read as data: cpca's own code is not imported."""
+    import csv
+    import importlib.util
+
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or not spec.submodule_search_locations:
+        return ()
+    path = Path(spec.submodule_search_locations[0]) / "resources" / "adcodes.csv"
+    return tuple((row["adcode"], row["name"])
+                 for row in csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
 
 
 def named_place(name: str) -> bool:

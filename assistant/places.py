@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .metadata import provinces
+from .metadata import adcodes, provinces
 
 SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|省|市|州|盟|县|旗|区|镇|乡|街道)$")
 # "海南省海口市龙华区" -> 海南省, 海口市, 龙华区. A 州 followed by 省/市/区/县 is part of a name
@@ -96,22 +96,13 @@ def named_places(question: str, known: frozenset[str] = frozenset()) -> tuple[st
 @lru_cache(maxsize=1)
 def gazetteer() -> dict[str, str]:
     """Every prefecture-level city of China, by its full and its short name (杭州市, 杭州), with
-    the province it lies in (浙江), from the administrative-division codes that the cpca package
-    ships (its adcodes.csv: 12 digits, the province in the first two, the city in the next two).
-    Read as data: cpca's own code is not imported."""
-    import csv
-    import importlib.util
-
-    spec = importlib.util.find_spec("cpca")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    path = Path(spec.submodule_search_locations[0]) / "resources" / "adcodes.csv"
-    rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
-    province_of = {row["adcode"][:2]: row["name"] for row in rows if row["adcode"][2:] == "0" * 10}
+    the province it lies in (浙江), from the administrative-division codes (metadata.adcodes: 12
+    digits, the province in the first two, the city in the next two)."""
+    rows = adcodes()
+    province_of = {code[:2]: name for code, name in rows if code[2:] == "0" * 10}
     short_of = dict(provinces())
     cities: dict[str, str] = {}
-    for row in rows:
-        code, name = row["adcode"], row["name"]
+    for code, name in rows:
         if code[4:] != "0" * 8 or code[2:4] == "00" or "直辖" in name or name == "市辖区":
             continue
         province = short_of.get(province_of.get(code[:2], ""), "")

@@ -130,6 +130,34 @@ def test_a_form_is_told_from_a_table(block, form):
     assert bool(label_value_rows(block)) is form
 
 
+@pytest.mark.parametrize("line, title, body", [
+    ("申请条件:城市居民户月人均收入低于260元", "申请条件", "申请条件:城市居民户月人均收入低于260元"),
+    ("收费标准：无", "收费标准", "收费标准：无"),
+    ("时间:工作日上午8:00-12:00,下午2:30-5:30。", "时间", "时间:工作日上午8:00-12:00,下午2:30-5:30。"),
+    ("办事指南:", "", ""),  # no field's name: no heading
+    ("发布时间:2022-07-14 11:14", "", ""),  # a page's catalogue
+    ("有效性: 有效 咨询电话: 0562-2741002", "", ""),  # several fields: a catalogue line
+    ("各乡镇人民政府、县直有关单位：", "", ""),  # an addressee
+])
+def test_a_guides_field_on_its_own_line_heads_its_value(line, title, body):
+    from assistant.headings import field_heading
+
+    heading = field_heading(line)
+    assert (heading.title, heading.body) == (title, body) if title else heading is None
+
+
+def test_a_guide_of_fields_is_one_passage_a_field():
+    """Lines of "label: value" had been glued into one paragraph as if a page break cut them."""
+    from assistant.chunk import chunk_document
+    from assistant.load import make_document
+
+    text = ("城乡最低生活保障\n事项名称: 城乡最低生活保障\n服务机构: 市民政局\n"
+            "申请条件:城市居民户月人均收入低于260元\n承诺时间:区民政局7-10个工作日。\n收费标准:无\n")
+    chunks = chunk_document(make_document("指南.md", text, {}))[0]
+    assert [c.text for c in chunks if c.section[-1] in ("申请条件", "承诺时间", "收费标准")] == [
+        "申请条件:城市居民户月人均收入低于260元", "承诺时间:区民政局7-10个工作日。", "收费标准:无"]
+
+
 def test_a_guide_loses_no_line_and_its_title_line_is_no_passage():
     """A plain-text guide: its first line is its title (in every path, not a passage of its own:
     it had been quoted as the answer to 临时救助), and a short numbered line ending a sentence

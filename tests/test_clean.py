@@ -1,3 +1,5 @@
+import pytest
+
 from assistant.clean import clean_lines, join_cjk, repair, split_sentences
 
 
@@ -31,3 +33,15 @@ def test_a_pdfs_running_header_and_page_numbers_are_not_text():
         "第1章总则", "第一条为了规范管理，制定本办法。", "约束性",
         "第2章总则", "第一条为了规范管理，制定本办法。", "约束性",
         "第3章总则", "第一条为了规范管理，制定本办法。", "约束性"]
+
+
+@pytest.mark.parametrize("raw, lines", [
+    # a page copied without its line breaks: bullets start lines
+    ("▻80-89岁 每人每月30元 ▻90-99岁 每人每月60元", ["▻80-89岁每人每月30元", "▻90-99岁每人每月60元"]),
+    # a numbered FAQ's question, run into the answer before and after it
+    ("共计1627.94万元。 01什么是高龄津贴?高龄津贴,是一种社会保障制度。",
+     ["共计1627.94万元。", "01什么是高龄津贴?", "高龄津贴,是一种社会保障制度。"]),
+    ("增长了5.2%。 2023年起执行。", ["增长了5.2%。2023年起执行。"]),  # no question: one line
+])
+def test_a_run_on_page_is_split_at_its_bullets_and_questions(raw, lines):
+    assert [line.text for line in clean_lines(raw)] == lines

@@ -167,6 +167,10 @@ def test_an_enumeration_travels_with_its_lead_in():
      {"title": "临时救助", "level": "市", "region": "某某市"}),
     ("规定.md", "# 某某规定\n\n第一条 为了规范管理，制定本规定。\n第二条 本规定自2024年1月1日起施行。\n",
      {"date": "2024-01-01", "effective": "2024-01-01", "promulgated": ""}),
+    # a web page's catalogue lines above the title are no title
+    ("指南.md", "索引号: 11340722003126629G/202312-00045 组配分类: 政策法规文件\n名称: 某镇临时救助办事指南 文号:\n"
+     "发布日期: 2023-12-08\n某镇临时救助办事指南\n一、办理事项\n", {"title": "某镇临时救助办事指南"}),
+    ("申请.md", "发布时间:2017-07-13 16:55:20 资料来源: 责任编辑:张园\n高龄老人津贴申请\n", {"title": "高龄老人津贴申请"}),
 ])
 def test_metadata_from_the_document_itself(name, header, expected):
     fields = derive(name, header)
@@ -185,6 +189,9 @@ def test_the_manifest_wins_over_what_the_text_says():
     ("浙江省人民代表大会常务委员会", ("省", "浙江")), ("上海市民政局", ("省", "上海")),
     ("四川省成都市民政局", ("市", "成都市")), ("江苏省某某县人民政府", ("县", "某某县")),
     ("广西壮族自治区民政厅", ("省", "广西")), ("某某区民政局", ("区", "某某区")),
+    # a district named within its city is the place ("宁波市镇海区…"), not a word of that shape
+    ("宁波市镇海区民政局", ("区", "宁波市镇海区")), ("浙江省杭州市西湖区民政局", ("区", "杭州西湖区")),
+    ("广州市居家社区养老服务管理办法", ("市", "广州")),
 ])
 def test_level_and_region_from_the_issuer(issuer, place):
     found = place_of(issuer)
