@@ -116,6 +116,13 @@ def year_scope(citation: Citation) -> tuple[str, str, str]:
     return ((hit.chunk.text[:start] if start > 0 else "") + quote, hit.chunk.section_path, hit.title)
 
 
+def heading(citation: Citation) -> str:
+    """The heading a quote stands under ("1、冷静期计算" over "自发放…之日的次日开始计算30日"): what
+    it is about, in words the quote need not repeat."""
+    section = citation.hit.chunk.section
+    return section[-1] if len(section) > 1 else ""
+
+
 QUOTE_ANCHOR = 12  # characters: a quote cut or extended by compose still starts as in its passage
 
 
@@ -147,7 +154,8 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
                    and asks_quantity(part.asking) and all(held.values())
                    and bool(unit_stated(part.asking)[1].search(citations[0].hit.chunk.text)))
     return {
-        "first_quote_coverage": coverage(clause, idf, quoted[0], asking) if quoted else 0.0,
+        "first_quote_coverage": coverage(clause, idf, quoted[0] + heading(citations[0]), asking)
+        if quoted else 0.0,
         "coverage": max(best, COMBINED_DISCOUNT * pair),
         "quote_coverage": coverage(terms, idf, "".join(quoted), asking),
         "dense_best": max((h.scores.get("dense", 0.0) for h in hits[:5]), default=0.0),
