@@ -137,7 +137,6 @@ _AGE = r"\s*(?:周岁|岁)"
 _BAND = re.compile(rf"(\d{{1,3}})(?:{_AGE})?\s*[—–\-－~～至到]+\s*(\d{{1,3}}){_AGE}")
 _AND_OVER = re.compile(rf"(?:年满|满)?(\d{{1,3}}){_AGE}(?:及以上|以上|\(含\)以上|（含）以上)")
 _UNDER = re.compile(rf"(?:不满|未满)(\d{{1,3}}){_AGE}|(\d{{1,3}}){_AGE}以下")
-_AGE_GIVEN = re.compile(rf"(\d{{1,3}})(?:多)?{_AGE}")
 NO_AGE_ABOVE = 150  # years: the open end of "100周岁及以上"
 
 
@@ -149,11 +148,42 @@ def age_bands(text: str) -> list[tuple[int, int]]:
     return bands
 
 
-def ages_given(question: str) -> list[int]:
-    """The ages a question gives ("我爸85岁了", "奶奶92周岁"; not "80多岁": no one age)."""
-    return [int(m.group(1)) for m in _AGE_GIVEN.finditer(question) if "多" not in m.group()]
+def asked_ages(question: str) -> list[tuple[int, int]]:
+    """The ages a question gives, each as the band it means: "我爸85岁了" (85, 85), "90多岁"
+    (90, 99), "百岁老人" (100, 100), "八十五岁" (85, 85)."""
+    ages = []
+    for number, more in _AGE_ASKED.findall(question):
+        age = int(number) if number.isdigit() else numeral(number)
+        if age:
+            ages.append((age, age + (9 if more and age % 10 == 0 else 0)))
+    return ages
+
+
+_AGE_ASKED = re.compile(rf"(\d{{1,3}}|[{_NUMERAL}零]{{1,5}})(多)?{_AGE}")
+_DIGIT = {c: n for n, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+
+
+def numeral(text: str) -> int:
+    """A Chinese numeral up to the hundreds: 八十五 85, 九十 90, 百 100, 一百零一 101 (0 if none)."""
+    total, digit = 0, None
+    for char in text:
+        if char in _DIGIT:
+            digit = _DIGIT[char]
+        elif char in "十百":
+            total += (1 if digit is None else digit) * (10 if char == "十" else 100)
+            digit = None
+        else:
+            return 0
+    return total + (digit or 0)
+
+
+def aged_in_band(question: str, text: str) -> int:
+    """How many ages the question gives lie in an age band the text states (85岁 in "80—89周岁",
+    90多岁 in "90-99周岁", 百岁 in "100周岁以上")."""
+    bands = age_bands(text)
+    return sum(1 for lo, hi in asked_ages(question) if any(b_lo <= hi and lo <= b_hi for b_lo, b_hi in bands))
 
 
 def without_ages(text: str) -> str:
     """`text` without the ages it states ("年满80周岁的老年人" → "年满的老年人")."""
-    return re.sub(rf"\d{{1,3}}(?:多)?{_AGE}", "", text)
+    return re.sub(rf"(?:\d{{1,3}}|[{_NUMERAL}零]{{1,5}})(?:多)?{_AGE}", "", text)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from .judge import about
-from .quantities import (_ASKS_NUMBER, _COUNT_ASKED, ages_given, asks_quantity, counted, missing_quantity,
+from .quantities import (_ASKS_NUMBER, _COUNT_ASKED, asked_ages, asks_quantity, counted, missing_quantity,
                          without_ages)
 from .question import Part
 from .schema import Hit
@@ -230,7 +230,7 @@ def answer_type_bonus(part: Part, sentence: str) -> float:
         return COUNT_BONUS
     if asks_quantity(part.asking) and not missing_quantity(part.asking, [sentence]):
         return 1.6
-    if asks_quantity(part.asking) and ages_given(part.asking):
+    if asks_quantity(part.asking) and asked_ages(part.asking):
         # an age the question gives is no figure the sentence states ("年满80周岁" for
         # "80岁老人…多少钱", where a table's "80—89周岁：100元" answers)
         sentence = without_ages(sentence)

@@ -13,7 +13,7 @@ from pydantic import ConfigDict
 
 from .index import Index
 from .places import of_place
-from .quantities import age_bands, asks_quantity, unit_stated
+from .quantities import aged_in_band, asks_quantity, unit_stated
 from .question import Part, part
 from .slots import slots
 from .schema import Hit
@@ -179,7 +179,7 @@ def boost(part: Part, hit: Hit, rarity: dict[str, float] | None = None) -> float
     compact = re.sub(r"\s", "", hit.chunk.text)
     if rarity is not None:
         factor += SENTENCE_BOOST * sentence_coverage(part, compact, rarity)
-    factor += NUMBER_BOOST * sum(1 for n in part.numbers if n in compact or in_band(n, compact))
+    factor += NUMBER_BOOST * (sum(1 for n in part.numbers if n in compact) + aged_in_band(part.text, compact))
     if hit.chunk.kind == "table_row" and names_indicator(part.text, hit.chunk.text):
         factor += INDICATOR_BOOST
     if part.slots and holds_slot(part, compact, hit.chunk.kind == "table_row"):
@@ -193,12 +193,6 @@ def boost(part: Part, hit: Hit, rarity: dict[str, float] | None = None) -> float
     elif hit.level == "国家":
         factor += NATIONAL_BOOST
     return factor
-
-
-def in_band(number: str, text: str) -> bool:
-    """An age the question gives, in an age band the passage states (85 in "80—89周岁")."""
-    bands = age_bands(text) if number.isdigit() and len(number) <= 3 else []
-    return any(lo <= int(number) <= hi for lo, hi in bands)
 
 
 def holds_slot(part: Part, text: str, row: bool = False) -> bool:
