@@ -144,7 +144,7 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
         "".join(h.region for h in top) + "".join(c.hit.region for c in citations))
     # a year any quote is of is held; of a sum asked, by a quote stating one
     stating = [c for c in citations if asks_quantity(part.asking)
-               and not missing_quantity(part.asking, [c.quote])]
+               and unit_stated(part.asking)[1].search(c.quote)]  # in its unit: 6934元, not 75%
     missed = [missing_year(part.years, year_scope(c)) for c in stating or citations] or [
         missing_year(part.years, "")]
     year = "" if not all(missed) else missed[0]
