@@ -28,7 +28,7 @@ def refusal(question: str, reason: str = "", related: tuple[Hit, ...] = ()) -> s
             f"{OFFICE}")
     if related:
         text += "\n相关内容（不直接回答您的问题）：" + "".join(
-            f"\n· {h.chunk.heading}（{facts(h)}）" for h in related)
+            f"\n· {where(h)}（{facts(h)}）" for h in related)
     return text
 
 
@@ -79,6 +79,17 @@ def assemble(parts: tuple[Part, ...], results: list) -> tuple[str, tuple[Citatio
 PART_LABEL = "关于“"  # opens each part of a several-part answer (the web finds its parts so)
 RELATED = 2  # passages shown under a refusal, apart: on the topic, not an answer
 QUOTED_QUESTION = 60  # characters of the question a refusal repeats
+
+
+def where(hit: Hit) -> str:
+    """Where a passage stands, as a citation names it: its headings, and a table's row by its
+    name or a form's field by its label ("《高龄老人津贴申请》表格 › 收费依据及标准"): two rows of
+    one table had been named alike."""
+    if hit.chunk.kind != "table_row":
+        return hit.chunk.heading
+    name, cells = row_cells(described_row(hit))
+    label = name or (cells[0][0] if cells else "")
+    return f"{hit.chunk.heading} › {label}" if label else hit.chunk.heading
 
 
 def facts(hit: Hit) -> str:

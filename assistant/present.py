@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .compose import facts
+from .compose import facts, where
 from .question import MAX_QUESTION
 from .schema import Answer, Hit
 
@@ -25,7 +25,7 @@ def to_json(answer: Answer) -> dict:
 
 
 def _passage(hit: Hit) -> dict:
-    return {"doc": hit.chunk.doc, "title": hit.title, "section": hit.chunk.heading,
+    return {"doc": hit.chunk.doc, "title": hit.title, "section": where(hit),
             "level": hit.level, "date": hit.date, "text": hit.chunk.text,
             "score": round(hit.score, 6)}
 
@@ -37,6 +37,6 @@ def to_text(answer: Answer) -> str:
     if answer.citations:
         lines.append("\n来源：")
         for c in answer.citations:
-            lines.append(f"[{c.n}] {c.hit.chunk.heading}（{facts(c.hit)}）")
+            lines.append(f"[{c.n}] {where(c.hit)}（{facts(c.hit)}）")
             lines.append(f"    {c.hit.chunk.text}".replace("\n", "\n    "))
     return "\n".join(lines)

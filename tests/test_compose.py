@@ -588,3 +588,18 @@ def test_a_yes_no_on_a_rows_value_is_answered_first(question, said):
     from assistant.question import understand
 
     assert cell_verdict(understand(question).parts[0], ROW, [ROW, OTHER]) == said
+
+
+@pytest.mark.parametrize("kind, text, named", [
+    ("table_row", "《高龄老人津贴申请》（县级）：收费依据及标准：免费。\n原表行：免费", "《高龄老人津贴申请》表格 › 收费依据及标准"),
+    ("table_row", "《规划》主要发展指标（县级）：养老机构护理型床位占比——单位：%；2025年目标值：≥55。",
+     "《高龄老人津贴申请》表格 › 养老机构护理型床位占比"),
+    ("text", "年满80周岁的老年人。", "《高龄老人津贴申请》表格"),  # a passage of text: its headings
+])
+def test_a_tables_row_is_named_where_it_is_cited(kind, text, named):
+    """Two rows of one table had been cited alike ("《…》表格" twice under a refusal)."""
+    from assistant.compose import where
+    from assistant.schema import Chunk, Hit
+
+    chunk = Chunk(id="c", doc="d.md", text=text, section=("高龄老人津贴申请", "表格"), kind=kind)
+    assert where(Hit(chunk=chunk, score=1.0)) == named
