@@ -47,7 +47,8 @@ def search(index: Index, part: Part, *, k: int = 10, where: dict | None = None) 
     vector = index.store.embeddings.embed_query(part.search)
     dense = index.store.search(vector, CANDIDATES, where=_chroma_where(where))
     words = within_document(part)
-    keyword = _keyword_hits(index, list(dict.fromkeys(words.tokens)), where)
+    keyword = _keyword_hits(index, [t for t in dict.fromkeys(words.tokens)
+                                    if not documents_of(index, t, part.places)], where)
     fused = fuse([dense, keyword])
     rarity = {t: index.keyword.idf(t) for t in words.terms}  # looked up once, not per passage
     boosted = sorted((replace(h, score=h.score * boost(words, h, rarity)) for h in fused),
@@ -57,6 +58,22 @@ def search(index: Index, part: Part, *, k: int = 10, where: dict | None = None) 
     # whole: its title, which passages are embedded with and sentences are not, decides
     ranked = rerank(boosted, nearest, 0.0 if part.documents else SENTENCE_WEIGHT)
     return (named_articles_first(index, part, ranked) if where is None else ranked)[:k]
+
+
+def documents_of(index: Index, token: str, places: tuple[str, ...]) -> bool:
+    """Whether `token` is a place the question names that some document is of (洛川 of a guide
+    of 洛川县): every passage of that document is of it, so the keyword ranker does not favour the
+    few that write its name ("申请条件：洛川户籍年满69周岁" for "洛川高龄补贴多久能办下来"); the
+    place boost lifts the document's passages alike."""
+    return any(token in place or place in token for place in places) and any(
+        c.get("level") in LOCAL_LEVELS and of_place(token, c.get("region", ""), c.get("title", ""))
+        for c in index.citations.values())
+
+
+# A local document is of its place throughout; a province's regulation names the province in a
+# few articles that are about it ("北京居家养老服务补贴是发现金还是充到卡里": without 北京 among its
+# words, the keyword ranker found an article on the subsidy, quoted as if it answered).
+LOCAL_LEVELS = ("市", "县", "区")
 
 
 def within_document(part: Part) -> Part:

@@ -138,3 +138,20 @@ def test_a_question_naming_its_document_is_searched_without_the_titles_words(que
 
     part = understand(question, (), Vocabulary(titles=frozenset({title}))).parts[0]
     assert within_document(part).terms == terms
+
+
+@pytest.mark.parametrize("token, places, citations, dropped", [
+    # a county's guide is of 洛川 throughout: the keyword ranker does not favour rows naming it
+    ("洛川", ("洛川",), [{"region": "洛川县", "level": "县", "title": "高龄老人津贴申请"}], True),
+    ("高龄", ("洛川",), [{"region": "洛川县", "level": "县", "title": "高龄老人津贴申请"}], False),
+    # a province's regulation names its province in the articles about it: kept
+    ("北京", ("北京",), [{"region": "北京", "level": "省", "title": "北京市居家养老服务条例"}], False),
+    ("泾县", ("泾县",), [{"region": "某县", "level": "县", "title": "某县工作总结"}], False),  # no document of it
+])
+def test_a_place_every_passage_of_a_local_document_is_of(token, places, citations, dropped):
+    from types import SimpleNamespace
+
+    from assistant.retrieve import documents_of
+
+    index = SimpleNamespace(citations={f"d{i}": c for i, c in enumerate(citations)})
+    assert documents_of(index, token, places) is dropped
