@@ -150,9 +150,10 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
     year = "" if not all(missed) else missed[0]
     quantity = missing_quantity(part.asking, [c.hit.chunk.text for c in citations])
     clause = clause_terms(terms, part.text)
-    tabled = float(bool(citations) and citations[0].hit.chunk.kind == "table_row"
-                   and asks_quantity(part.asking) and all(held.values())
-                   and bool(unit_stated(part.asking)[1].search(citations[0].hit.chunk.text)))
+    tabled = float(bool(citations) and citations[0].hit.chunk.kind == "table_row" and (
+        asks_quantity(part.asking) and all(held.values())
+        and bool(unit_stated(part.asking)[1].search(citations[0].hit.chunk.text))
+        or form_field_asked(part, citations[0].hit.chunk.text)))
     return {
         "first_quote_coverage": coverage(clause, idf, quoted[0] + heading(citations[0]), asking)
         if quoted else 0.0,
@@ -179,6 +180,17 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
         "_citations_empty": not citations,
         "_article": missing_article(part.articles, index.articles, part.documents, index.citations),
     }
+
+
+def form_field_asked(part: Part, row: str) -> bool:
+    """A form's field named for what is asked, in the words a question asks it with ("收费依据及
+    标准：免费" for "要交钱不"): the guide's own answer to it, as its row of a standards table is."""
+    field = _FORM_FIELD.search(row.split("\n")[0])
+    return bool(field) and any(asked.search(field.group(1)) for slot, asked, _ in slots()
+                               if slot in part.slots)
+
+
+_FORM_FIELD = re.compile(r"）：([^：；]{2,12})：[^；]*。$")  # "《…》（县级）：收费依据及标准：免费。"
 
 
 # A table's row that states the figure asked is a lookup, not a question worded like those

@@ -404,3 +404,16 @@ def test_a_sentence_states_what_is_asked(question, sentence, states):
     from assistant.question import part
 
     assert states_asked(part(question), sentence) == states
+
+
+@pytest.mark.parametrize("question, row, asked", [
+    ("在洛川办高龄补贴要交钱不", "《高龄老人津贴申请》（县级）：收费依据及标准：免费。\n原表行：免费", True),
+    ("洛川办高龄补贴要带啥东西", "《高龄老人津贴申请》（县级）：办理材料：身份证原件、农行卡。", True),
+    ("洛川办高龄补贴要带啥东西", "《高龄老人津贴申请》（县级）：收费依据及标准：免费。", False),  # another field
+    ("孤儿每月多少钱", "《某县标准》（县级）：项目：孤儿基本生活费；城市（元/月）：1500。", False),  # no form
+])
+def test_a_forms_field_named_for_what_is_asked(question, row, asked):
+    from assistant.judge import form_field_asked
+    from assistant.question import part
+
+    assert form_field_asked(part(question), row) is asked

@@ -329,3 +329,16 @@ def test_a_long_message_keeps_its_end(message, kept):
     from assistant.question import MAX_QUESTION, sanitize
 
     assert sanitize(message) == kept and len(sanitize(message)) <= MAX_QUESTION
+
+
+@pytest.mark.parametrize("question, places", [
+    # a later clause naming only what it asks for is of the subject before it: not another
+    # county's phone number
+    ("如东县婚姻登记处在哪条路上，电话多少", ("如东县",)),
+    ("金牛区养老服务中心在哪，联系方式是什么", ("金牛区",)),
+])
+def test_a_later_clause_asking_only_a_contact_keeps_the_subject(question, places):
+    from assistant.question import understand
+
+    parts = understand(question).parts
+    assert len(parts) == 2 and parts[1].places == places
