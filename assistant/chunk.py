@@ -76,6 +76,9 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
             i, run_of_headings = table.last + 1, 0
             continue
         text = lines[i].text
+        if names_title(text, document.title):
+            i += 1
+            continue
         heading = None if i in items else (
             headings(text) or (None if legal else digest_section(lines, i) or bare_heading(
                 lines, i, document.text)))
@@ -102,6 +105,14 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
         i += 1
     flush()
     return chunks, rows
+
+
+def names_title(text: str, title: str) -> bool:
+    """A line that is the document's title again, alone or as a catalogue's field ("名称: 金社镇临
+    时救助办事指南" under a web page's 索引号 and 发布机构): every passage's path names it already.
+    Kept, it was a passage of the title's words alone, first for any question on its topic."""
+    field = FIELD.match(text.strip())
+    return bool(title) and (text.strip() == title or bool(field) and field.group(2).strip() == title)
 
 
 # A line that ends with a phone number ("0931-5123456", "13912345678") is a line of a guide's

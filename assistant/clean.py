@@ -104,7 +104,22 @@ def _split_run_on(text: str) -> list[str]:
     if len(text) > 300:
         text = _INLINE_HEADING.sub("\n", text)
     text = _INLINE_BULLET.sub("\n", _INLINE_QUESTION.sub("\n", text))
-    return [piece for line in text.split("\n") for piece in _question_first(line)]
+    return [piece for line in text.split("\n") for field in fields_apart(line)
+            for piece in _question_first(field)]
+
+
+# A web page's catalogue or a form copied as text puts several fields on a line ("有效性: 有效
+# 咨询电话: 0562-2741002", "发布时间:2017-07-13 16:55:20  资料来源:  责任编辑:张园"): once its
+# spaces were joined, the phone number's label was glued to the value before it.
+_FIELD_START = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:：]")
+_NEXT_FIELD = re.compile(r"(?<=\S)[ \u3000\u00a0]+(?=[\u4e00-\u9fff]{2,6}\s*[:：])")
+
+
+def fields_apart(line: str) -> list[str]:
+    """A line of "label: value" fields, one field a line."""
+    if not _FIELD_START.match(line.strip()):
+        return [line]
+    return [field for field in _NEXT_FIELD.split(line) if field.strip()]
 
 
 # A page copied without its line breaks: its bullets ("▻80-89岁 每人每月30元 ▻90-99岁 …") and a

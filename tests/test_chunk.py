@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunk import chunk_document
+from assistant.chunk import chunk_document, names_title
 from assistant.clean import CLOSERS, TERMINAL, split_sentences
 from assistant.load import load_corpus
 
@@ -74,7 +74,7 @@ def test_every_indicator_row_of_the_three_real_tables_reads_on_its_own():
 
 def test_a_markdown_table_is_one_self_contained_passage_per_row():
     """A deployer's table typed in Markdown is read as a table, as a tab-separated one is."""
-    from assistant.chunk import chunk_document
+    from assistant.chunk import chunk_document, names_title
     from assistant.load import make_document
 
     text = ("# 某县2024年社会救助标准\n\n下表为本县2024年各项救助标准。\n\n"
@@ -91,7 +91,7 @@ def test_a_markdown_table_is_one_self_contained_passage_per_row():
 def test_a_table_captioned_by_a_numbered_heading_stands_in_its_section():
     """"二、发放标准" above a table is the section the rows stand in, beside "一、发放对象", not
     under it."""
-    from assistant.chunk import chunk_document
+    from assistant.chunk import chunk_document, names_title
     from assistant.load import make_document
 
     text = ("# 某县高龄津贴发放标准\n\n一、发放对象\n\n年满80周岁的老年人。\n\n二、发放标准\n\n"
@@ -106,7 +106,7 @@ def test_a_table_captioned_by_a_numbered_heading_stands_in_its_section():
 def test_a_form_laid_out_as_a_table_is_read_label_by_value():
     """A guide's form: each label beside its value, not a table headed by its first row (every
     value had been filed under "最低生活保障审核确认")."""
-    from assistant.chunk import chunk_document
+    from assistant.chunk import chunk_document, names_title
     from assistant.load import make_document
 
     text = ("# 某县最低生活保障办事指南\n\n| 事项名称 | 最低生活保障审核确认 |\n| --- | --- |\n"
@@ -148,7 +148,7 @@ def test_a_guides_field_on_its_own_line_heads_its_value(line, title, body):
 
 def test_a_guide_of_fields_is_one_passage_a_field():
     """Lines of "label: value" had been glued into one paragraph as if a page break cut them."""
-    from assistant.chunk import chunk_document
+    from assistant.chunk import chunk_document, names_title
     from assistant.load import make_document
 
     text = ("城乡最低生活保障\n事项名称: 城乡最低生活保障\n服务机构: 市民政局\n"
@@ -162,7 +162,7 @@ def test_a_guide_loses_no_line_and_its_title_line_is_no_passage():
     """A plain-text guide: its first line is its title (in every path, not a passage of its own:
     it had been quoted as the answer to 临时救助), and a short numbered line ending a sentence
     stays text (2. 困难情况说明。 had been taken for a heading and dropped)."""
-    from assistant.chunk import chunk_document
+    from assistant.chunk import chunk_document, names_title
     from assistant.load import make_document
 
     text = ("临时救助办事指南\n一、申请条件\n因火灾、交通事故等意外事件导致基本生活暂时出现严重困难的家庭，"
@@ -342,3 +342,15 @@ def test_a_header_cell_of_columns_run_together_is_split_at_its_years(cell, piece
     from assistant.flattened import years_apart
 
     assert years_apart(cell) == pieces
+
+
+@pytest.mark.parametrize("line, title, named", [
+    ("金社镇临时救助办事指南", "金社镇临时救助办事指南", True),  # the title again, under the catalogue
+    ("名称: 金社镇临时救助办事指南", "金社镇临时救助办事指南", True),  # a catalogue's field
+    ("事项名称: 城乡居(村)民最低生活保障", "城乡居(村)民最低生活保障", True),
+    ("事项名称: 临时救助", "金社镇临时救助办事指南", False),  # a field of the guide's own
+    ("金社镇临时救助办事指南规定了救助标准。", "金社镇临时救助办事指南", False),
+    ("临时救助", "", False),  # an untitled document
+])
+def test_a_line_that_is_the_documents_title_again(line, title, named):
+    assert names_title(line, title) is named

@@ -45,3 +45,17 @@ def test_a_pdfs_running_header_and_page_numbers_are_not_text():
 ])
 def test_a_run_on_page_is_split_at_its_bullets_and_questions(raw, lines):
     assert [line.text for line in clean_lines(raw)] == lines
+
+
+@pytest.mark.parametrize("raw, lines", [
+    # a web page's catalogue copied as text: one field a line
+    ("有效性: 有效 咨询电话: 0562-2741002", ["有效性: 有效", "咨询电话: 0562-2741002"]),
+    ("发布时间:2017-07-13 16:55:20    资料来源:    责任编辑:张园",
+     ["发布时间:2017-07-13 16:55:20", "资料来源:", "责任编辑:张园"]),
+    ("发布时间:2022-07-14 11:14 来源: 市民政局 浏览量: 【字体:   打印",
+     ["发布时间:2022-07-14 11:14", "来源: 市民政局", "浏览量: 【字体:   打印"]),
+    ("申请条件: 年满 60 周岁", ["申请条件: 年满60周岁"]),  # one field: its spaces joined only
+    ("根据 规定: 第一 条", ["根据规定: 第一条"]),  # no field first: no catalogue
+])
+def test_a_line_of_several_fields_is_one_field_a_line(raw, lines):
+    assert [line.text for line in clean_lines(raw)] == lines
