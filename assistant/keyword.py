@@ -109,14 +109,22 @@ def tokenize(text: str) -> list[str]:
 # its dictionary) leaves a token no document holds; the verb alone is the word. (A closed class
 # of the grammar, like the measure words.)
 MODALS = "能会要可该得"
-TOKENIZER = "2"  # bumped when tokenize cuts differently: an index's stored tokens are cut anew
+TOKENIZER = "3"  # bumped when tokenize cuts differently: an index's stored tokens are cut anew
 
 
 def unglued(token: str) -> str:
-    """"能领" → "领"; a word of the dictionary ("能力", "要求", "可以", "得到") stays."""
-    if len(token) == 2 and token[0] in MODALS and not segmenter().dt.FREQ.get(token):
-        return token[1]
+    """"能领" → "领", "期是" → "期"; a word of the dictionary ("能力", "要求", "可以", "还是",
+    "具有") stays."""
+    if len(token) == 2 and not segmenter().dt.FREQ.get(token):
+        if token[0] in MODALS:
+            return token[1]
+        if token[1] in COPULAS:
+            return token[0]
     return token
+
+
+# The copula the HMM glues to the word before it ("冷静期是多少天" → 冷静, 期是): "期是" is no word.
+COPULAS = "是有"
 
 
 class KeywordIndex:

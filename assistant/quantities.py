@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .lexicon import pattern, units
+from .lexicon import pattern, rows, units
 from .slots import asked_slots
 
 _NUMERAL = "一二两三四五六七八九十百千万"
@@ -187,3 +187,41 @@ def aged_in_band(question: str, text: str) -> int:
 def without_ages(text: str) -> str:
     """`text` without the ages it states ("年满80周岁的老年人" → "年满的老年人")."""
     return re.sub(rf"(?:\d{{1,3}}|[{_NUMERAL}零]{{1,5}})(?:多)?{_AGE}", "", text)
+
+
+# A number asked in a measure ("冷静期是多少天", "要交几张照片", "下午几点", "90多岁的老人"): the
+# words asking it (天, 几张, 几点, 90 and 多岁) name nothing a passage holds; a number in that
+# measure does ("30日", "2张", "2:30", "90-99周岁"). Not a sum of money: 钱 of 多少钱, held by
+# any figure, let out-of-scope amount questions through (train q285).
+def measure_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
+    """Where `question` asks or gives a number in a measure, and what states it: "measure:天"
+    (a number of days, in 天 or 日), "age:90-99" (an age in that band)."""
+    spans = [(f"measure:{m.group(1)}", m.span()) for m in _MEASURE_ASKED.finditer(question)]
+    for m in _AGE_ASKED.finditer(question):
+        (lo, hi), = asked_ages(m.group(0)) or [(0, 0)]
+        if hi:
+            spans.append((f"age:{lo}-{hi}", m.span()))
+    return spans
+
+
+def states_measure(slot: str, text: str) -> bool:
+    """Whether `text` states the number `slot` (of measure_spans) asks for."""
+    kind, _, what = slot.partition(":")
+    if kind == "age":
+        lo, hi = (int(n) for n in what.split("-"))
+        return any(b_lo <= hi and lo <= b_hi for b_lo, b_hi in age_bands(text)) or any(
+            lo <= a_hi and a_lo <= hi for a_lo, a_hi in asked_ages(text))
+    stated = measures().get(what)
+    return bool(stated) and re.search(
+        rf"(?:\d[\d.]*|[{_NUMERAL}]+)\s*(?:{stated})", text) is not None
+
+
+@lru_cache(maxsize=1)
+def measures() -> dict[str, str]:
+    """Measure asked → the measures a number of it is stated in (data/measures.tsv, and the
+    units of data/units.tsv that are no money)."""
+    own = {asked: stated for asked, stated, kind in rows("units.tsv") if kind != "money"}
+    return own | {asked: stated for asked, stated in rows("measures.tsv")}
+
+
+_MEASURE_ASKED = re.compile(rf"(?:多少|{_JI})个?({'|'.join(sorted(measures(), key=len, reverse=True))})")

@@ -14,6 +14,7 @@ from .articles import legal_numbers, named_articles
 from .keyword import data_words, stopwords, tokenize, word_tag
 from .lexicon import pattern, rows
 from .places import asked_levels, named_places
+from .quantities import measure_spans, states_measure
 from .slots import answers, asked_slots, slots
 from .split import CJK, asks_anew, compared_parts, follows_up, resolve_followup, split_questions
 
@@ -140,14 +141,16 @@ def asking_words(text: str, terms: tuple[str, ...]) -> tuple[tuple[str, str], ..
     """The terms every mention of which in `text` lies within words asking for a slot, with
     that slot: 带 in "两口子想离婚要带啥" asks for materials and names nothing a passage holds;
     the materials it lists answer it. Not a number's slots: any number is their evidence, and
-    钱 of 多少钱 held by any figure let out-of-scope amount questions through (train q285)."""
+    钱 of 多少钱 held by any figure let out-of-scope amount questions through (train q285); but
+    a number in a measure ("多少天", "几张", "90多岁": quantities.measure_spans)."""
     spans = [(slot, m.span()) for slot, asked, _ in slots() if slot not in NUMBER_SLOTS
-             for m in asked.finditer(text)]
+             for m in asked.finditer(text)] + measure_spans(text)
     found = []
     for term in terms:
         starts = [m.start() for m in re.finditer(re.escape(term), text)]
-        slot = next((slot for slot, (a, b) in spans
-                     if starts and all(a <= s and s + len(term) <= b for s in starts)), "")
+        slot = next((slot for slot in dict.fromkeys(slot for slot, _ in spans)
+                     if starts and all(any(own == slot and a <= s and s + len(term) <= b
+                                           for own, (a, b) in spans) for s in starts)), "")
         if slot:
             found.append((term, slot))
     return tuple(found)
@@ -254,10 +257,16 @@ def coverage(terms: dict[str, tuple[str, ...]], idf, text: str,
     term that only asks for a slot (`asking`, see asking_words) is held by the slot's evidence."""
     weights = {t: idf(t) for t in terms}
     total = sum(weights.values())
-    answered = {t for t, slot in asking if answers(slot).search(text)}
+    answered = {t for t, slot in asking if holds_asked(slot, text)}
     found = sum(w for t, w in weights.items()
                 if t in answered or any(a in text for a in terms[t]))
     return found / total if total else 0.0
+
+
+def holds_asked(slot: str, text: str) -> bool:
+    """Whether `text` holds what a word asking for `slot` asks: the slot's evidence, or a number
+    in the measure asked ("measure:天", see quantities.measure_spans)."""
+    return states_measure(slot, text) if ":" in slot else answers(slot).search(text) is not None
 
 
 def alternatives(term: str) -> tuple[str, ...]:

@@ -304,6 +304,8 @@ def test_a_doubled_verb_is_read_once(question, read):
     ("能领", "领"), ("能罚", "罚"), ("要交", "交"), ("该交", "交"),  # glued by jieba's HMM
     ("能力", "能力"), ("要求", "要求"), ("可以", "可以"), ("得到", "得到"),  # words of its dictionary
     ("领取", "领取"),
+    ("期是", "期"), ("期有", "期"),  # a copula glued to the word before ("冷静期是多少天")
+    ("还是", "还是"), ("具有", "具有"), ("只有", "只有"),
 ])
 def test_a_modal_glued_to_its_verb_is_cut_off(token, word):
     from assistant.keyword import unglued
@@ -342,3 +344,22 @@ def test_a_later_clause_asking_only_a_contact_keeps_the_subject(question, places
 
     parts = understand(question).parts
     assert len(parts) == 2 and parts[1].places == places
+
+
+@pytest.mark.parametrize("question, text, held", [
+    ("离婚冷静期是多少天", "自次日开始计算30日", True),  # 天 asked, 日 stated
+    ("离婚登记要交几张照片", "照片为2张2寸近期单人半身免冠照片", True),
+    ("民政办下午几点到几点上班", "下午2:30-5:30", True),
+    ("90多岁的老人高龄津贴多少", "90-99周岁400元/月", True),
+    ("90多岁的老人高龄津贴多少", "80-89周岁100元/月", False),  # another band
+    ("八十五岁老人有什么补贴", "80—89周岁的老年人", True),
+    ("护理假能请多少天", "给予一定时间的护理照料假", False),  # no number of days
+])
+def test_a_number_asked_in_a_measure_is_held_by_a_number_in_it(question, text, held):
+    from assistant.question import coverage, understand
+
+    part = understand(question).parts[0]
+    asked = {t for t, slot in part.asking_words if ":" in slot}  # 天, 几张, 几点, 90 多岁
+    assert asked
+    terms = {t: (t,) for t in asked}
+    assert (coverage(terms, lambda t: 1.0, text, part.asking_words) == 1.0) is held
