@@ -13,7 +13,18 @@ def squash(text: str) -> str:
 
 def contains_quote(text: str, sources: list[dict]) -> bool:
     flat = squash(text)
-    return any(squash(s["quote"]) in flat for s in sources)
+    return any(squash(s["quote"]) in flat or _row_in(s["quote"], flat) for s in sources)
+
+
+# A quote of a Markdown table's row ("| 法定办理时限 | 一个月 |") is held by a passage giving that
+# row's cells in order, however rendered ("法定办理时限：一个月"): the row, not its pipes, is cited.
+CELL_GAP = 3  # characters between two cells of the row: "：", "；", " 为 "
+
+
+def _row_in(quote: str, flat: str) -> bool:
+    cells = [squash(c) for c in quote.strip().strip("|").split("|") if squash(c)]
+    return quote.strip().startswith("|") and len(cells) >= 2 and re.search(
+        f".{{0,{CELL_GAP}}}".join(map(re.escape, cells)), flat) is not None
 
 
 def first_hit_rank(retrieved: list[dict], sources: list[dict]) -> int | None:

@@ -61,6 +61,16 @@ def test_gate_names_each_metric_that_fell_short():
     assert gate({"latency_p50_ms": 120}, timing, {"latency_p50_ms": 40}, 0.03) == []
 
 
+@pytest.mark.parametrize("passage, quote, held", [
+    ("《高龄老人津贴申请》（县级）：法定办理时限：一个月。 原表行：一个月", "| 法定办理时限 | 一个月 |", True),
+    ("收费依据及标准：免费", "| 收费依据及标准 | 免费 |", True),
+    ("法定办理时限：三个月；一个月内答复", "| 法定办理时限 | 一个月 |", False),  # another value
+    ("一个月", "| 一个月 |", False),  # one cell is no row
+])
+def test_a_quoted_table_row_is_held_however_the_row_is_rendered(passage, quote, held):
+    assert (first_hit_rank([{"text": passage}], [{"quote": quote}]) == 1) is held
+
+
 def test_first_hit_rank_is_none_when_no_passage_holds_a_quote():
     assert first_hit_rank([{"text": "a"}], [{"quote": "b"}]) is None
 
