@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .firstline import _YES_NO, _bare, lead, listed, verdict
+from .firstline import _YES_NO, _bare, aged_amount, lead, listed, verdict
 from .judge import _NOW, about
 from .lexicon import pattern
 from .metadata import earliest_of_each
@@ -122,8 +122,9 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
             citations.append(Citation(len(citations) + 1, hit, quote))
     lines = [quote_line(c) for c in citations]
     # (a table row's quote is the row as the indexer described it: no sentence of it leads)
-    first = (lead(part, citations[0].quote, idf)
-             if citations and citations[0].hit.chunk.kind != "table_row" else "")
+    first = (aged_amount(part, citations[0].quote) if citations else "") or (
+        lead(part, citations[0].quote, idf)
+        if citations and citations[0].hit.chunk.kind != "table_row" else "")
     if citations and citations[0].hit.chunk.kind != "table_row":
         first = listed(part, citations[0].quote, first) or first
     if first and _bare(citations[0].quote).startswith(_bare(first)):

@@ -9,7 +9,7 @@ import re
 
 from .clean import CN_NUM, ITEM, enumeration_blocks
 from .lexicon import pattern
-from .quantities import free
+from .quantities import age_bands, asked_ages, free, unit_stated
 from .question import NUMBER_SLOTS, Part, clause_terms, coverage
 
 _YES_NO, _ALLOWED, _FORBIDS = pattern("yes_no"), pattern("allowed"), pattern("forbids")
@@ -148,6 +148,28 @@ def lead(part: Part, quote: str, idf) -> str:
         return ""
     best = without_number(best)
     return best if best.endswith(("。", "：")) else best.rstrip("，；") + "。"
+
+
+def aged_amount(part: Part, quote: str) -> str:
+    """A sum asked for an age ("洛川县90多岁的老人高龄补贴一个月给多少") of a quote stating one per
+    age band ("标准:70-79周岁50元/月;80-89周岁100元/月;90-99周岁400元/月"): the clause of the
+    band holding that age, and its sum ("90-99周岁400元/月。"). The whole row had led, four sums
+    for one asked."""
+    ages = asked_ages(part.text)
+    if "amount" not in part.slots or not ages:
+        return ""
+    stated = unit_stated(part.asking)[1]
+    for clause in _CLAUSE.split(quote):
+        clause = clause.strip().lstrip(BULLETS).strip()
+        if stated.search(clause) and any(lo <= hi_asked and lo_asked <= hi
+                                         for lo, hi in age_bands(clause)
+                                         for lo_asked, hi_asked in ages):
+            return clause + "。"
+    return ""
+
+
+_CLAUSE = re.compile(r"[；;。\n（）()]")
+BULLETS = "▻►▶•◆■●·"
 
 
 LIST_SLOTS = {"materials", "conditions", "procedure", "forbidden"}

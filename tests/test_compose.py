@@ -603,3 +603,24 @@ def test_a_tables_row_is_named_where_it_is_cited(kind, text, named):
 
     chunk = Chunk(id="c", doc="d.md", text=text, section=("高龄老人津贴申请", "表格"), kind=kind)
     assert where(Hit(chunk=chunk, score=1.0)) == named
+
+
+BANDS = ("办理流程：4、县老龄办网上复审,年满70周岁按月,社会化发放高龄补贴。(标准:70-79周岁50元/月;"
+       "80-89周岁100元/月;90-99周岁400元/月;100周岁以上600元/月)")
+
+
+@pytest.mark.parametrize("question, quote, first", [
+    ("洛川县90多岁的老人高龄补贴一个月给多少", BANDS, "90-99周岁400元/月。"),
+    ("我爷爷刚满72岁，高龄补贴每月有多少", BANDS, "标准:70-79周岁50元/月。"),
+    ("百岁老人高龄补贴每月多少钱", BANDS, "100周岁以上600元/月。"),
+    ("池州市区95岁老人每月能领多少高龄津贴",
+     "▻80-89岁每人每月30元\n▻90-99岁每人每月60元\n▻100岁以上每人每月300元", "90-99岁每人每月60元。"),
+    ("洛川高龄补贴一个月多少钱", BANDS, ""),  # no age given: no band is the answer
+    ("90多岁的老人怎么申请高龄补贴", BANDS, ""),  # no sum asked
+    ("60岁的老人高龄补贴多少", BANDS, ""),  # no band holds the age
+])
+def test_a_sum_asked_for_an_age_leads_with_its_band(question, quote, first):
+    from assistant.firstline import aged_amount
+    from assistant.question import understand
+
+    assert aged_amount(understand(question).parts[0], quote) == first
