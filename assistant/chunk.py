@@ -112,7 +112,8 @@ def names_title(text: str, title: str) -> bool:
     时救助办事指南" under a web page's 索引号 and 发布机构): every passage's path names it already.
     Kept, it was a passage of the title's words alone, first for any question on its topic."""
     field = FIELD.match(text.strip())
-    return bool(title) and (text.strip() == title or bool(field) and field.group(2).strip() == title)
+    return bool(title) and not re.search(r"[。；！？]", text) and (
+        text.strip() == title or bool(field) and field.group(2).strip() == title)
 
 
 # A line that ends with a phone number ("0931-5123456", "13912345678") is a line of a guide's

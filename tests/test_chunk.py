@@ -351,6 +351,8 @@ def test_a_header_cell_of_columns_run_together_is_split_at_its_years(cell, piece
     ("事项名称: 临时救助", "金社镇临时救助办事指南", False),  # a field of the guide's own
     ("金社镇临时救助办事指南规定了救助标准。", "金社镇临时救助办事指南", False),
     ("临时救助", "", False),  # an untitled document
+    # a one-sentence document is titled by its sentence: its sentence is its text
+    ("临时救助对象包括遭遇突发事件的家庭。", "临时救助对象包括遭遇突发事件的家庭。", False),
 ])
 def test_a_line_that_is_the_documents_title_again(line, title, named):
     assert names_title(line, title) is named
