@@ -10,6 +10,7 @@ from dataclasses import replace
 from .clean import BULLET, ITEM, Line, clean_lines, ends_sentence, join_broken, join_cjk, split_sentences
 from .headings import (ARTICLE_RANK, NUM, PARAGRAPH_RANK, Heading, bare_heading, digest_section,
                        FIELD, is_legal, list_items, parse_heading, parse_legal_heading)
+from .lexicon import furniture_line, pattern
 from .schema import Chunk, Document, TableRow
 from .tables import describe, find_tables
 
@@ -47,7 +48,7 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
             # a legal document's lines outside its articles (a notice's head, promulgation
             # lines) are lines of their own, not a sentence a page break cut
             listed = [legal or i in items or bool(PHONE_END.search(lines[i].text))
-                      or bool(FIELD.match(lines[i].text)) or lines[i].text[:1] in BULLET
+                      or is_field(lines[i].text) or lines[i].text[:1] in BULLET
                       for i in paragraph_lines]
             packed = _pack(paragraphs, document.name, section(), max_chars, overlap, listed)
             chunks.extend(headed(packed, stack[-1].title) if stack and len(packed) == 1 else packed)
@@ -105,6 +106,17 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
         i += 1
     flush()
     return chunks, rows
+
+
+def is_field(text: str) -> bool:
+    """A guide's field ("办理时限：30个工作日") or a page's catalogue field ("发布时间:2017-07-13")
+    stands on its own line; not a sentence a PDF broke before its colon ("城市低保\n标准为：每人
+    每月900元。" is one sentence)."""
+    field = FIELD.match(text)
+    return bool(field) and not _PREDICATE.search(field.group(1)) or furniture_line(text)
+
+
+_PREDICATE = pattern("predicate_label")
 
 
 def names_title(text: str, title: str) -> bool:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .clean import TERMINAL, Line
-from .lexicon import pattern
+from .lexicon import furniture_line
 from .schema import TableRow
 
 
@@ -24,10 +24,9 @@ class Table:
 def is_caption(text: str) -> bool:
     """A table's title above it ("表1 主要指标"), not the sentence that leads into it ("标准如下：")."""
     return (len(text) <= 40 and text[-1:] not in TERMINAL + "：:" and "\t" not in text
-            and not re.search(r"[，,]", text) and not _FURNITURE.match(text))
+            and not re.search(r"[，,]", text) and not furniture_line(text))
 
 
-_FURNITURE = pattern("page_furniture")  # "发布时间:2017-07-13 资料来源:" above a table: no caption
 
 
 def caption_above(lines: list[Line], i: int) -> tuple[int, str]:

@@ -78,13 +78,14 @@ FIELD_RANK = 8  # inside any numbered section ("六、办理时间和地点" ›
 def field_heading(text: str) -> Heading | None:
     field = FIELD.match(text)
     if (not field or not _FIELD_LABEL.search(field.group(1)) or _FURNITURE.search(field.group(1))
-            or _FIELD_LABEL_PAIR.search(field.group(2))):
+            or _ADDRESSEE.search(field.group(1)) or _FIELD_LABEL_PAIR.search(field.group(2))):
         return None
     label, value = field.groups()
     return Heading(FIELD_RANK, label, text if value.strip() else "")  # the line as written
 
 
 _FIELD_LABEL, _FURNITURE = pattern("field_label"), pattern("page_furniture")
+_ADDRESSEE = pattern("addressee")  # "县直各单位：" heads no section: the notice is sent to them
 # a line of several fields ("索引号: … 组配分类: 政策法规文件") is a page's catalogue record
 _FIELD_LABEL_PAIR = re.compile(r"\s[\u4e00-\u9fff]{2,6}\s*[:：]")
 

@@ -27,6 +27,14 @@ def pattern(name: str) -> re.Pattern:
     return _patterns()[name]
 
 
+def furniture_line(line: str) -> bool:
+    """A web page's catalogue or toolbar field ("发布时间:2017-07-13", "资料来源:"): its label
+    (data/wording.tsv page_furniture) before a colon. Not a title that starts with such a word
+    ("公开征求《某市养老服务条例（草案）》意见的公告")."""
+    found = pattern("page_furniture").match(line.strip())
+    return bool(found) and re.match(r"[\u4e00-\u9fff]{0,4}\s*[:：]", line.strip()[found.end():]) is not None
+
+
 @lru_cache(maxsize=None)
 def words(name: str) -> tuple[str, ...]:
     """The words of a word-list file in data/, in file order ("#" lines are comments)."""

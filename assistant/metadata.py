@@ -11,10 +11,9 @@ from importlib import resources
 from pathlib import Path
 
 from .keyword import word_tag
-from .lexicon import pattern, words
+from .lexicon import furniture_line, words
 
 _CN_NUM = "一二三四五六七八九十百零〇"
-_FURNITURE = pattern("page_furniture")  # a web page's catalogue line: no title
 _LABELLED = re.compile(r"[\u4e00-\u9fff]{2,6}\s*[:：]")  # a label of a catalogue line
 DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 # "(2019-03-02)" or "_2019-03-02" in a file name: the version the file holds.
@@ -104,7 +103,7 @@ def derive_title(text: str, name: str) -> str:
             break
         catalogue = len(_LABELLED.findall(line)) >= 2  # "名称: 某某办事指南 文号:"
         line = re.sub(r"[*#★●|｜\s\ufffd]+", "", line)
-        if NOTICE.fullmatch(line) or _FURNITURE.match(line) or catalogue:
+        if NOTICE.fullmatch(line) or furniture_line(line) or catalogue:
             # the document's number above its title ("穗府办规〔2021〕19号"), a web page's catalogue
             # line ("索引号:…组配分类:…", "发布时间:2017-07-13")
             continue

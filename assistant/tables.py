@@ -119,9 +119,23 @@ def label_value_rows(block: list[list[str]]) -> list[tuple[int, tuple[str, str]]
     pairs = [(n, (cells[k].rstrip("：:").strip(), cells[k + 1])) for n, cells in rows
              for k in range(0, len(cells), 2) if cells[k] and cells[k + 1]]
     labels = [label for _, (label, _) in pairs]
+    values = [value.strip() for _, (_, value) in pairs]
     named = sum(1 for label in labels if len(label) <= FIELD_CHARS and _FIELD.search(label)
                 and not re.search(r"\d", label))
-    return pairs if labels and named >= FIELD_SHARE * len(labels) else []
+    if not labels or named < FIELD_SHARE * len(labels) or standards(values):
+        return []
+    return pairs
+
+
+def standards(values: list[str]) -> bool:
+    """A form's values are words ("乡镇人民政府社会救助窗口", "30个工作日"); a table of standards
+    gives bare figures under a header naming their unit ("城市低保标准 | 900" under "类别 |
+    标准（元/人/月）"): read as a form, 900 had lost its 元."""
+    bare = sum(1 for value in values if _NUMBER.match(value))
+    return bare * 2 > len(values) or bool(values and _UNIT_HEADER.search(values[0]))
+
+
+_UNIT_HEADER = re.compile(r"[（(][^）)]*(?:元|%|％|人|户|张|个)[^）)]*[）)]$")
 
 
 FORM_WIDTHS = (2, 4)  # cells a row of a form holds: label, value (twice side by side)

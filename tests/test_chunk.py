@@ -123,6 +123,9 @@ def test_a_form_laid_out_as_a_table_is_read_label_by_value():
     # a table of standards: its first column names items, not fields
     ([["项目", "标准（元/月）"], ["城市最低生活保障", "900"], ["孤儿基本生活费", "1500"]], False),
     ([["类别", "对象", "标准"], ["护理补贴", "一级", "120"]], False),  # three columns
+    # its items named like fields (…标准), its values bare figures under a unit's header
+    ([["类别", "标准（元/人/月）"], ["城市低保标准", "900"], ["农村低保标准", "600"],
+      ["特困人员供养标准", "1200"]], False),
 ])
 def test_a_form_is_told_from_a_table(block, form):
     from assistant.tables import label_value_rows
@@ -138,6 +141,7 @@ def test_a_form_is_told_from_a_table(block, form):
     ("发布时间:2022-07-14 11:14", "", ""),  # a page's catalogue
     ("有效性: 有效 咨询电话: 0562-2741002", "", ""),  # several fields: a catalogue line
     ("各乡镇人民政府、县直有关单位：", "", ""),  # an addressee
+    ("县直各单位：", "", ""), ("各有关部门：", "", ""),
 ])
 def test_a_guides_field_on_its_own_line_heads_its_value(line, title, body):
     from assistant.headings import field_heading
@@ -356,3 +360,14 @@ def test_a_header_cell_of_columns_run_together_is_split_at_its_years(cell, piece
 ])
 def test_a_line_that_is_the_documents_title_again(line, title, named):
     assert names_title(line, title) is named
+
+
+@pytest.mark.parametrize("line, field", [
+    ("办理时限：30个工作日", True),
+    ("发布时间:2017-07-13 16:55:20", True),  # a page's catalogue
+    ("标准为：每人每月900元。", False),  # the end of a sentence a PDF broke
+])
+def test_a_field_stands_on_its_own_line(line, field):
+    from assistant.chunk import is_field
+
+    assert is_field(line) is field

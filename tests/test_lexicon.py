@@ -40,3 +40,17 @@ def test_an_unknown_pattern_name_says_so():
 
     with pytest.raises(KeyError, match="wording.tsv"):
         pattern("no-such-pattern")
+
+
+@pytest.mark.parametrize("line, furniture", [
+    ("发布时间:2017-07-13 16:55:20", True),
+    ("资料来源:", True),
+    ("索引号: 11340722003126629G/202312-00045", True),
+    ("公开征求《某市养老服务条例（草案）》意见的公告", False),  # a title, no field
+    ("公开招聘社区工作者岗位表", False),
+    ("发布机构: 金社镇", True),
+])
+def test_a_pages_catalogue_field_is_told_from_a_title(line, furniture):
+    from assistant.lexicon import furniture_line
+
+    assert furniture_line(line) is furniture
