@@ -96,12 +96,20 @@ def missing_year(years: tuple[str, ...], scopes: str | tuple[str, ...]) -> str:
     return ""
 
 
+def unheld_year(years: tuple[str, ...], scopes: list[tuple[str, ...]]) -> str:
+    """The first year asked that no quote is of ("2020年和2025年城市低保标准分别是多少": 2020 by
+    one quote, 2025 by another, both held)."""
+    return next((year for year in years
+                 if all(missing_year((year,), scope) for scope in scopes or [("",)])), "")
+
+
 def names_a_year(text: str) -> bool:
     return bool(_A_YEAR.search(text)) or any(a in text for aliases in year_aliases().values()
                                              for a in aliases)
 
 
-_A_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+# (not a date's year: "自2024年12月1日起" is when a standard applies, not which year's it is)
+_A_YEAR = re.compile(r"(?:19|20)\d{2}\s*年(?!\s*\d{1,2}\s*月)")
 
 
 def year_scope(citation: Citation) -> tuple[str, str, str]:
@@ -145,9 +153,7 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
     # a year any quote is of is held; of a sum asked, by a quote stating one
     stating = [c for c in citations if asks_quantity(part.asking)
                and unit_stated(part.asking)[1].search(c.quote)]  # in its unit: 6934元, not 75%
-    missed = [missing_year(part.years, year_scope(c)) for c in stating or citations] or [
-        missing_year(part.years, "")]
-    year = "" if not all(missed) else missed[0]
+    year = unheld_year(part.years, [year_scope(c) for c in stating or citations])
     quantity = missing_quantity(part.asking, [c.hit.chunk.text for c in citations])
     clause = clause_terms(terms, part.text)
     tabled = float(bool(citations) and citations[0].hit.chunk.kind == "table_row" and (

@@ -267,8 +267,21 @@ def within_city(city: str, rest: str) -> str:
     if not city.endswith(("市", "州")):
         return city
     rest = rest.removeprefix("市") if city.endswith("州") else rest  # 杭州 of 杭州市西湖区
-    county = next((name for name in (rest[:n] for n in range(2, 6)) if name in counties()), "")
+    own = counties_of(city)
+    county = next((name for name in (rest[:n] for n in COUNTY_CHARS) if name in own), "")
     return city + county
+
+
+COUNTY_CHARS = range(2, 6)  # a county's name: 城区, 镇海区, 鄂伦春自治旗 is longer than most
+
+
+def counties_of(city: str) -> frozenset[str]:
+    """The county-level divisions of a prefecture-level city (宁波市: 镇海区, 北仑区 …): its code's
+    first four digits. "上饶市城区" names no county of 上饶; "广州市和平区" none of 广州."""
+    prefixes = {code[:4] for code, name in adcodes()
+                if name in (city, city + "市") and code[2:4] != "00" and code[4:] == "0" * 8}
+    return frozenset(name for code, name in adcodes() if code[:4] in prefixes
+                     and code[4:6] != "00" and code[6:] == "0" * 6 and name != "市辖区")
 
 
 @lru_cache(maxsize=1)

@@ -150,8 +150,9 @@ def age_bands(text: str) -> list[tuple[int, int]]:
 
 def asked_ages(question: str) -> list[tuple[int, int]]:
     """The ages a question gives, each as the band it means: "我爸85岁了" (85, 85), "90多岁"
-    (90, 99), "百岁老人" (100, 100), "八十五岁" (85, 85)."""
-    ages = []
+    (90, 99), "百岁老人" (100, 100), "八十五岁" (85, 85), "80-89岁" (80, 89)."""
+    ages = [(int(lo), int(hi)) for lo, hi in _BAND.findall(question) if int(lo) <= int(hi)]
+    question = _BAND.sub("", question)  # "80-89岁": one band, not the age 89
     for number, more in _AGE_ASKED.findall(question):
         age = int(number) if number.isdigit() else numeral(number)
         if age:

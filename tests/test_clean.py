@@ -42,6 +42,9 @@ def test_a_pdfs_running_header_and_page_numbers_are_not_text():
     ("共计1627.94万元。 01什么是高龄津贴?高龄津贴,是一种社会保障制度。",
      ["共计1627.94万元。", "01什么是高龄津贴?", "高龄津贴,是一种社会保障制度。"]),
     ("增长了5.2%。 2023年起执行。", ["增长了5.2%。2023年起执行。"]),  # no question: one line
+    ("咨询请联系约翰•史密斯。", ["咨询请联系约翰•史密斯。"]),  # a foreign name's dot
+    ("■■■■■■", []),  # a decorative rule
+    ("补贴标准：▻80-89岁 每人每月30元", ["补贴标准：▻80-89岁每人每月30元"]),
 ])
 def test_a_run_on_page_is_split_at_its_bullets_and_questions(raw, lines):
     assert [line.text for line in clean_lines(raw)] == lines

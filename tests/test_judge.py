@@ -417,3 +417,22 @@ def test_a_forms_field_named_for_what_is_asked(question, row, asked):
     from assistant.question import part
 
     assert form_field_asked(part(question), row) is asked
+
+
+@pytest.mark.parametrize("question, quotes, title, missing", [
+    # two years asked, each held by its own quote
+    ("2020年和2025年城市低保标准分别是多少", ["2020年城市低保标准为每人每月418元。",
+                                         "2025年城市低保标准为每人每月578元。"], "", ""),
+    ("2020年和2025年城市低保标准分别是多少", ["2020年城市低保标准为每人每月418元。"], "", "2025"),
+    # a date a standard applies from is not the year it is of: the title says which
+    ("2025年城市低保标准是多少", ["自2024年12月1日起，城市低保标准调整为每人每月900元。"],
+     "关于公布2025年城乡低保标准的通知", ""),
+    ("2023年城市低保标准是多少", ["自2024年12月1日起，城市低保标准调整为每人每月900元。"],
+     "关于公布2025年城乡低保标准的通知", "2023"),
+])
+def test_each_year_asked_is_held_by_some_quote(question, quotes, title, missing):
+    from assistant.judge import unheld_year, year_scope
+    from assistant.question import part
+
+    scopes = [year_scope(_cited(q, q, "", title)) for q in quotes]
+    assert unheld_year(part(question).years, scopes) == missing

@@ -192,6 +192,8 @@ def test_the_manifest_wins_over_what_the_text_says():
     # a district named within its city is the place ("宁波市镇海区…"), not a word of that shape
     ("宁波市镇海区民政局", ("区", "宁波市镇海区")), ("浙江省杭州市西湖区民政局", ("区", "杭州西湖区")),
     ("广州市居家社区养老服务管理办法", ("市", "广州")),
+    # a county of another city, or a word of that shape, is none of this city's
+    ("上饶市城区最低生活保障标准", ("市", "上饶市")), ("广州市和平区民政局", ("市", "广州")),
 ])
 def test_level_and_region_from_the_issuer(issuer, place):
     found = place_of(issuer)

@@ -16,6 +16,9 @@ def test_every_wording_pattern_compiles_and_is_described():
 @pytest.mark.parametrize("name, text, found", [
     ("now", "现在一年标准多少钱", True),
     ("now", "奶奶今年92周岁，高龄津贴一个月多少钱", False),  # 今年 of an age, not of a figure
+    ("now", "我爸今年刚满80周岁，能领多少", False), ("now", "今年都90岁了，补贴多少", False),
+    ("now", "奶奶今年九十二岁，每月多少", False), ("now", "今年 92岁，每月多少", False),
+    ("now", "今年的高龄津贴标准是多少", True),
     ("yes_no", "结婚登记要花钱吗", True),
     ("permits", "不可以代为办理", False),  # 不可以 permits nothing
     ("asks_money", "护理费是多少", True),

@@ -44,6 +44,8 @@ def test_a_tables_row_is_one_sentence_for_its_slot():
     ("孩子16岁", "不满18周岁的未成年人", 1),
     ("孩子18岁", "不满18周岁的未成年人", 0),
     ("2023年", "2020-2025年", 0),  # years are no ages
+    ("80-89岁老人每月多少", "80—89周岁100元/月", 1),  # a band asked: one band, not the age 89
+    ("80-89岁老人每月多少", "90—99周岁", 0),
 ])
 def test_an_age_given_lies_in_a_band_stated(question, text, inside):
     from assistant.quantities import aged_in_band
