@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import re
 
-from .firstline import _YES_NO, _bare, aged_amount, lead, listed, verdict
-from .judge import _NOW, about
+from .firstline import aged_amount, bare, lead, listed, verdict
+from .judge import about
 from .lexicon import pattern
 from .metadata import earliest_of_each
 from .question import Part
 from .quotes import pick_sentences
+from .rows import names_indicator, row_cells, same_table
 from .schema import Citation, Hit
+
+NOW, YES_NO = pattern("now"), pattern("yes_no")  # 今年/现在 asked; 是…吗
 
 OFFICE = "建议咨询当地民政部门（县/区民政局或乡镇（街道）社会救助窗口），或拨打 12345 政务服务热线。"
 _TARGET = pattern("target")
@@ -72,7 +75,7 @@ def assemble(parts: tuple[Part, ...], results: list) -> tuple[str, tuple[Citatio
         # (its own "答：" dropped: "关于“…”：答：" read two colons)
         lines.append(f"{PART_LABEL}{part.asking.rstrip('？?')}”：{text.removeprefix('答：')}"
                      if len(parts) > 1 else text)
-    asks_now = any(_NOW.search(part.asking) for part in parts)
+    asks_now = any(NOW.search(part.asking) for part in parts)
     return "\n".join(lines + _notes(citations, asks_now=asks_now)), tuple(citations)
 
 
@@ -127,7 +130,7 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
         if citations and citations[0].hit.chunk.kind != "table_row" else "")
     if citations and citations[0].hit.chunk.kind != "table_row":
         first = listed(part, citations[0].quote, first) or first
-    if first and _bare(citations[0].quote).startswith(_bare(first)):
+    if first and bare(citations[0].quote).startswith(bare(first)):
         first = ""  # the quote opens with the answer already: don't say it twice
     said = verdict(part, citations[0].quote, idf) if citations else ""
     first = f"{said}{first}" if said else first
@@ -200,24 +203,19 @@ def cell_verdict(part: Part, row: str, others: list[str]) -> str:
     """"是约束性指标吗" of a row whose 属性 is 约束性: "是，属性为约束性。"; "不是，属性为约束性。"
     when what it asks is the value another row holds in that column (预期性). A yes or no on a
     figure is left to the row itself."""
-    if not (_YES_NO.search(part.asking) and "是" in part.asking):
+    if not (YES_NO.search(part.asking) and "是" in part.asking
+            and names_indicator(part.text, row)):  # of the indicator asked, not the first row's
         return ""
     asked = {t for t in part.terms if len(t) >= 2 and t in part.asking and not re.search(r"\d", t)}
     cells = dict(row_cells(row)[1])
     for header, value in cells.items():
         if value in asked:
             return f"是，{header}为{value}。"
-    for other in others:
+    for other in (o for o in others if same_table(row, o)):
         for header, value in row_cells(other)[1]:
             if value in asked and cells.get(header, value) != value:
                 return f"不是，{header}为{cells[header]}。"
     return ""
-
-
-_NEXT_CELL = re.compile(r"；(?=[^；：]{1,40}：)")
-
-
-_BARE_HEAD = re.compile(r"^《[^》]*》：")
 
 
 def row_summary(row_sentence: str, region: str = "") -> str:
@@ -229,24 +227,6 @@ def row_summary(row_sentence: str, region: str = "") -> str:
     shown = [f"{named_header(h, region)} {v}{unit if _BARE_NUMBER.fullmatch(v) else ''}"
              for h, v in cells if h != "单位"]
     return f"{name}：{'，'.join(shown)}"
-
-
-def row_cells(row_sentence: str) -> tuple[str, list[tuple[str, str]]]:
-    """A described row's name and its (header, value) cells: "《…》…（国家级）：养老机构护理型床位
-    占比——单位：%；2025年目标值：≥55；属性：约束性"."""
-    bare = _BARE_HEAD.match(row_sentence)  # a document of no level: "《…》：" ends the head
-    body = (row_sentence[bare.end():] if bare else row_sentence.split("）：", 1)[-1]).rstrip("。")
-    name, _, fields = body.partition("——")
-    if not fields:  # a row labelled by its first cell ("项目：孤儿基本生活费；城市（元/月）：1500")
-        first, _, fields = body.partition("；")
-        if not _NEXT_CELL.search(f"；{fields}") and "：" in first:  # one field of a form
-            label, _, value = body.partition("：")
-            return "", [(label, value)]
-        name = first.partition("：")[2] or first
-    # cells part at a "；" before the next header ("建设内容：…平方米；健全完善…平台；；总投资：500"
-    # is one cell, then 总投资): a cell's own "；" is no boundary
-    return name, [(h, v.strip("；")) for h, _, v in
-                  (f.partition("：") for f in _NEXT_CELL.split(fields)) if v.strip("；")]
 
 
 # A column a plan heads from where it stands ("我县2020年实际值", "市上2025年目标值"): a citizen

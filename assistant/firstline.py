@@ -112,7 +112,8 @@ def without_number(text: str) -> str:
     return _ARTICLE_NUMBER.sub("", text)
 
 
-def _bare(text: str) -> str:
+def bare(text: str) -> str:
+    """The text as compared, not as read: no article number, punctuation or space."""
     return re.sub(r"[。；：，\s]", "", without_number(text))
 
 
@@ -188,7 +189,7 @@ def listed(part: Part, quote: str, led: str = "") -> str:
     wanted = [held for slot, _, held in slots() if slot in part.slots and slot in LIST_SLOTS]
     if not wanted or _YES_NO.search(part.asking):
         return ""
-    led_bare = _bare(led)
+    led_bare = bare(led)
     for block in enumeration_blocks(quote):
         lines = [line.strip() for line in block.split("\n") if line.strip()]
         items = [ITEM.sub("", line).strip().rstrip("。；;，,") for line in lines if ITEM.match(line)]
@@ -196,8 +197,8 @@ def listed(part: Part, quote: str, led: str = "") -> str:
         # a lead-in says what the items are ("…提交下列材料："); a guide's section has none
         if len(items) < 2 or not any(w.search(head or block) for w in wanted):
             continue
-        if led and head and not (led_bare == _bare(head)
-                                 or any(led_bare.endswith(_bare(i)) for i in items)):
+        if led and head and not (led_bare == bare(head)
+                                 or any(led_bare.endswith(bare(i)) for i in items)):
             continue  # the sentence that leads is not of this list (a guide's list has no lead-in)
         body = "；".join(items) + "。"
         if len(head) + len(body) <= LIST_CHARS:

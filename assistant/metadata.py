@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from .keyword import word_tag
+from .divisions import counties_of
 from .lexicon import furniture_line, words
 
 _CN_NUM = "一二三四五六七八九十百零〇"
@@ -273,37 +274,6 @@ def within_city(city: str, rest: str) -> str:
 
 
 COUNTY_CHARS = range(2, 6)  # a county's name: 城区, 镇海区, 鄂伦春自治旗 is longer than most
-
-
-def counties_of(city: str) -> frozenset[str]:
-    """The county-level divisions of a prefecture-level city (宁波市: 镇海区, 北仑区 …): its code's
-    first four digits. "上饶市城区" names no county of 上饶; "广州市和平区" none of 广州."""
-    prefixes = {code[:4] for code, name in adcodes()
-                if name in (city, city + "市") and code[2:4] != "00" and code[4:] == "0" * 8}
-    return frozenset(name for code, name in adcodes() if code[:4] in prefixes
-                     and code[4:6] != "00" and code[6:] == "0" * 6 and name != "市辖区")
-
-
-@lru_cache(maxsize=1)
-def counties() -> frozenset[str]:
-    """Every county-level division's name (镇海区, 民乐县, 西湖区), from adcodes()."""
-    return frozenset(name for code, name in adcodes() if code[4:6] != "00" and code[6:] == "0" * 6
-                     and name != "市辖区")
-
-
-@lru_cache(maxsize=1)
-def adcodes() -> tuple[tuple[str, str], ...]:
-    """(12-digit code, name) of every administrative division, from the codes the cpca package
-    ships (its resources/adcodes.csv), read as data: cpca's own code is not imported."""
-    import csv
-    import importlib.util
-
-    spec = importlib.util.find_spec("cpca")
-    if spec is None or not spec.submodule_search_locations:
-        return ()
-    path = Path(spec.submodule_search_locations[0]) / "resources" / "adcodes.csv"
-    return tuple((row["adcode"], row["name"])
-                 for row in csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
 
 
 def named_place(name: str) -> bool:

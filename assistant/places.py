@@ -10,7 +10,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .metadata import adcodes, provinces
+from .divisions import adcodes
+from .metadata import provinces
 
 SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|省|市|州|盟|县|旗|区|镇|乡|街道)$")
 # "海南省海口市龙华区" -> 海南省, 海口市, 龙华区. A 州 followed by 省/市/区/县 is part of a name
@@ -96,7 +97,7 @@ def named_places(question: str, known: frozenset[str] = frozenset()) -> tuple[st
 @lru_cache(maxsize=1)
 def gazetteer() -> dict[str, str]:
     """Every prefecture-level city of China, by its full and its short name (杭州市, 杭州), with
-    the province it lies in (浙江), from the administrative-division codes (metadata.adcodes: 12
+    the province it lies in (浙江), from the administrative-division codes (divisions.adcodes: 12
     digits, the province in the first two, the city in the next two)."""
     rows = adcodes()
     province_of = {code[:2]: name for code, name in rows if code[2:] == "0" * 10}

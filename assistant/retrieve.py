@@ -13,6 +13,7 @@ from pydantic import ConfigDict
 
 from .index import Index
 from .places import of_place
+from .rows import names_indicator
 from .quantities import aged_in_band, asks_quantity, unit_stated
 from .question import Part, part
 from .slots import slots
@@ -238,13 +239,6 @@ def sentence_coverage(part: Part, text: str, rarity: dict[str, float]) -> float:
         return 0.0
     return max(sum(rarity[t] for t, found in held.items() if any(a in sentence for a in found))
                for sentence in _SENTENCE_END.split(text)) / total
-
-
-def names_indicator(question: str, row_text: str) -> bool:
-    """Does the question name this row's indicator (most of its character bigrams present)?"""
-    name = row_text.split("：", 1)[-1].split("——", 1)[0]
-    grams = {name[i:i + 2] for i in range(len(name) - 1)}
-    return bool(grams) and sum(g in question for g in grams) / len(grams) >= 0.5
 
 
 class HybridRetriever(BaseRetriever):

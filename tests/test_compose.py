@@ -582,6 +582,7 @@ OTHER = "《规划》主要发展指标（县级）：每千名老年人拥有�
     ("护理型床位占比是预期性指标吗", "不是，属性为约束性。"),  # 预期性: what another row holds
     ("护理型床位占比是55%吗", ""),  # a figure: the row itself answers
     ("护理型床位占比2025年目标是多少", ""),  # no yes-no question
+    ("每千名老年人拥有养老床位是约束性指标吗", ""),  # another indicator than the row's
 ])
 def test_a_yes_no_on_a_rows_value_is_answered_first(question, said):
     from assistant.compose import cell_verdict

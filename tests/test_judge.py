@@ -2,7 +2,8 @@
 
 import pytest
 
-from assistant.judge import FEATURES, decide, missing_year, model, probability
+from assistant.judge import FEATURES, decide, model, probability
+from assistant.years import missing_year
 from assistant.quantities import missing_quantity, number_met
 from assistant.slots import asked_slots
 
@@ -386,7 +387,7 @@ def _cited(text: str, quote: str, section: str = "", title: str = ""):
      "城市低保标准年度增速不低于消费支出增速。", "某县“十四五”民政事业发展规划 > 主要任务", ""),
 ])
 def test_a_year_asked_is_held_by_the_quote_or_what_scopes_it(question, text, quote, section, missing):
-    from assistant.judge import year_scope
+    from assistant.years import year_scope
     from assistant.question import part
 
     assert missing_year(part(question).years, year_scope(_cited(text, quote, section))) == missing
@@ -429,9 +430,13 @@ def test_a_forms_field_named_for_what_is_asked(question, row, asked):
      "关于公布2025年城乡低保标准的通知", ""),
     ("2023年城市低保标准是多少", ["自2024年12月1日起，城市低保标准调整为每人每月900元。"],
      "关于公布2025年城乡低保标准的通知", "2023"),
+
+    # no scope names which year it is of: a document's number holds the year it gives
+    ("莆政综〔2014〕76号这个文件还有效吗", ["本意见自印发之日起施行。"],
+     "莆田市人民政府关于加快发展养老服务业的实施意见(莆政综〔2014〕76号)", ""),
 ])
 def test_each_year_asked_is_held_by_some_quote(question, quotes, title, missing):
-    from assistant.judge import unheld_year, year_scope
+    from assistant.years import unheld_year, year_scope
     from assistant.question import part
 
     scopes = [year_scope(_cited(q, q, "", title)) for q in quotes]

@@ -3,7 +3,8 @@
 import pytest
 
 from assistant.question import Vocabulary, part
-from assistant.retrieve import holds_slot, names_indicator, rerank, sentence_coverage
+from assistant.retrieve import holds_slot, rerank, sentence_coverage
+from assistant.rows import names_indicator
 from assistant.schema import Chunk, Hit
 from assistant.store import passage_sentences
 
