@@ -127,8 +127,9 @@ def fields_apart(line: str) -> list[str]:
 BULLET = "▻►▶•◆■"  # (● heads a digest's item: see headings)
 # (after a space or a sentence's end only: "约翰•史密斯" is one name, "■■■■" one rule)
 _INLINE_BULLET = re.compile(rf"(?:(?<=[。；！？!?;])\s*|(?<=\S)\s+)(?=[{BULLET}])")
-_INLINE_QUESTION = re.compile(r"(?<=[。！？!?])\s*(?=0\d\s*[\u4e00-\u9fff][^。！？!?]{0,30}[？?])")
-_QUESTION = re.compile(r"^0\d\s*[\u4e00-\u9fff][^。！？!?]{0,30}[？?]")
+FAQ_QUESTION = r"0\d\s*[\u4e00-\u9fff][^。！？!?]{0,30}[？?]"  # "01什么是高龄津贴?": 30 characters at most
+_INLINE_QUESTION = re.compile(rf"(?<=[。！？!?])\s*(?={FAQ_QUESTION})")
+_QUESTION = re.compile(rf"^{FAQ_QUESTION}")
 
 
 def _question_first(line: str) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .clean import ARTICLE, ITEM, Line
+from .clean import ARTICLE, FAQ_QUESTION, ITEM, Line
 from .lexicon import pattern
 
 NUM = r"[一二三四五六七八九十百千零〇]{1,7}"  # up to 第一千二百六十条
@@ -22,7 +22,7 @@ HEADINGS = [
     (4, re.compile(rf"^[（(]{NUM}[）)]")),
     (5, re.compile(r"^专栏\s*\d+")),
     (6, re.compile(r"^\d{1,2}\s*[.．、](?!\d)")),
-    (7, re.compile(r"^0\d(?:\s+\S|\s*[\u4e00-\u9fff][^。！？!?]{0,30}[？?]$)")),  # "01什么是高龄津贴?"
+    (7, re.compile(rf"^0\d\s+\S|^{FAQ_QUESTION}$")),  # "01 …", "01什么是高龄津贴?"
 ]
 PARAGRAPH_RANK = 6
 # "1.临时救助申请书;2.户口薄复印件; 3.身份证复印件": a list on one line, not a heading numbered 1.

@@ -187,7 +187,7 @@ def aged_in_band(question: str, text: str) -> int:
 
 def without_ages(text: str) -> str:
     """`text` without the ages it states ("年满80周岁的老年人" → "年满的老年人")."""
-    return re.sub(rf"(?:\d{{1,3}}|[{_NUMERAL}零]{{1,5}})(?:多)?{_AGE}", "", text)
+    return _AGE_ASKED.sub("", text)
 
 
 # A number asked in a measure ("冷静期是多少天", "要交几张照片", "下午几点", "90多岁的老人"): the
