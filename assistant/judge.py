@@ -17,6 +17,7 @@ from .metadata import provinces
 from .places import within
 from .prior import asked_prior, wording
 from .question import Part, clause_terms, coverage
+from .rows import row_cells
 from .schema import Citation, Hit
 from .quantities import asks_quantity, missing_quantity, number_met, unit_stated
 from .slots import slot_names, slots
@@ -151,12 +152,9 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
 def form_field_asked(part: Part, row: str) -> bool:
     """A form's field named for what is asked, in the words a question asks it with ("收费依据及
     标准：免费" for "要交钱不"): the guide's own answer to it, as its row of a standards table is."""
-    field = _FORM_FIELD.search(row.split("\n")[0])
-    return bool(field) and any(asked.search(field.group(1)) for slot, asked, _ in slots()
-                               if slot in part.slots)
-
-
-_FORM_FIELD = re.compile(r"）：([^：；]{2,12})：[^；]*。$")  # "《…》（县级）：收费依据及标准：免费。"
+    name, cells = row_cells(row.split("\n")[0])
+    return not name and len(cells) == 1 and any(
+        asked.search(cells[0][0]) for slot, asked, _ in slots() if slot in part.slots)
 
 
 # A table's row that states the figure asked is a lookup, not a question worded like those

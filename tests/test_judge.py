@@ -412,6 +412,8 @@ def test_a_sentence_states_what_is_asked(question, sentence, states):
     ("洛川办高龄补贴要带啥东西", "《高龄老人津贴申请》（县级）：办理材料：身份证原件、农行卡。", True),
     ("洛川办高龄补贴要带啥东西", "《高龄老人津贴申请》（县级）：收费依据及标准：免费。", False),  # another field
     ("孤儿每月多少钱", "《某县标准》（县级）：项目：孤儿基本生活费；城市（元/月）：1500。", False),  # no form
+    # a document of no level, a value listing several items
+    ("办低保要带啥东西", "《某县低保办事指南》：申请材料：1.申请书；2.户口簿、身份证。", True),
 ])
 def test_a_forms_field_named_for_what_is_asked(question, row, asked):
     from assistant.judge import form_field_asked
