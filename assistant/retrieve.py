@@ -65,10 +65,16 @@ def documents_of(index: Index, token: str, places: tuple[str, ...]) -> bool:
     """Whether `token` is a place the question names that some document is of (洛川 of a guide
     of 洛川县): every passage of that document is of it, so the keyword ranker does not favour the
     few that write its name ("申请条件：洛川户籍年满69周岁" for "洛川高龄补贴多久能办下来"); the
-    place boost lifts the document's passages alike."""
+    place boost lifts the document's passages alike. Not when a passage of another document
+    names it (a city's table with a row "洛川县 | 600"): there the name is what finds it."""
+    def of_it(doc: str) -> bool:
+        c = index.citations.get(doc, {})
+        return c.get("level") in LOCAL_LEVELS and of_place(token, c.get("region", ""),
+                                                           c.get("title", ""))
+
     return any(token in place or place in token for place in places) and any(
-        c.get("level") in LOCAL_LEVELS and of_place(token, c.get("region", ""), c.get("title", ""))
-        for c in index.citations.values())
+        of_it(doc) for doc in index.citations) and not any(
+        token in chunk.text for chunk in index.chunks.values() if not of_it(chunk.doc))
 
 
 # A local document is of its place throughout; a province's regulation names the province in a

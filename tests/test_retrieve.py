@@ -150,11 +150,17 @@ def test_a_question_naming_its_document_is_searched_without_the_titles_words(que
     # a province's regulation names its province in the articles about it: kept
     ("北京", ("北京",), [{"region": "北京", "level": "省", "title": "北京市居家养老服务条例"}], False),
     ("泾县", ("泾县",), [{"region": "某县", "level": "县", "title": "某县工作总结"}], False),  # no document of it
+    # a city's table names the county in a row: the name finds that row
+    ("洛川", ("洛川",), [{"region": "洛川县", "level": "县", "title": "高龄老人津贴申请"},
+                       {"region": "延安市", "level": "市", "title": "延安市高龄补贴标准",
+                        "text": "洛川县：每人每月600元"}], False),
 ])
 def test_a_place_every_passage_of_a_local_document_is_of(token, places, citations, dropped):
     from types import SimpleNamespace
 
     from assistant.retrieve import documents_of
 
-    index = SimpleNamespace(citations={f"d{i}": c for i, c in enumerate(citations)})
+    index = SimpleNamespace(citations={f"d{i}": c for i, c in enumerate(citations)},
+                            chunks={f"c{i}": SimpleNamespace(doc=f"d{i}", text=c.get("text", c["title"]))
+                                    for i, c in enumerate(citations)})
     assert documents_of(index, token, places) is dropped
