@@ -164,3 +164,14 @@ def test_a_place_every_passage_of_a_local_document_is_of(token, places, citation
                             chunks={f"c{i}": SimpleNamespace(doc=f"d{i}", text=c.get("text", c["title"]))
                                     for i, c in enumerate(citations)})
     assert documents_of(index, token, places) is dropped
+
+
+@pytest.mark.parametrize("text, number", [
+    ("八十五", 85), ("九十", 90), ("百", 100), ("一百零一", 101), ("两", 2), ("十", 10),
+    ("七八十", 80),  # "七八十岁": the upper of two digits said together
+    ("八十周", 0),  # no numeral
+])
+def test_a_chinese_numeral_up_to_the_hundreds(text, number):
+    from assistant.quantities import numeral
+
+    assert numeral(text) == number
