@@ -156,10 +156,11 @@ def asked_ages(question: str) -> list[tuple[int, int]]:
     for number, more in _AGE_ASKED.findall(question):
         age = int(number) if number.isdigit() else numeral(number)
         if age:
-            ages.append((age, age + (9 if more and age % 10 == 0 else 0)))
+            ages.append((age, age + (DECADE - 1 if more and age % DECADE == 0 else 0)))
     return ages
 
 
+DECADE = 10  # "90多岁": any age of the nineties, 90 to 99
 _AGE_ASKED = re.compile(rf"(\d{{1,3}}|[{_NUMERAL}零]{{1,5}})(多)?{_AGE}")
 _DIGIT = {c: n for n, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 
