@@ -111,8 +111,9 @@ def _split_run_on(text: str) -> list[str]:
 # A web page's catalogue or a form copied as text puts several fields on a line ("有效性: 有效
 # 咨询电话: 0562-2741002", "发布时间:2017-07-13 16:55:20  资料来源:  责任编辑:张园"): once its
 # spaces were joined, the phone number's label was glued to the value before it.
-_FIELD_START = re.compile(r"^[\u4e00-\u9fff]{2,6}\s*[:：]")
-_NEXT_FIELD = re.compile(r"(?<=\S)[ \u3000\u00a0]+(?=[\u4e00-\u9fff]{2,6}\s*[:：])")
+LABEL = r"[\u4e00-\u9fff]{2,6}\s*[:：]"  # a field's label and its colon: 2–6 characters (索引号, 咨询电话)
+_FIELD_START = re.compile(rf"^{LABEL}")
+_NEXT_FIELD = re.compile(rf"(?<=\S)[ \u3000\u00a0]+(?={LABEL})")
 
 
 def fields_apart(line: str) -> list[str]:

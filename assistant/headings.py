@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .clean import ARTICLE, FAQ_QUESTION, ITEM, Line
+from .clean import ARTICLE, FAQ_QUESTION, ITEM, LABEL, Line
 from .lexicon import pattern
 
 NUM = r"[一二三四五六七八九十百千零〇]{1,7}"  # up to 第一千二百六十条
@@ -87,7 +87,7 @@ def field_heading(text: str) -> Heading | None:
 _FIELD_LABEL, _FURNITURE = pattern("field_label"), pattern("page_furniture")
 _ADDRESSEE = pattern("addressee")  # "县直各单位：" heads no section: the notice is sent to them
 # a line of several fields ("索引号: … 组配分类: 政策法规文件") is a page's catalogue record
-_FIELD_LABEL_PAIR = re.compile(r"\s[\u4e00-\u9fff]{2,6}\s*[:：]")
+_FIELD_LABEL_PAIR = re.compile(rf"\s{LABEL}")
 
 
 def parse_legal_heading(text: str) -> Heading | None:

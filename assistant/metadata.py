@@ -10,12 +10,13 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .keyword import word_tag
+from .clean import LABEL
 from .divisions import counties_of
+from .keyword import word_tag
 from .lexicon import furniture_line, words
 
 _CN_NUM = "一二三四五六七八九十百零〇"
-_LABELLED = re.compile(r"[\u4e00-\u9fff]{2,6}\s*[:：]")  # a label of a catalogue line
+_LABELLED = re.compile(LABEL)  # a label of a catalogue line
 DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 # "(2019-03-02)" or "_2019-03-02" in a file name: the version the file holds.
 FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.](\d{2})[-_.](\d{2})(?!\d)")
