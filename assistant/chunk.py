@@ -83,11 +83,9 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
         heading = None if i in items else (
             headings(text) or (None if legal else digest_section(lines, i) or bare_heading(
                 lines, i, document.text)))
-        if (heading.title if heading and text.startswith("# ") else
-                text.strip() if not (heading or stack or re.search(r"[。；！？]", text)) else None
-                ) == document.title:
-            # the document's own title line ("# 社会救助暂行办法", or a plain first line that says
-            # no sentence: 临时救助办事指南) heads every path already
+        if heading and text.startswith("# ") and heading.title == document.title:
+            # the document's own Markdown title ("# 社会救助暂行办法") heads every path already
+            # (a plain one, "临时救助办事指南", is names_title's)
             i += 1
             continue
         if heading:

@@ -23,10 +23,11 @@ _LATEX_DOLLAR = re.compile(r"\$([^$\n]{1,80})\$")
 # Spaces PDF extraction puts inside CJK words ("养老机构 护理型床 位占比", "6 月 16 日").
 _SPACE_IN_CJK = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[ \u3000\u00a0]+(?=[{CJK}{CJK_PUNCT}0-9%])"
                            rf"|(?<=[0-9%])[ \u3000\u00a0]+(?=[{CJK}{CJK_PUNCT}])")
-# Page furniture and distribution notes printed on government documents.
+BULLET = "▻►▶•◆■"  # a list's marks (● heads a digest's item: see headings)
+# Page furniture and distribution notes printed on government documents (a rule of bullets too).
 _FURNITURE = re.compile(
     r"^(?:[-—–·•]\s*\d{1,3}\s*[-—–·•]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|[-—–\s]{3,}|Page\s*\d+\s*(?:of\s*\d+)?"
-    r"|抄送[:：].*|公开属性[:：].*|共印\s*\d+\s*份|目\s*录|录|[▻►▶•◆■●★\s]+)$"
+    rf"|抄送[:：].*|公开属性[:：].*|共印\s*\d+\s*份|目\s*录|录|[{BULLET}●★\s]+)$"
 )
 # A digest section marker glued to the next item: "★★★社会事务★★★● 贵州遵义 …".
 _GLUED_MARKER = re.compile(r"(★{2,}[^★]{1,20}★{2,})(?!★)\s*(?=\S)")
@@ -125,7 +126,6 @@ def fields_apart(line: str) -> list[str]:
 
 # A page copied without its line breaks: its bullets ("▻80-89岁 每人每月30元 ▻90-99岁 …") and a
 # numbered FAQ's questions ("…共计1627.94万元。 01什么是高龄津贴?高龄津贴,是…") start lines.
-BULLET = "▻►▶•◆■"  # (● heads a digest's item: see headings)
 # (after a space or a sentence's end only: "约翰•史密斯" is one name, "■■■■" one rule)
 _INLINE_BULLET = re.compile(rf"(?:(?<=[。；！？!?;])\s*|(?<=\S)\s+)(?=[{BULLET}])")
 FAQ_QUESTION = r"0\d\s*[\u4e00-\u9fff][^。！？!?]{0,30}[？?]"  # "01什么是高龄津贴?": 30 characters at most

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-from .clean import CN_NUM, ITEM, enumeration_blocks
+from .clean import BULLET, CN_NUM, ITEM, enumeration_blocks
 from .lexicon import pattern
-from .quantities import age_bands, asked_ages, free, unit_stated
+from .quantities import age_bands, asked_ages, free, overlaps, unit_stated
 from .question import NUMBER_SLOTS, Part, clause_terms, coverage
 
 _YES_NO, _ALLOWED, _FORBIDS = pattern("yes_no"), pattern("allowed"), pattern("forbids")
@@ -162,15 +162,13 @@ def aged_amount(part: Part, quote: str) -> str:
     stated = unit_stated(part.asking)[1]
     for clause in _CLAUSE.split(quote):
         clause = clause.strip().lstrip(BULLETS).strip()
-        if stated.search(clause) and any(lo <= hi_asked and lo_asked <= hi
-                                         for lo, hi in age_bands(clause)
-                                         for lo_asked, hi_asked in ages):
+        if stated.search(clause) and overlaps(ages, age_bands(clause)):
             return clause + "。"
     return ""
 
 
 _CLAUSE = re.compile(r"[；;。\n（）()]")
-BULLETS = "▻►▶•◆■●·"
+BULLETS = BULLET + "●·"  # a list's marks before a band ("▻90-99岁…")
 
 
 LIST_SLOTS = {"materials", "conditions", "procedure", "forbidden"}

@@ -27,8 +27,6 @@ def is_caption(text: str) -> bool:
             and not re.search(r"[，,]", text) and not furniture_line(text))
 
 
-
-
 def caption_above(lines: list[Line], i: int) -> tuple[int, str]:
     """The line a table starting at line `i` begins with, and its title: the caption right above
     it, if there is one."""

@@ -94,7 +94,6 @@ def heading(citation: Citation) -> str:
     return section[-1] if len(section) > 1 else ""
 
 
-
 def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index) -> dict:
     """Every signal the model weighs, by name (see FEATURES), with what a refusal would name."""
     idf = index.keyword.idf

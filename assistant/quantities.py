@@ -183,7 +183,12 @@ def aged_in_band(question: str, text: str) -> int:
     """How many ages the question gives lie in an age band the text states (85岁 in "80—89周岁",
     90多岁 in "90-99周岁", 百岁 in "100周岁以上")."""
     bands = age_bands(text)
-    return sum(1 for lo, hi in asked_ages(question) if any(b_lo <= hi and lo <= b_hi for b_lo, b_hi in bands))
+    return sum(1 for age in asked_ages(question) if overlaps([age], bands))
+
+
+def overlaps(ages: list[tuple[int, int]], bands: list[tuple[int, int]]) -> bool:
+    """Whether an age band of `ages` and one of `bands` share an age (ends included)."""
+    return any(lo <= b_hi and b_lo <= hi for lo, hi in ages for b_lo, b_hi in bands)
 
 
 def without_ages(text: str) -> str:
@@ -211,8 +216,7 @@ def states_measure(slot: str, text: str) -> bool:
     kind, _, what = slot.partition(":")
     if kind == "age":
         lo, hi = (int(n) for n in what.split("-"))
-        return any(b_lo <= hi and lo <= b_hi for b_lo, b_hi in age_bands(text)) or any(
-            lo <= a_hi and a_lo <= hi for a_lo, a_hi in asked_ages(text))
+        return overlaps([(lo, hi)], age_bands(text) + asked_ages(text))
     stated = measures().get(what)
     return bool(stated) and re.search(
         rf"(?:\d[\d.]*|[{_NUMERAL}]+)\s*(?:{stated})", text) is not None
@@ -222,7 +226,7 @@ def states_measure(slot: str, text: str) -> bool:
 def measures() -> dict[str, str]:
     """Measure asked → the measures a number of it is stated in (data/measures.tsv, and the
     units of data/units.tsv that are no money)."""
-    own = {asked: stated for asked, stated, kind in rows("units.tsv") if kind != "money"}
+    own = {asked: stated for asked, (stated, kind) in units().items() if kind != "money"}
     return own | {asked: stated for asked, stated in rows("measures.tsv")}
 
 

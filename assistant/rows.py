@@ -6,9 +6,8 @@ cell)."""
 from __future__ import annotations
 
 import re
-_NEXT_CELL = re.compile(r"；(?=[^；：]{1,40}：)")
 
-
+_NEXT_CELL = re.compile(r"；(?=[^；：]{1,40}：)")  # a cell's end: "；" before the next header
 _BARE_HEAD = re.compile(r"^《[^》]*》：")
 
 
