@@ -11,7 +11,7 @@ from .judge import about
 from .lexicon import pattern
 from .metadata import earliest_of_each
 from .question import Part
-from .quotes import pick_sentences
+from .quotes import pick_sentences, said_throughout
 from .rows import names_indicator, row_cells, same_table
 from .schema import Citation, Hit
 
@@ -126,7 +126,7 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
     lines = [quote_line(c) for c in citations]
     # (a table row's quote is the row as the indexer described it: no sentence of it leads)
     first = (aged_amount(part, citations[0].quote) if citations else "") or (
-        lead(part, citations[0].quote, idf)
+        lead(part, citations[0].quote, idf, said_throughout(part, citations[0].hit))
         if citations and citations[0].hit.chunk.kind != "table_row" else "")
     if citations and citations[0].hit.chunk.kind != "table_row":
         first = listed(part, citations[0].quote, first) or first

@@ -121,10 +121,12 @@ LEAD_CHARS = 80  # longer than this and the first line stops being a line one re
 NEW_CHARS = 6  # a sentence that only restates the question ("申请特困人员供养") is no answer
 
 
-def lead(part: Part, quote: str, idf) -> str:
+def lead(part: Part, quote: str, idf, said: frozenset[str] = frozenset()) -> str:
     """The answer in one line: the sentence of the first quote that holds what was asked (the
     slot's evidence: an amount, a period, an office …) and most of the question's terms, and
-    says something the question did not. "" when no sentence is short and clear enough."""
+    says something the question did not. "" when no sentence is short and clear enough.
+    `said`: the terms every sentence of the quote says without writing them (its document's
+    place, title and headings: quotes.said_throughout)."""
     from .slots import slots
 
     # a number asked leads (多长时间内要开死亡证明: the period, not any sentence naming 证明)
@@ -137,7 +139,7 @@ def lead(part: Part, quote: str, idf) -> str:
         return ""  # the quote is the answer already
 
     def score(sentence: str) -> float:
-        words = sum(idf(t) for t in part.search_terms if t in sentence)
+        words = sum(idf(t) for t in part.search_terms if t in sentence or t in said)
         new = sum(1 for ch in sentence if ch not in part.text) >= NEW_CHARS
         slot = not held or any(p.search(sentence) for p in held)
         return words * new * slot

@@ -625,3 +625,40 @@ def test_a_sum_asked_for_an_age_leads_with_its_band(question, quote, first):
     from assistant.question import understand
 
     assert aged_amount(understand(question).parts[0], quote) == first
+
+
+@pytest.mark.parametrize("question, title, section, region, said", [
+    # the guide's title names the benefit; its sentences never repeat it
+    ("我是本地户口，临时救助去哪儿申请？", "临时救助", ("临时救助", "办理流程"), "", {"临时救助", "临时", "救助"}),
+    # a heading names it
+    ("冷静期是多少天", "离婚登记流程", ("离婚登记流程", "1、冷静期计算"), "", {"冷静期", "冷静"}),
+    # the document is of the place asked
+    ("广州低保标准是多少", "最低生活保障标准", ("标准",), "广州市", {"广州", "标准"}),
+    # nothing of the question above the passage
+    ("结婚登记要带什么", "殡葬管理条例", ("第五条",), "", set()),
+])
+def test_what_a_passage_says_throughout_is_what_its_title_headings_and_place_name(
+        question, title, section, region, said):
+    from assistant.question import part
+    from assistant.quotes import said_throughout
+    from assistant.schema import Chunk, Hit
+
+    hit = Hit(chunk=Chunk(id="a", doc="a.txt", text="……", section=section, kind="text",
+                          start=0, end=2), score=1.0, title=title, region=region)
+    found = said_throughout(part(question), hit)
+    assert found >= said and (said or not found)
+
+
+def test_the_sentence_quoted_need_not_repeat_what_the_guide_is_titled():
+    """Of a guide titled 临时救助, the sentence saying where locals apply, not the one that
+    repeats 申请临时救助 about people from elsewhere."""
+    from assistant.question import part
+    from assistant.quotes import pick_sentences
+    from assistant.schema import Chunk, Hit
+
+    passage = ("申请对象需提交书面申请，本地户籍人口在户籍所在地镇（办）政府申请。"
+               "对申请临时救助的非本地户籍居民，户籍所在地县（区）民政部门要配合做好有关审核工作。")
+    hit = Hit(chunk=Chunk(id="a", doc="a.txt", text=passage, section=("临时救助", "办理流程"),
+                          kind="text", start=0, end=len(passage)), score=1.0, title="临时救助")
+    quote = pick_sentences(part("我是本地户口，临时救助去哪儿申请？"), [hit], lambda term: 1.0)[0][1]
+    assert quote.startswith("申请对象需提交书面申请")
