@@ -103,10 +103,15 @@ HEADED_PASSAGES = 3  # the first passages a guide's section on what was asked is
 
 def with_headed_section(part: Part, picked: list[tuple[Hit, str]], hits: list[Hit], most: int
                         ) -> list[tuple[Hit, str]]:
-    """A guide's section named for what was asked ("三、申请材料" for 要带啥), among the first
-    passages but not quoted, is quoted whole: its items name nothing of the question, so word
-    overlap had picked only 四、办理流程 ("…当场颁发结婚证") for 结婚登记要带啥 (red team)."""
-    if not picked or any(heads_slot(part, hit) for hit, _ in picked):
+    """A guide's section named for what was asked ("三、申请材料" for 要带啥) is quoted whole, as
+    a short article is: its items name nothing of the question, so word overlap had picked only
+    四、办理流程 ("…当场颁发结婚证") for 结婚登记要带啥 (red team), or one item of the section
+    ("3、其他特殊情况…" of 二、办理条件). Quoted already, it is widened; among the first passages
+    but not quoted, it is added."""
+    if any(heads_slot(part, hit) for hit, _ in picked):
+        return [(hit, hit.chunk.text if heads_slot(part, hit) and hit.chunk.kind == "text"
+                 and len(hit.chunk.text) <= WHOLE_ARTICLE else quote) for hit, quote in picked]
+    if not picked:
         return picked
     section = next((h for h in hits[:HEADED_PASSAGES] if heads_slot(part, h)
                     and h.chunk.kind == "text"), None)

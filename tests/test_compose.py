@@ -662,3 +662,16 @@ def test_the_sentence_quoted_need_not_repeat_what_the_guide_is_titled():
                           kind="text", start=0, end=len(passage)), score=1.0, title="临时救助")
     quote = pick_sentences(part("我是本地户口，临时救助去哪儿申请？"), [hit], lambda term: 1.0)[0][1]
     assert quote.startswith("申请对象需提交书面申请")
+
+
+def test_a_short_section_named_for_what_is_asked_is_quoted_whole():
+    """"三、申请材料" answers "要带什么" with every item, not the one item that shares a word."""
+    from assistant.question import part
+    from assistant.quotes import pick_sentences
+    from assistant.schema import Chunk, Hit
+
+    passage = "1.临时救助申请书;\n2.户口薄复印件;\n3.身份证复印件;\n4.临时救助申请审批表;\n5.县区规定需要提供的其他资料。"
+    hit = Hit(chunk=Chunk(id="a", doc="a.txt", text=passage, section=("临时救助", "三、申请材料"),
+                          kind="text", start=0, end=len(passage)), score=1.0, title="临时救助")
+    quote = pick_sentences(part("申请临时救助要带什么材料"), [hit], lambda term: 1.0)[0][1]
+    assert quote == passage
