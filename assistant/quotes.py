@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .judge import about
+from .judge import about, form_field_asked
 from .quantities import (_ASKS_NUMBER, _COUNT_ASKED, asked_ages, asks_quantity, counted, missing_quantity,
                          without_ages)
 from .question import Part
@@ -113,8 +113,7 @@ def with_headed_section(part: Part, picked: list[tuple[Hit, str]], hits: list[Hi
                  and len(hit.chunk.text) <= WHOLE_ARTICLE else quote) for hit, quote in picked]
     if not picked:
         return picked
-    section = next((h for h in hits[:HEADED_PASSAGES] if heads_slot(part, h)
-                    and h.chunk.kind == "text"), None)
+    section = next((h for h in hits[:HEADED_PASSAGES] if heads_slot(part, h)), None)
     if section is None:
         return picked
     return picked[:most - 1] + [(section, section.chunk.text)]
@@ -183,7 +182,10 @@ def first_passage_leads(part: Part, picked: list[tuple[Hit, str]], first: Hit
 
 def heads_slot(part: Part, hit: Hit) -> bool:
     """Whether the passage's own heading names what the part asks for, in the words a question
-    asks it with: "二、申请材料" for materials, "三、办理流程" for a procedure."""
+    asks it with: "二、申请材料" for materials, "三、办理流程" for a procedure; or, of a form laid
+    out as a table, its field ("办理材料：身份证原件、…")."""
+    if hit.chunk.kind == "table_row":
+        return form_field_asked(part, hit.chunk.text)
     heading = hit.chunk.section[-1] if len(hit.chunk.section) > 1 else ""
     return bool(heading) and any(asked.search(heading) for slot, asked, _ in slots()
                                  if slot in part.slots)

@@ -675,3 +675,21 @@ def test_a_short_section_named_for_what_is_asked_is_quoted_whole():
                           kind="text", start=0, end=len(passage)), score=1.0, title="临时救助")
     quote = pick_sentences(part("申请临时救助要带什么材料"), [hit], lambda term: 1.0)[0][1]
     assert quote == passage
+
+
+def test_a_forms_field_named_for_what_is_asked_leads():
+    """Of a guide laid out as a form, the 办理材料 row answers "要带啥", ahead of the 办理流程
+    row the rankers put first."""
+    from assistant.question import part
+    from assistant.quotes import pick_sentences
+    from assistant.schema import Chunk, Hit
+
+    def row(chunk_id, text):
+        return Hit(chunk=Chunk(id=chunk_id, doc="a.md", text=text, section=("高龄老人津贴申请", "表格"),
+                               kind="table_row", start=0, end=len(text)), score=1.0,
+                   title="高龄老人津贴申请")
+
+    flow = row("flow", "《高龄老人津贴申请》（县级）：办理流程：1、个人申请2、持本人身份证、农行卡到乡镇领取并填写登记表")
+    materials = row("materials", "《高龄老人津贴申请》（县级）：办理材料：身份证原件、农行卡、二寸照片2张。")
+    picked = pick_sentences(part("办高龄补贴要带啥东西"), [flow, materials], lambda term: 1.0)
+    assert picked[0][0] is materials
