@@ -693,3 +693,22 @@ def test_a_forms_field_named_for_what_is_asked_leads():
     materials = row("materials", "《高龄老人津贴申请》（县级）：办理材料：身份证原件、农行卡、二寸照片2张。")
     picked = pick_sentences(part("办高龄补贴要带啥东西"), [flow, materials], lambda term: 1.0)
     assert picked[0][0] is materials
+
+
+def test_asked_what_to_bring_an_article_is_quoted_whole_with_the_paragraph_that_adds_to_its_list():
+    from assistant.question import part
+    from assistant.quotes import pick_sentences
+    from assistant.schema import Chunk, Hit
+
+    article = ("第七条 送养人应当向收养登记机关提交下列证件和证明材料：\n（一）送养人的居民户口簿和居民身份证"
+               "（组织作监护人的，提交其负责人的身份证件）；\n（二）《中华人民共和国民法典》规定送养时应当征得其他"
+               "有抚养义务的人同意的，并提交其他有抚养义务的人同意送养的书面意见。\n"
+               "生父母为送养人，有特殊困难无力抚养子女的，还应当提交送养人有特殊困难的声明；因丧偶或者一方"
+               "下落不明由单方送养的，还应当提交配偶死亡或者下落不明的证明。对送养人有特殊困难的声明，登记机关"
+               "可以进行调查核实；子女由三代以内同辈旁系血亲收养的，还应当提交公安机关出具的或者经过公证的"
+               "与收养人有亲属关系的证明。")
+    assert 250 < len(article) <= 450
+    hit = Hit(chunk=Chunk(id="a", doc="a.md", text=article, section=("收养登记办法", "第七条"),
+                          kind="text", start=0, end=len(article)), score=1.0)
+    quote = pick_sentences(part("生父母有特殊困难送养孩子，要交哪些材料"), [hit], lambda term: 1.0)[0][1]
+    assert "居民户口簿" in quote and "特殊困难的声明" in quote
