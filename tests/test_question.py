@@ -119,6 +119,11 @@ def test_a_part_asks_the_years_it_names_else_those_it_keeps(question, years):
     ("date", "每年农历九月初九为老年节。", True),
     ("date", "收养关系自登记之日起成立。", True),
     ("date", "应当自名单公布之日起五日内向村民选举委员会申诉。", False),
+    # a period in Chinese numerals, 两 and 百 among them
+    ("duration", "对超过两年无人认领的骨灰，殡仪馆应当向社会公告。", True),
+    ("duration", "自收到申请之日起一百八十日内作出决定。", True),
+    ("duration", "半年内未领取的，视为放弃。", True),
+    ("age", "一百周岁以上的老年人。", True),
 ])
 def test_what_a_quote_must_hold_to_answer_the_slot_asked(slot, sentence, held):
     from assistant.slots import slots
