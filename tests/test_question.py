@@ -124,6 +124,9 @@ def test_a_part_asks_the_years_it_names_else_those_it_keeps(question, years):
     ("duration", "自收到申请之日起一百八十日内作出决定。", True),
     ("duration", "半年内未领取的，视为放弃。", True),
     ("age", "一百周岁以上的老年人。", True),
+    # when payment starts is a date too
+    ("date", "经审批同意的，自批准之次月起计发最低生活保障金。", True),
+    ("date", "新申请残疾人两项补贴的，于审定合格后次月开始发放。", True),
 ])
 def test_what_a_quote_must_hold_to_answer_the_slot_asked(slot, sentence, held):
     from assistant.slots import slots
