@@ -40,6 +40,9 @@ ARTICLE_RANK = 3
 LEGAL_ARTICLES = 3  # a document with this many lines opening "第X条" is read article by article
 DIGEST_SECTION = 1  # a bare short line such as "社会救助" right above a "地区 | 标题" item
 ITEM_CHARS = 40  # a numbered line this short may be a list's item as well as a heading
+# ... and one ending as an item does (";"), up to this: "(二)现役军人须持团以上政治机关出具的《军人
+# 婚姻登记证明》、军人证件、居民身份证;" (44) had made (一) and (三) beside it headings of nothing, lost
+LONG_ITEM_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,8 @@ def list_items(lines: list[Line]) -> set[int]:
     the next one of its kind."""
     def kind(line: Line) -> int | None:
         marker = ITEM.match(line.text)
-        if not marker or len(line.text) > ITEM_CHARS or re.search(r"[。；;]", line.text[:-1]):
+        limit = LONG_ITEM_CHARS if line.text.endswith((";", "；", "。")) else ITEM_CHARS
+        if not marker or len(line.text) > limit or re.search(r"[。；;]", line.text[:-1]):
             return None
         return 0 if re.match(r"[（(]", marker.group(0)) else 1
 

@@ -196,6 +196,24 @@ def test_a_guides_numbered_items_are_one_list_under_their_section():
     assert by_section["1. 政策制度体系"] == "坚持把政策制定作为动力。"
 
 
+def test_a_list_keeps_its_long_items_and_the_short_ones_beside_them():
+    """An item longer than a heading may be ("(二)现役军人须持团以上政治机关出具的…居民身份证;")
+    ends as an item does: the short items beside it had become headings of nothing, lost, and
+    the sections after the list had been filed under its last item."""
+    from assistant.load import make_document
+
+    text = ("结婚登记办理指南\n申请材料:\n(一)本人有效的身份证、户口簿;\n"
+            "(二)现役军人须持团以上政治机关出具的《军人婚姻登记证明》、军人证件、居民身份证;\n"
+            "(三)提交3张大2寸红底双方近期半身免冠合影照片;\n"
+            "(四)离婚、丧偶当事人应当提供法院生效司法文书、配偶居民死亡医学证明(推断)书等材料,且与本人户口薄上记载一致。\n"
+            "收费情况:\n不收费\n")
+    chunks = chunk_document(make_document("指南.txt", text, {}))[0]
+    by_section = {c.section[-1]: c.text for c in chunks}
+    assert by_section["申请材料"].startswith("(一)本人有效的身份证、户口簿;")
+    assert "(三)提交3张大2寸红底" in by_section["申请材料"] and "(四)离婚" in by_section["申请材料"]
+    assert by_section["收费情况"] == "收费情况：不收费"
+
+
 def test_a_bare_value_under_its_heading_reads_with_the_heading():
     """"0936-1234567" alone under "五、咨询电话" was close to no question."""
     from assistant.load import make_document
