@@ -83,6 +83,7 @@ def derive(name: str, text: str) -> dict[str, str]:
 
 
 TITLE_LINES = 12  # a red-letter head, the document number and the notice's title come first
+TITLE_CHARS = 60  # a longer line is a paragraph
 NOTICE_TITLE = re.compile(r"关于[^。；：:，,]{2,80}?的(?:通知|意见|决定|批复|通报|公告|函|报告)")
 RED_HEAD = re.compile(r"^.{2,20}(?:局|厅|委|办|办公室|人民政府|委员会|部)$")  # an office's name alone
 ISSUED = re.compile(r"关于印发\s*《?([^《》\n]{4,60}?)》?\s*的通知")
@@ -109,7 +110,11 @@ def derive_title(text: str, name: str) -> str:
             # the document's number above its title ("穗府办规〔2021〕19号"), a web page's catalogue
             # line ("索引号:…组配分类:…", "发布时间:2017-07-13")
             continue
-        if 4 <= len(line) <= 60 and re.search(r"[\u4e00-\u9fff]", line):
+        if line.endswith((":", "：")):
+            continue  # a salutation or a label ("广大市民朋友们:", "联系方式:") heads no document
+        if line.endswith("。") or len(line) > TITLE_CHARS and "。" in line:
+            break  # the body has begun: a title stands above it
+        if 4 <= len(line) <= TITLE_CHARS and re.search(r"[\u4e00-\u9fff]", line):
             issued, notice = ISSUED.search(head), NOTICE_TITLE.search(head)
             # a red-letter head ("某县人民政府办公室文件", "某县民政局") or the notice that issues the
             # document: the document is the one issued ("关于印发某县“十四五”民政事业发展规划的通知"),
@@ -120,7 +125,11 @@ def derive_title(text: str, name: str) -> str:
                 if notice:
                     return notice.group(0)
             return line
-    return re.sub(r"[（(]\s*[）)]", "", undated_stem(name)).strip(" _-") or Path(name).stem
+    stem = re.sub(r"[（(]\s*[）)]", "", undated_stem(name)).strip(" _-")
+    office = re.search(r"[（(]\s*([^（）()]+?)\s*[）)]$", stem)  # "…倡议(珠海市民政局 )": whose it is
+    if office and RED_HEAD.match(office.group(1)):
+        stem = stem[:office.start()].strip(" _-")
+    return stem or Path(name).stem
 
 
 def own_place(title: str, before: str) -> str:
@@ -138,9 +147,13 @@ def own_place(title: str, before: str) -> str:
 def red_head(text: str, title: str) -> str:
     """The office a notice's red-letter head names ("青 禾 县 民 政 局", "某县民政局文件"), when
     the document's title is another line: its issuer."""
-    first = next((re.sub(r"[\s\ufffd]+", "", line) for line in text.splitlines() if line.strip()), "")
-    first = first.removesuffix("文件")
-    return first if first != title and RED_HEAD.match(first) else ""
+    for line in text.splitlines()[:TITLE_LINES]:
+        line = re.sub(r"[\s\ufffd]+", "", line).removesuffix("文件")
+        if line == title or title and title in line:
+            break
+        if RED_HEAD.match(line) and not furniture_line(line):
+            return line
+    return ""
 
 
 def _header(text: str) -> list[str]:
@@ -283,9 +296,13 @@ def named_place(name: str) -> bool:
     jieba knows as other than a place or a name (小区 n, 开发区 n, 超市 v) is none."""
     if name.startswith(PLACEHOLDER):
         return True
+    if re.search(r"关于|[我的]", name) or name.endswith(("市", "县", "区")) and len(
+            name) >= 3 and word_tag(name[:-1]) in NOT_A_NAME:
+        return False  # "关于调整我县…" of a notice's title, "广大市" of 广大市民
     return not (name.endswith(("市", "区")) and len(name) < 3) and word_tag(name) in PLACE_TAGS
 
 
+NOT_A_NAME = ("a", "ad", "d", "v")  # jieba: what comes before 市/县 is an adjective, adverb, verb
 PLACE_TAGS = ("ns", "nr", "nrt", "")  # jieba: place, person's name (岳麓区 nr), unknown (某某区)
 PLACEHOLDER = "某"  # a template's county, 某县 (jieba: r, a pronoun), is a county all the same
 

@@ -171,6 +171,18 @@ def test_an_enumeration_travels_with_its_lead_in():
     ("指南.md", "索引号: 11340722003126629G/202312-00045 组配分类: 政策法规文件\n名称: 某镇临时救助办事指南 文号:\n"
      "发布日期: 2023-12-08\n某镇临时救助办事指南\n一、办理事项\n", {"title": "某镇临时救助办事指南"}),
     ("申请.md", "发布时间:2017-07-13 16:55:20 资料来源: 责任编辑:张园\n高龄老人津贴申请\n", {"title": "高龄老人津贴申请"}),
+    # a catalogue's 标题 label is no part of the title
+    ("政策.md", "标题: 孤儿福利政策\n发文日期: 2020-07-21 发布机构: 某县民政局\n孤儿福利政策\n", {"title": "孤儿福利政策"}),
+    # a salutation is no title, nor anything after the body begins: the file name, without its office
+    ("关爱流浪乞讨人员寒冬送温暖倡议(珠海市民政局 2020-12-29).md",
+     "广大市民朋友们:\n冬至已过,寒潮将至,为及时救助陷入困境、居无定所、迷失走散、流落街头的生活无着人员以及"
+     "流浪未成年人,帮助其解决燃眉之急。\n联系方式:\n1.珠海市救助管理站\n",
+     {"title": "关爱流浪乞讨人员寒冬送温暖倡议", "level": "市", "region": "珠海市"}),
+    # the office above a notice's title, under the page's furniture, issues it
+    ("通知(2014-03-03).md", "发布时间:2014-03-05 09:18 信息来源:法制办\nCXDR-2014-01002\n辰政办发〔2014〕6号\n"
+     "辰溪县人民政府办公室\n关于调整我县城乡居民最低生活保障标准的通知\n各乡、镇人民政府:\n",
+     {"title": "关于调整我县城乡居民最低生活保障标准的通知", "issuer": "辰溪县人民政府办公室",
+      "level": "县", "region": "辰溪县"}),
 ])
 def test_metadata_from_the_document_itself(name, header, expected):
     fields = derive(name, header)
@@ -311,6 +323,8 @@ def test_the_province_a_city_lies_in(place, provinces):
     # words of a place's shape: no city, district or county
     ("城市", False), ("社区", False), ("小区", False), ("地区", False), ("开发区", False),
     ("本县", False), ("某市", True),
+    # words before 市/县 that name nothing: 广大市民, 关于调整我县
+    ("广大市", False), ("关于调整我县", False), ("南部县", True), ("广州", True),
 ])
 def test_a_name_of_a_places_shape_that_names_none(name, place):
     from assistant.metadata import named_place
