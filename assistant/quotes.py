@@ -239,6 +239,8 @@ def holds_answer(part: Part, text: str) -> bool:
     热线 named is no answer to what the hotline helps with, a 的 none to who qualifies.)"""
     if _COUNT_ASKED.search(part.asking):
         return counted(part.asking, text)
+    if asks_quantity(part.asking):  # a sum in its unit: "50元/月", not "年满69周岁"
+        return not missing_quantity(part.asking, [text])
     return asks_number(part) and re.search(r"\d", text) is not None
 
 

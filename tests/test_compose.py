@@ -712,3 +712,16 @@ def test_asked_what_to_bring_an_article_is_quoted_whole_with_the_paragraph_that_
                           kind="text", start=0, end=len(article)), score=1.0)
     quote = pick_sentences(part("生父母有特殊困难送养孩子，要交哪些材料"), [hit], lambda term: 1.0)[0][1]
     assert "居民户口簿" in quote and "特殊困难的声明" in quote
+
+
+@pytest.mark.parametrize("question, text, held", [
+    ("高龄补贴每月有多少", "申请条件：洛川户籍年满69周岁", False),  # an age is no sum
+    ("高龄补贴每月有多少", "标准:70-79周岁50元/月;80-89周岁100元/月", True),
+    ("分为几级", "分为三级。", True),
+    ("要多少天", "自受理之日起10个工作日内办结。", True),
+])
+def test_a_quote_holds_the_number_asked_in_its_unit(question, text, held):
+    from assistant.question import part
+    from assistant.quotes import holds_answer
+
+    assert holds_answer(part(question), text) == held
