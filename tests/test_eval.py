@@ -104,7 +104,7 @@ def test_every_source_quote_occurs_in_its_document(name):
                                    "corpora/regulations6/check.py",
                                    "corpora/regulations7/check.py",
                                    "corpora/plans2/check.py", "corpora/plans3/check.py",
-                                   "corpora/guides/check.py"])
+                                   "corpora/guides/check.py", "corpora/guides2/check.py"])
 def test_the_held_out_sets_are_well_formed(check):
     """Each set's own checker (with its arguments, if any): quotes in their documents, shares of
     everyday and out-of-scope questions. It prints counts only, so the sealed questions stay unread."""
