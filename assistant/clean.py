@@ -12,7 +12,7 @@ TERMINAL = "。！？；!?;"
 CN_NUM = r"[一二三四五六七八九十百千零〇]{1,7}"  # 第一百二十二条 had been no article
 # Legal text: an article opens "第五条", an item (项) "（一）", "(二)" or "1."
 ARTICLE = re.compile(rf"^第{CN_NUM}条(?:之{CN_NUM})?")
-ITEM = re.compile(rf"^(?:[（(]{CN_NUM}[）)]|\d{{1,2}}\s*[.．、](?!\d))")
+ITEM = re.compile(rf"^(?:[（(](?:{CN_NUM}|\d{{1,2}})[）)]|\d{{1,2}}\s*[.．、](?!\d))")
 CLOSERS = "”’」』）)》】"
 
 _NOISE = re.compile(r"[\ufffd\ufeff\u200b-\u200f\u2028\u2029\x00-\x08\x0b-\x1f\x7f]")

@@ -150,7 +150,7 @@ def lead(part: Part, quote: str, idf, said: frozenset[str] = frozenset()) -> str
     if score(best) <= 0 or len(best) > LEAD_CHARS:
         return ""
     best = without_number(best)
-    return best if best.endswith(("。", "：")) else best.rstrip("，；") + "。"
+    return best if best.endswith(("。", "：")) else best.rstrip("，；,;") + "。"
 
 
 def aged_amount(part: Part, quote: str) -> str:

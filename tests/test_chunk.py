@@ -389,3 +389,17 @@ def test_a_field_stands_on_its_own_line(line, field):
     from assistant.chunk import is_field
 
     assert is_field(line) is field
+
+
+def test_items_numbered_in_brackets_stay_a_list_under_their_field():
+    """"(1)遗体运接费,最高补贴额度390元;" and the lines after it are a list's items, each on its
+    own line, under "可申报项目:": they had been run together as one wrapped line and filed
+    under the materials before them."""
+    from assistant.load import make_document
+
+    text = ("惠民殡葬补贴\n所需材料:\n(1)火化证原件及复印件3份;\n(2)死亡证明原件及复印件3份;\n"
+            "可申报项目:\n(1)遗体运接费,最高补贴额度390元;\n(2)冷藏(冻)费,最高补贴额度300元;\n")
+    chunks = chunk_document(make_document("补贴.txt", text, {}))[0]
+    by_section = {c.section[-1]: c.text for c in chunks}
+    assert by_section["可申报项目"] == "(1)遗体运接费,最高补贴额度390元;\n(2)冷藏(冻)费,最高补贴额度300元;"
+    assert by_section["所需材料"] == "(1)火化证原件及复印件3份;\n(2)死亡证明原件及复印件3份;"

@@ -19,6 +19,9 @@ import pytest
      "老年人提供的居家养老服务主要包括以下内容：\n（一）为老年人提供社区老年餐桌、定点餐饮、"
      "自助型餐饮配送等用餐服务；\n（二）提供家庭保洁服务。",
      "（一）为老年人提供社区老年餐桌、定点餐饮、自助型餐饮配送等用餐服务。"),
+    # an item ending in a half-width semicolon ends as a sentence, once
+    ("冷藏费能补多少钱", "可申报项目：\n(1)遗体运接费,最高补贴额度390元;\n(2)冷藏(冻)费,最高补贴额度300元;",
+     "可申报项目：(2)冷藏(冻)费,最高补贴额度300元。"),
 ])
 def test_the_first_line_answers_in_a_sentence_that_says_something_new(question, quote, first):
     from assistant.firstline import lead
