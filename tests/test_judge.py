@@ -443,3 +443,22 @@ def test_each_year_asked_is_held_by_some_quote(question, quotes, title, missing)
 
     scopes = [year_scope(_cited(q, q, "", title)) for q in quotes]
     assert unheld_year(part(question).years, scopes) == missing
+
+
+@pytest.mark.parametrize("question, quote, listed", [
+    ("电厂这边骨灰盒能补多少钱", "(4)卫生纸棺费,最高补贴额度200元;\n(5)骨灰盒费,最高补贴额度200元;", True),
+    ("金社镇临时救助一次能给多少钱", "市县标准:2000元/人/次。", False),  # the label names nothing asked
+    ("临时救助标准:一次能给多少钱", "临时救助标准:2000元/人/次。", True),
+    # an item that states no sum, or a sum of something else
+    ("骨灰盒能补多少钱", "(2)火化证原件及复印件3份;", False),
+    ("骨灰盒能补多少钱", "(3)火化费,最高补贴额度240元;", False),
+    # a sentence of a paragraph is no lookup
+    ("骨灰盒能补多少钱", "对选用骨灰盒的，给予200元补贴。", False),
+])
+def test_a_list_item_stating_the_sum_asked_is_a_lookup(question, quote, listed):
+    from assistant.judge import listed_sum
+    from assistant.question import part
+
+    asked = part(question)
+    terms = dict(zip(asked.terms, asked.alternatives))
+    assert listed_sum(asked, quote, terms) == listed
