@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .clean import ITEM
+from .headings import FIELD
 from .lexicon import pattern
 from .metadata import provinces
 from .places import within
@@ -153,9 +155,6 @@ def listed_sum(part: Part, quote: str, terms: dict[str, tuple[str, ...]]) -> boo
     """A list's item or a guide's field of the quote that names what the question asks of and
     states a sum in the unit asked ("(5)骨灰盒费,最高补贴额度200元;" for "骨灰盒能补多少钱"): a
     lookup, as a table's row is."""
-    from .clean import ITEM
-    from .headings import FIELD
-
     stated = unit_stated(part.asking)[1]
     named = [a for t, alternatives in terms.items() if len(t) >= 2 and not any(
         t in p or p in t for p in part.places) for a in alternatives if len(a) >= 2]
