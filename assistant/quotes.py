@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from .clean import ITEM
 from .judge import about, form_field_asked
 from .quantities import (_ASKS_NUMBER, _COUNT_ASKED, asked_ages, asks_quantity, counted, missing_quantity,
                          without_ages)
@@ -140,6 +141,8 @@ def _extended(part: Part, hit: Hit, sentence: str, following: list[str], weights
                                     or not any(t in after for t in weights)
                                     or holds_answer(part, sentence)):
             break
+        if ITEM.match(sentence.strip()) and holds_answer(part, sentence):
+            break  # a list's item that states what was asked: not the items after it
         sentence += after
     return sentence
 

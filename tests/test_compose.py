@@ -728,3 +728,15 @@ def test_a_quote_holds_the_number_asked_in_its_unit(question, text, held):
     from assistant.quotes import holds_answer
 
     assert holds_answer(part(question), text) == held
+
+
+def test_a_list_item_stating_the_sum_asked_is_quoted_without_the_items_after_it():
+    from assistant.question import part
+    from assistant.quotes import pick_sentences
+    from assistant.schema import Chunk, Hit
+
+    passage = "(2)冷藏(冻)费,最高补贴额度300元;\n(3)火化费,最高补贴额度240元;\n(4)卫生纸棺费,最高补贴额度200元;"
+    hit = Hit(chunk=Chunk(id="a", doc="a.md", text=passage, section=("惠民殡葬补贴", "可申报项目"),
+                          kind="text", start=0, end=len(passage)), score=1.0, title="惠民殡葬补贴")
+    quotes = [q for _, q in pick_sentences(part("冷藏费最高补贴多少钱"), [hit], lambda term: 1.0)]
+    assert quotes[0] == "(2)冷藏(冻)费,最高补贴额度300元;"
