@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from .clean import ITEM
-from .judge import about, form_field_asked
+from .judge import about
+from .lookups import form_field_asked
 from .quantities import (_ASKS_NUMBER, _COUNT_ASKED, asked_ages, asks_quantity, counted, missing_quantity,
                          without_ages)
 from .question import Part

