@@ -203,5 +203,26 @@ def listed(part: Part, quote: str, led: str = "") -> str:
         body = "；".join(items) + "。"
         if len(head) + len(body) <= LIST_CHARS:
             return head + body
-        return body if len(body) <= LIST_CHARS else ""
+        if len(body) <= LIST_CHARS:
+            return body
+        # too long for a line: an item the question names leads ("现役军人…" for "现役军人要交
+        # 什么证明"); else the first items, not the one item that shares the slot's words
+        return "" if led and names_of_question(part, led) else first_items(items)
     return ""
+
+
+def names_of_question(part: Part, text: str) -> bool:
+    """Whether `text` names a term of the question other than the words asking for a slot."""
+    asking = {w for w, _ in part.asking_words}
+    return any(t in text for t in part.terms if len(t) >= 2 and t not in asking)
+
+
+def first_items(items: list[str]) -> str:
+    """A list too long for one line: its first items, and how many there are ("死亡人员户口本、
+    身份证原件及复印件3份；火化证原件及复印件3份…等8项，见下文。")."""
+    shown = []
+    for item in items:
+        if len("；".join(shown + [item])) > LIST_CHARS:
+            break
+        shown.append(item)
+    return f"{'；'.join(shown)}等{len(items)}项，见下文。" if shown else ""

@@ -740,3 +740,23 @@ def test_a_list_item_stating_the_sum_asked_is_quoted_without_the_items_after_it(
                           kind="text", start=0, end=len(passage)), score=1.0, title="惠民殡葬补贴")
     quotes = [q for _, q in pick_sentences(part("冷藏费最高补贴多少钱"), [hit], lambda term: 1.0)]
     assert quotes[0] == "(2)冷藏(冻)费,最高补贴额度300元;"
+
+
+FUNERAL_MATERIALS = ("(1)死亡人员户口本、身份证原件及复印件3份;\n(2)火化证原件及复印件3份;\n(3)死亡证明原件及复印件3份;\n"
+                     "(4)一寸蓝底照片3张;\n(5)低保、特困、重点优抚对象等困难群体需提供相应证件原件及复印件3份;\n"
+                     "(6)提供各个项目的发票原件及复印件3份,手撕发票须能看清发票的编号并且要有明细;")
+
+
+@pytest.mark.parametrize("question, first", [
+    # what to bring: the list's first items and how many, not item (5) that says 证件
+    ("办惠民殡葬补贴要带啥材料", "死亡人员户口本、身份证原件及复印件3份；火化证原件及复印件3份；"),
+    # the item the question names leads
+    ("特困人员申请惠民殡葬补贴，还要另外提供什么证件？", ""),
+])
+def test_a_long_list_of_materials_opens_with_its_first_items_unless_one_is_asked(question, first):
+    from assistant.firstline import listed
+    from assistant.question import part
+
+    led = "(5)低保、特困、重点优抚对象等困难群体需提供相应证件原件及复印件3份。"
+    line = listed(part(question), FUNERAL_MATERIALS, led)
+    assert line.startswith(first) and (not first or line.endswith("等6项，见下文。"))
