@@ -23,12 +23,10 @@ def looked_up(part: Part, citation: Citation, held: dict[str, bool],
     """Whether the first quote looks up what was asked (`held`: whether the quotes hold each slot
     asked; `terms`: the question's terms and their alternatives)."""
     chunk = citation.hit.chunk
-    row = chunk.kind == "table_row" and (
-        asks_quantity(part.asking) and all(held.values())
-        and bool(unit_stated(part.asking)[1].search(chunk.text))
-        or form_field_asked(part, chunk.text))
-    return (row or asks_quantity(part.asking) and listed_sum(part, citation.quote, terms)
-            or headed_for(part, citation.hit)
+    row = chunk.kind == "table_row" and asks_quantity(part.asking) and all(held.values()) and bool(
+        unit_stated(part.asking)[1].search(chunk.text))
+    return (row or heads_slot(part, citation.hit)
+            or asks_quantity(part.asking) and listed_sum(part, citation.quote, terms)
             or "fee" in part.slots and free(citation.quote))  # "婚姻登记收费全面取消" for 要花钱吗
 
 
@@ -43,17 +41,23 @@ def listed_sum(part: Part, quote: str, terms: dict[str, tuple[str, ...]]) -> boo
                and any(a in line for a in named) for line in quote.split("\n"))
 
 
-def headed_for(part: Part, hit: Hit) -> bool:
-    """A guide's section headed by what is asked ("所需材料" for 要带啥材料), as a form's field
-    named so is."""
-    section = hit.chunk.section[-1] if hit.chunk.kind == "text" and len(hit.chunk.section) > 1 else ""
-    return bool(section) and any(asked.search(section) for slot, asked, _ in slots()
-                                 if slot in part.slots)
+def heads_slot(part: Part, hit: Hit) -> bool:
+    """Whether the passage's own heading names what the part asks for, in the words a question
+    asks it with: "二、申请材料" for materials, "三、办理流程" for a procedure; or, of a form laid
+    out as a table, its field ("办理材料：身份证原件、…")."""
+    if hit.chunk.kind == "table_row":
+        return form_field_asked(part, hit.chunk.text)
+    heading = hit.chunk.section[-1] if len(hit.chunk.section) > 1 else ""
+    return bool(heading) and names_asked(part, heading)
 
 
 def form_field_asked(part: Part, row: str) -> bool:
     """A form's field named for what is asked, in the words a question asks it with ("收费依据及
     标准：免费" for "要交钱不"): the guide's own answer to it, as its row of a standards table is."""
     name, cells = row_cells(row.split("\n")[0])
-    return not name and len(cells) == 1 and any(
-        asked.search(cells[0][0]) for slot, asked, _ in slots() if slot in part.slots)
+    return not name and len(cells) == 1 and names_asked(part, cells[0][0])
+
+
+def names_asked(part: Part, name: str) -> bool:
+    """Whether a heading or a field's name names a slot the part asks for."""
+    return any(asked.search(name) for slot, asked, _ in slots() if slot in part.slots)

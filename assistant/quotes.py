@@ -8,7 +8,7 @@ import re
 
 from .clean import ITEM
 from .judge import about
-from .lookups import form_field_asked
+from .lookups import heads_slot
 from .quantities import (_ASKS_NUMBER, _COUNT_ASKED, asked_ages, asks_quantity, counted, missing_quantity,
                          without_ages)
 from .question import Part
@@ -189,17 +189,6 @@ def first_passage_leads(part: Part, picked: list[tuple[Hit, str]], first: Hit
            for slot in LEADING_SLOTS if slot in part.slots):
         return picked
     return [ours] + [pick for pick in picked if pick is not ours]
-
-
-def heads_slot(part: Part, hit: Hit) -> bool:
-    """Whether the passage's own heading names what the part asks for, in the words a question
-    asks it with: "二、申请材料" for materials, "三、办理流程" for a procedure; or, of a form laid
-    out as a table, its field ("办理材料：身份证原件、…")."""
-    if hit.chunk.kind == "table_row":
-        return form_field_asked(part, hit.chunk.text)
-    heading = hit.chunk.section[-1] if len(hit.chunk.section) > 1 else ""
-    return bool(heading) and any(asked.search(heading) for slot, asked, _ in slots()
-                                 if slot in part.slots)
 
 
 # Nor ahead of a quote saying what a fee asked is ("结婚登记要花钱吗": 婚姻登记收费全面取消) when

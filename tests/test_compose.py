@@ -447,7 +447,7 @@ def test_a_refusal_lists_as_related_only_passages_on_the_topic(question, passage
 ])
 def test_a_section_heading_that_names_what_is_asked(question, heading, heads):
     from assistant.question import part
-    from assistant.quotes import heads_slot
+    from assistant.lookups import heads_slot
     from assistant.schema import Chunk, Hit
 
     hit = Hit(chunk=Chunk(id="c", doc="g.txt", text="……", section=("办理须知", heading)), score=1.0)

@@ -471,9 +471,9 @@ def test_a_list_item_stating_the_sum_asked_is_a_lookup(question, quote, listed):
     ("办惠民殡葬补贴要带啥材料", ("惠民殡葬补贴",), False),  # the document's title heads no section
 ])
 def test_a_guides_section_headed_by_what_is_asked(question, section, headed):
-    from assistant.lookups import headed_for
+    from assistant.lookups import heads_slot
     from assistant.question import part
     from assistant.schema import Chunk, Hit
 
     hit = Hit(chunk=Chunk(id="a", doc="a.md", text="……", section=section), score=1.0)
-    assert headed_for(part(question), hit) == headed
+    assert heads_slot(part(question), hit) == headed
