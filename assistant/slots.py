@@ -48,7 +48,19 @@ def asked_slots(question: str) -> tuple[str, ...]:
     who deals with it, not the conditions). Dev false refusals 0.068 → 0.066, nothing lost."""
     clauses = [c for c in _CLAUSE.split(question) if c.strip()]
     last = _slots_in(clauses[-1]) if len(clauses) > 1 else ()
-    return last or _slots_in(question)
+    return of_record(last or _slots_in(question))
+
+
+# Asked of the document itself (its number, the date it was issued, who issued it: "发文日期是
+# 哪一天", "是哪个单位发的"), a day or an office is the document's record, not a date or an
+# office the policy sets.
+RECORD = frozenset({"issued", "number", "issuer"})
+RECORD_SLOTS = frozenset({"date", "where"})
+
+
+def of_record(asked: tuple[str, ...]) -> tuple[str, ...]:
+    """The slots asked, without a date or office that the document's record answers."""
+    return tuple(s for s in asked if s not in RECORD_SLOTS) if RECORD & set(asked) else asked
 
 
 _CLAUSE = re.compile(r"[，,。；;]")

@@ -52,6 +52,15 @@ from assistant.slots import asked_slots
     ("南京老人几岁开始能领高龄津贴？", ("age",)),
     ("打什么电话咨询？", ("contact",)),
     ("失能老人每月上门照料最少几个小时？", ("duration",)),
+    ("残疾人两项补贴在哪交申请", ("where",)),
+    ("补贴批下来以后从哪个月开始算钱", ("date",)),
+    ("全国农村低保标准是在哪一年全部达到国家扶贫标准的", ("date",)),  # a year, not a place
+    # asked of the document itself: its record, not a date or an office the policy sets
+    ("桓台县《孤儿福利政策》的发文日期是哪一天？", ("issued",)),
+    ("倡议的落款日期是？", ("issued",)),
+    ("垣曲县提高农村低保标准的通知文号是什么？", ("number",)),
+    ("那个孤儿福利政策是哪个单位发的", ("issuer",)),
+    ("两项补贴由哪个部门发放？", ("where",)),  # paid out, not issued
 ])
 def test_the_slot_a_question_asks(question, slots):
     assert asked_slots(question) == slots
@@ -399,6 +408,10 @@ def test_a_year_asked_is_held_by_the_quote_or_what_scopes_it(question, text, quo
     ("泾县给低保户发的一次性生活补贴总共发了多少钱？", "发放城乡低保一次性生活补贴245.1万元。", True),
     ("一次性生活补贴发了多少钱？", "做好一次性生活补贴发放工作。", False),
     ("低保去哪里申请？", "向户籍所在地的乡镇人民政府提出书面申请。", True),
+    ("补贴批下来以后从哪个月开始算钱", "资格审定合格的残疾人自递交申请当月计发补贴。", True),
+    ("孤儿福利政策的发文日期是哪一天？", "发文日期: 2020-07-21 发布机构: 桓台县民政局", True),
+    ("孤儿福利政策的发文日期是哪一天？", "(四)保障标准:每人每月920元。", False),
+    ("那个通知的文号是什么？", "辰溪县人民政府办公室 辰政办发〔2014〕6号", True),
 ])
 def test_a_sentence_states_what_is_asked(question, sentence, states):
     from assistant.judge import states_asked
