@@ -212,6 +212,12 @@ def test_the_first_ranked_passage_quote_leads_when_it_is_quoted():
     picked = pick_sentences(part("结婚登记要花钱吗"), [flow, fee], lambda term: 1.0)
     assert picked[0][0].chunk.id == "fee"
 
+    # nor ahead of the line dating the document, asked when it was issued
+    opening = hit("opening", "为此，市民政局向广大市民发起关爱流浪乞讨人员倡议：", 0.9)
+    signed = hit("signed", "市民政局2020年12月29日", 0.8)
+    picked = pick_sentences(part("市民政局那个流浪乞讨的倡议是哪天发的"), [opening, signed], lambda term: 1.0)
+    assert picked[0][0].chunk.id == "signed"
+
 
 @pytest.mark.parametrize("question, sentence, bonus", [
     # a period asked is stated as one: 3个月 is, a multiple (1-2倍) is no period
