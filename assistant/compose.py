@@ -14,6 +14,7 @@ from .question import Part
 from .quotes import pick_sentences, said_throughout
 from .rows import names_indicator, row_cells, same_table
 from .schema import Citation, Hit
+from .slots import evidence
 
 NOW, YES_NO = pattern("now"), pattern("yes_no")  # 今年/现在 asked; 是…吗
 
@@ -134,7 +135,21 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
         first = ""  # the quote opens with the answer already: don't say it twice
     said = verdict(part, citations[0].quote, idf) if citations else ""
     first = f"{said}{first}" if said else first
+    if first:
+        citations = supporting(part, citations)
+        lines = [quote_line(c) for c in citations]
     return "\n".join(([f"答：{first}[1]"] if first else []) + lines), tuple(citations)
+
+
+def supporting(part: Part, citations: list[Citation]) -> list[Citation]:
+    """Under a first line that answers, the quotes that bear on what was asked: the first (the
+    line is read from it) and those holding the slot's kind of answer. "结婚登记要花钱吗" → "不收
+    费" had been followed by the 跨省通办 press conference and the 颁证仪式 pilot, which say nothing
+    of a fee."""
+    if not part.slots:
+        return citations
+    return citations[:1] + [c for c in citations[1:]
+                            if any(evidence(slot).search(c.quote) for slot in part.slots)]
 
 
 # Between two stretches of one passage quoted together, where the passage goes on between them:

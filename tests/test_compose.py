@@ -476,6 +476,26 @@ def test_a_guide_s_section_on_what_was_asked_leads_the_answer():
     assert citations[0].hit.chunk.section[-1] == "二、申请材料", text
 
 
+def test_under_a_first_line_that_answers_only_quotes_bearing_on_what_was_asked_follow():
+    """"结婚登记要花钱吗" → "答：不收费。", then the fee sentence, not the 跨省通办 pilot and the
+    颁证仪式 that share its words but say nothing of a fee (issue 13: nothing unrelated appended)."""
+    from assistant.compose import compose
+    from assistant.question import part
+    from assistant.schema import Chunk, Hit
+
+    def hit(n, text):
+        return Hit(chunk=Chunk(id=n, doc="plan.txt", text=text, section=("民政事业发展规划", "婚姻登记")),
+                   score=1.0, title="民政事业发展规划")
+
+    hits = [hit("fee", "婚姻登记收费全面取消。"),
+            hit("pilot", "推动实现结婚登记“跨省通办”，探索将颁证仪式引入结婚登记流程。")]
+    text, citations = compose(part("结婚登记要花钱吗"), hits, lambda term: 1.0)
+    assert text.startswith("答：不收费。") and [c.hit.chunk.id for c in citations] == ["fee"], text
+    # with no line that answers, the quotes are all kept
+    _, citations = compose(part("结婚登记有什么新变化"), hits, lambda term: 1.0)
+    assert len(citations) == 2
+
+
 @pytest.mark.parametrize("question, quote, led, first", [
     # the last of three materials had led alone, after the lead-in
     ("申请特困人员救助供养要交什么材料", "第四条 申请特困人员救助供养，应当向户籍所在地乡镇人民政府提交下列材料：\n"
