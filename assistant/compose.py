@@ -5,6 +5,7 @@ missing and lists the passages on the topic apart. Pure: text in, text out."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .firstline import aged_amount, bare, lead, listed, verdict
 from .judge import about
@@ -124,7 +125,6 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
                 existing.n, hit, merged_quote(hit.chunk.text, existing.quote, quote))
         else:
             citations.append(Citation(len(citations) + 1, hit, quote))
-    lines = [quote_line(c) for c in citations]
     # (a table row's quote is the row as the indexer described it: no sentence of it leads)
     first = (aged_amount(part, citations[0].quote) if citations else "") or (
         lead(part, citations[0].quote, idf, said_throughout(part, citations[0].hit))
@@ -137,7 +137,7 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
     first = f"{said}{first}" if said else first
     if first:
         citations = supporting(part, citations)
-        lines = [quote_line(c) for c in citations]
+    lines = [quote_line(c) for c in citations]
     return "\n".join(([f"答：{first}[1]"] if first else []) + lines), tuple(citations)
 
 
@@ -148,8 +148,9 @@ def supporting(part: Part, citations: list[Citation]) -> list[Citation]:
     of a fee."""
     if not part.slots:
         return citations
-    return citations[:1] + [c for c in citations[1:]
+    kept = citations[:1] + [c for c in citations[1:]
                             if any(evidence(slot).search(c.quote) for slot in part.slots)]
+    return [replace(c, n=n) for n, c in enumerate(kept, start=1)]  # numbered without gaps
 
 
 # Between two stretches of one passage quoted together, where the passage goes on between them:

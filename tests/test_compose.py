@@ -491,6 +491,10 @@ def test_under_a_first_line_that_answers_only_quotes_bearing_on_what_was_asked_f
             hit("pilot", "推动实现结婚登记“跨省通办”，探索将颁证仪式引入结婚登记流程。")]
     text, citations = compose(part("结婚登记要花钱吗"), hits, lambda term: 1.0)
     assert text.startswith("答：不收费。") and [c.hit.chunk.id for c in citations] == ["fee"], text
+    # a quote that does bear on it stays, numbered after the first without a gap
+    text, citations = compose(part("结婚登记要花钱吗"), hits + [hit("free", "补领结婚证免费。")],
+                              lambda term: 1.0)
+    assert [(c.n, c.hit.chunk.id) for c in citations] == [(1, "fee"), (2, "free")] and "[3]" not in text, text
     # with no line that answers, the quotes are all kept
     _, citations = compose(part("结婚登记有什么新变化"), hits, lambda term: 1.0)
     assert len(citations) == 2
