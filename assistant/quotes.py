@@ -255,11 +255,15 @@ def answer_type_bonus(part: Part, sentence: str) -> float:
         # an age the question gives is no figure the sentence states ("年满80周岁" for
         # "80岁老人…多少钱", where a table's "80—89周岁：100元" answers)
         sentence = without_ages(sentence)
+    # a sum asked in its unit is held only as above ("920元" for 多少钱), not by any digit
+    # ("10个工作日内" of the procedure beside it)
+    quantity = asks_quantity(part.asking)
     held = [SLOT_BONUS.get(slot, OTHER_SLOT_BONUS) for slot, _, evidence in slots()
-            if slot in part.slots and evidence.search(sentence)]
+            if slot in part.slots and evidence.search(sentence)
+            and not (slot == "amount" and quantity)]
     if held:
         return max(held)
-    if asks_number(part) and not set(part.slots) & set(SLOT_BONUS):
+    if asks_number(part) and not quantity and not set(part.slots) & set(SLOT_BONUS):
         # a period or a date asked is stated as one (3个月, 5月1日): a bare number is not it
         return NUMBER_BONUS if re.search(r"\d", sentence) else 1.0
     return 1.0

@@ -225,6 +225,11 @@ def test_the_first_ranked_passage_quote_leads_when_it_is_quoted():
     ("因病致贫的家庭最少能救助几个月", "人均收入在低保标准1-2倍之间的家庭。", 1.0),
     # a number asked with no kind of its own: any number stated
     ("社区工作者要达到多少", "每万名城镇常住人口拥有社区工作者18人。", 1.8),
+    # a sum asked in its unit: stated so, or not at all; not by the days of the procedure
+    # beside it, nor by an index number
+    ("桓台孤儿一个月给多少钱", "(四)保障标准:每人每月920元。", 1.6),
+    ("桓台孤儿一个月给多少钱", "审核:乡(镇)人民政府应在10个工作日内进行初步核实。", 1.0),
+    ("桓台孤儿一个月给多少钱", "索引号: 11370321004221310G/2020-5108873", 1.0),
 ])
 def test_a_sentence_of_the_kind_asked_outweighs_one_sharing_words(question, sentence, bonus):
     from assistant.question import part
