@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .firstline import aged_amount, bare, lead, listed, verdict
+from .firstline import aged_amount, bare, document_number, lead, listed, verdict
 from .judge import about
 from .lexicon import pattern
 from .metadata import earliest_of_each
@@ -126,7 +126,8 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
         else:
             citations.append(Citation(len(citations) + 1, hit, quote))
     # (a table row's quote is the row as the indexer described it: no sentence of it leads)
-    first = (aged_amount(part, citations[0].quote) if citations else "") or (
+    first = (aged_amount(part, citations[0].quote) or document_number(part, citations[0].quote)
+             if citations else "") or (
         lead(part, citations[0].quote, idf, said_throughout(part, citations[0].hit))
         if citations and citations[0].hit.chunk.kind != "table_row" else "")
     if citations and citations[0].hit.chunk.kind != "table_row":

@@ -153,6 +153,21 @@ def lead(part: Part, quote: str, idf, said: frozenset[str] = frozenset()) -> str
     return best if best.endswith(("。", "：")) else best.rstrip("，；,;") + "。"
 
 
+# A document number as it is written: its issuer's short name, the year, the number
+# ("民政办发〔2022〕64号", "辰政办发〔2014〕6号"); the short name is at most four characters, so that
+# "…办公室文件民政办发〔2022〕64号" yields the number alone.
+_DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{0,4}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号")
+
+
+def document_number(part: Part, quote: str) -> str:
+    """The 文号 asked ("…规划的发文字号是什么") as the quote writes it: the head of a document
+    is one long sentence, no line to lead with."""
+    if "number" not in part.slots:
+        return ""
+    found = _DOCUMENT_NUMBER.search(quote)
+    return found.group() + "。" if found else ""
+
+
 def aged_amount(part: Part, quote: str) -> str:
     """A sum asked for an age ("洛川县90多岁的老人高龄补贴一个月给多少") of a quote stating one per
     age band ("标准:70-79周岁50元/月;80-89周岁100元/月;90-99周岁400元/月"): the clause of the

