@@ -93,7 +93,8 @@ def run_chunks(args, settings: Settings) -> int:
 
 
 def run_targets(args, settings: Settings) -> int:
-    from .index import IndexProblem, current_build, read_targets
+    from .checked import IndexProblem, read_targets
+    from .index import current_build
 
     build = current_build(settings.index_dir)
     if build is None:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .files import read_json_or_empty
-from .index import REBUILD, IndexProblem, OutdatedBuild, current_build, open_build
+from .checked import REBUILD, IndexProblem, OutdatedBuild
+from .index import current_build, open_build
 from .publish import retired_at
 
 

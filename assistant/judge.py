@@ -14,7 +14,7 @@ from importlib import resources
 
 from .lexicon import pattern
 from .lookups import looked_up
-from .metadata import provinces
+from .issuers import provinces
 from .places import within
 from .prior import asked_prior, wording
 from .question import Part, clause_terms, coverage

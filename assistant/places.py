@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from .divisions import adcodes
-from .metadata import provinces
+from .issuers import provinces
 
 SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|省|市|州|盟|县|旗|区|镇|乡|街道)$")
 # "海南省海口市龙华区" -> 海南省, 海口市, 龙华区. A 州 followed by 省/市/区/县 is part of a name

@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 from .files import read_json_or_empty, write_whole
-from .index import IndexProblem, open_build, read_meta
+from .checked import IndexProblem, read_meta
+from .index import open_build
 from .store import chroma_client, sentence_collection
 
 GRACE_S = 600.0  # default of ASSISTANT_GRACE_MINUTES: how long a build switched away from is

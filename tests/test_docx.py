@@ -3,7 +3,8 @@
 from pathlib import Path
 
 from assistant.chunk import chunk_document
-from assistant.load import load_corpus, read_text
+from assistant.formats import read_text
+from assistant.load import load_corpus
 
 
 def _write_guide(path: Path) -> None:

@@ -8,7 +8,8 @@ from assistant.chunk import chunk_document
 from assistant.headings import parse_legal_heading
 from assistant.clean import enumeration_blocks, strip_comments
 from assistant.load import make_document
-from assistant.metadata import derive, place_of
+from assistant.issuers import place_of
+from assistant.metadata import derive
 from assistant.places import asked_levels, named_places, region_parts
 
 REGULATION = """# 婚姻登记条例
@@ -327,7 +328,7 @@ def test_the_province_a_city_lies_in(place, provinces):
     ("广大市", False), ("关于调整我县", False), ("南部县", True), ("广州", True),
 ])
 def test_a_name_of_a_places_shape_that_names_none(name, place):
-    from assistant.metadata import named_place
+    from assistant.issuers import named_place
 
     assert named_place(name) == place
 
