@@ -14,7 +14,7 @@ from pydantic import ConfigDict
 from .index import Index
 from .places import of_place
 from .rows import names_indicator
-from .quantities import aged_in_band, asks_quantity, unit_stated
+from .quantities import _COUNT_ASKED, aged_in_band, asks_quantity, counted, unit_stated
 from .question import Part, part
 from .slots import RECORD, evidence, slots
 from .schema import Hit
@@ -229,7 +229,8 @@ def boost(part: Part, hit: Hit, rarity: dict[str, float] | None = None) -> float
     factor += NUMBER_BOOST * (sum(1 for n in part.numbers if n in compact) + aged_in_band(part.text, compact))
     if hit.chunk.kind == "table_row" and names_indicator(part.text, hit.chunk.text):
         factor += INDICATOR_BOOST
-    if part.slots and holds_slot(part, compact, hit.chunk.kind == "table_row"):
+    if part.slots and holds_slot(part, compact, hit.chunk.kind == "table_row") or holds_count(
+            part, compact):
         factor += SLOT_BOOST
     if hit.title in part.documents:
         factor += TITLE_BOOST
@@ -249,13 +250,31 @@ def holds_slot(part: Part, text: str, row: bool = False) -> bool:
     and its figures stand in different cells."""
     wanted = [unit_stated(part.asking)[1] if name == "amount" and asks_quantity(part.asking)
               else held for name, _, held in slots() if name in part.slots]
-    terms = [a for alternatives in part.alternatives for a in alternatives if len(a) >= 2]
+    terms = worded(part)
     # the document's record (its 文号, its date) is about the whole document: its line names
     # nothing of the question ("民政办发〔2022〕64号" for "…规划的发文字号是什么")
     record = bool(RECORD & set(part.slots))
     return any((record or any(t in sentence for t in terms))
                and any(w.search(sentence) for w in wanted)
                for sentence in ([text] if row else _SENTENCE_END.split(text)))
+
+
+def worded(part: Part) -> list[str]:
+    """The question's terms and their policy terms, of two characters or more."""
+    return [a for alternatives in part.alternatives for a in alternatives if len(a) >= 2]
+
+
+def holds_count(part: Part, text: str) -> bool:
+    """Does one sentence name a term of the question and state a count in the measure word it
+    asks for ("给多少个乡镇配了督导员" → "为14个乡镇配备儿童督导员")? As a sum asked is held by a
+    number in its unit, a count is by one in its measure word. hit@1 on train/dev: seeds
+    0.865/0.785 → 0.869/0.792, plans3 0.884 → 0.897, guides2 0.675 → 0.682, the others unchanged;
+    no answer changes its score."""
+    if not _COUNT_ASKED.search(part.asking):
+        return False
+    terms = worded(part)
+    return any(any(t in sentence for t in terms) and counted(part.asking, sentence)
+               for sentence in _SENTENCE_END.split(text))
 
 
 def sentence_coverage(part: Part, text: str, rarity: dict[str, float]) -> float:

@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.question import Vocabulary, part
-from assistant.retrieve import holds_slot, rerank, sentence_coverage
+from assistant.retrieve import holds_count, holds_slot, rerank, sentence_coverage
 from assistant.rows import names_indicator
 from assistant.schema import Chunk, Hit
 from assistant.store import passage_sentences
@@ -26,6 +26,16 @@ from assistant.store import passage_sentences
 ])
 def test_holds_slot(question, text, held):
     assert holds_slot(part(question), text) is held
+
+
+@pytest.mark.parametrize("question, text, held", [
+    ("梁山县给多少个乡镇配了儿童督导员", "采用政府购买为14个乡镇（街道）配备儿童督导员。", True),
+    ("梁山县给多少个乡镇配了儿童督导员", "加强基层儿童督导员队伍建设。", False),  # the topic alone
+    ("梁山县给多少个乡镇配了儿童督导员", "为14名儿童督导员开展培训。", False),  # no count of 个
+    ("儿童督导员怎么配备", "为14个乡镇配备儿童督导员。", False),  # no count asked
+])
+def test_holds_count(question, text, held):
+    assert holds_count(part(question), text) is held
 
 
 def test_a_tables_row_is_one_sentence_for_its_slot():
