@@ -17,6 +17,7 @@ private temporary copy (Chroma's SQLite cannot be opened read-only).
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import dataclass
 from functools import cached_property
@@ -42,6 +43,9 @@ def current_build(index_dir: Path) -> Path | None:
     if not name or "/" in name or name in (".", ".."):
         raise IndexProblem(f"{index_dir / 'CURRENT'} 内容无效：{REBUILD}。")
     return index_dir / "builds" / name
+
+
+_QUOTED_TITLE = re.compile(r"《([^《》\n]{2,80})》")
 
 
 @dataclass
@@ -112,9 +116,12 @@ class Index:
         return f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年"
 
     @cached_property
-    def corpus_text(self) -> str:
-        """All passages as one string, for "does the corpus ever say X" checks."""
-        return "\n".join(c.text for c in self.chunks.values())
+    def named_titles(self) -> frozenset[str]:
+        """Every document's title and every title its passages name in 《》 (the regulations a
+        guide cites, the provincial plan a county's follows), spaces and line breaks removed:
+        what a question naming a document may be asking about."""
+        quoted = {t for c in self.chunks.values() for t in _QUOTED_TITLE.findall(c.text)}
+        return frozenset(re.sub(r"\s", "", t) for t in quoted | set(self.titles) if t)
 
     def close(self) -> None:
         """Release the Chroma client (and the private copy); asking afterwards fails."""

@@ -38,6 +38,13 @@ def test_questions_the_documents_do_not_answer_are_refused_without_citations(ind
     assert "12345" in answer.text and "民政" in answer.text
 
 
+def test_a_refusal_names_the_document_the_corpus_lacks(index):
+    """The plans hold 特困人员 passages, not 《低收入人口认定办法》: the refusal says so."""
+    answer = ask(index, "《低收入人口认定办法》是哪一年出台的？")
+    assert answer.abstained and not answer.citations
+    assert "现有文件中没有《低收入人口认定办法》" in answer.text
+
+
 def test_follow_up_is_resolved_against_the_previous_question(index):
     answer = ask(index, "县里的呢？", history=["养老机构护理型床位占比2025年目标是多少？"])
     assert not answer.abstained

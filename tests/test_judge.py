@@ -362,6 +362,22 @@ def test_an_article_named_that_no_document_has(named, documents, missing):
     assert missing_article(named, articles, documents, citations) == missing
 
 
+@pytest.mark.parametrize("question, missing", [
+    ("《低收入人口认定办法》是哪一年出台的？", "《低收入人口认定办法》"),  # neither is nor is named
+    ("《社会救助暂行办法》第二条说什么", ""),  # a document's own title
+    ("《社会救助办法》里低保怎么申请", ""),  # a title as people misremember it
+    ("辰溪县调整低保标准是否依据了《城市居民最低生活保障条例》？", ""),  # one a passage cites
+    ("民政部出的《行政区划代码管理办法》从什么时候起施行？", "《行政区划代码管理办法》"),
+    ("低保怎么申请", ""),
+])
+def test_a_document_named_that_the_documents_neither_are_nor_name(question, missing):
+    from assistant.judge import unknown_document
+
+    titles = frozenset({"社会救助暂行办法", "特困人员认定办法", "城市居民最低生活保障条例",
+                        "行政区划管理条例"})
+    assert unknown_document(question, titles) == missing
+
+
 @pytest.mark.parametrize("prior, tabled, given", [
     (0.5, 1.0, 0.75),  # a table row states the sum asked: the wording says no less than the mean
     (0.9, 1.0, 0.9),
