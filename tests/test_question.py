@@ -184,6 +184,7 @@ def test_a_follow_up_asks_its_own_slot_about_the_earlier_topic(history, question
     ("村委会一届干几年", ("村委", "委会", "村委会", "干")),  # not 一届, not 几年 (what is asked)
     ("一次性退役金怎么算", ("一次性", "退役", "金", "算")),
     ("县里低保标准", ("县里", "低保", "标准", "低保标准")),
+    ("现在城市低保标准是多少", ("城市", "低保", "标准", "低保标准")),  # 现在 asks when, not what
 ])
 def test_the_terms_a_question_is_about(question, terms):
     from assistant.question import content_terms
