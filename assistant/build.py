@@ -32,7 +32,8 @@ from .files import (
     write_json,
     write_jsonl,
 )
-from .index import IndexProblem, current_build, open_build
+from .checked import IndexProblem
+from .index import current_build, open_build
 from .keyword import KeywordIndex, add_terms, corpus_terms, dictionary_version, tokenize
 from .load import MAX_FILE_MB, Notice, Skipped, read_corpus
 from .memory import cap_heaps

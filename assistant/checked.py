@@ -107,7 +107,7 @@ def read_targets(path: Path) -> list[dict]:
 
 
 def open_vectors(build: Path, meta: dict, embeddings: Embeddings | None,
-                  chroma_url: str) -> tuple[ChunkStore, Path | None]:
+                 chroma_url: str) -> tuple[ChunkStore, Path | None]:
     """The build's collection where meta.json says it is, with the recorded number of vectors."""
     vectors, meta_path = meta["vectors"], build / "meta.json"
     name, private_copy = vectors.get("collection") or meta.get("collection"), None
@@ -167,7 +167,7 @@ def open_vectors(build: Path, meta: dict, embeddings: Embeddings | None,
 
 
 def vector_problem(count: int, sentences: int | None, vectors: dict, passages: int, where: str,
-                    name: str, meta_path: Path) -> IndexProblem | None:
+                   name: str, meta_path: Path) -> IndexProblem | None:
     """What is wrong with the collections' sizes against meta.json's record, if anything."""
     if count != vectors.get("count") or count != passages:
         return IndexProblem(f"{where} 的集合 {name} 有 {count} 个向量，应有 {passages} 个"

@@ -11,6 +11,9 @@ CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef“”‘’…—·"
 TERMINAL = "。！？；!?;"
 CN_NUM = r"[一二三四五六七八九十百千零〇]{1,7}"  # 第一百二十二条 had been no article
 # Legal text: an article opens "第五条", an item (项) "（一）", "(二)" or "1."
+# A title in 《》 (a document named or cited): two to eighty characters on one line, the
+# shortest abbreviation (《规划》) to the longest notice title of the corpora.
+QUOTED_TITLE = re.compile(r"《([^《》\n]{2,80})》")
 ARTICLE = re.compile(rf"^第{CN_NUM}条(?:之{CN_NUM})?")
 ITEM = re.compile(rf"^(?:[（(](?:{CN_NUM}|\d{{1,2}})[）)]|\d{{1,2}}\s*[.．、](?!\d))")
 CLOSERS = "”’」』）)》】"

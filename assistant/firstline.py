@@ -153,19 +153,28 @@ def lead(part: Part, quote: str, idf, said: frozenset[str] = frozenset()) -> str
     return best if best.endswith(("。", "：")) else best.rstrip("，；,;") + "。"
 
 
-# A document number as it is written: its issuer's short name, the year, the number
-# ("民政办发〔2022〕64号", "辰政办发〔2014〕6号"); the short name is at most four characters, so that
-# "…办公室文件民政办发〔2022〕64号" yields the number alone.
-_DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{0,4}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号")
+# A document number's issuer is a short name before its year and number ("民政办发〔2022〕64号",
+# "辰政办发〔2014〕6号"), read back to the character before it, at most this many characters: a
+# head runs "…办公室文件民政办发〔2022〕64号" without a break, and "文件" ends the office's name.
+ISSUER_CHARS = 5
 
 
 def document_number(part: Part, quote: str) -> str:
     """The 文号 asked ("…规划的发文字号是什么") as the quote writes it: the head of a document
-    is one long sentence, no line to lead with."""
+    is one long sentence, no line to lead with. Not one the text cites ("《某办法》(甘政发〔2019〕5
+    号)"): that is another document's."""
+    from .slots import evidence
+
     if "number" not in part.slots:
         return ""
-    found = _DOCUMENT_NUMBER.search(quote)
-    return found.group() + "。" if found else ""
+    for found in evidence("number").finditer(quote):
+        before = quote[:found.start()]
+        # the characters "文件" may end, then the short name's own
+        tail = re.search(rf"[\u4e00-\u9fff]{{0,{ISSUER_CHARS + 2}}}$", before).group()
+        issuer = tail.rpartition("文件")[2][-ISSUER_CHARS:]
+        if issuer and not before[:len(before) - len(issuer)].endswith(("(", "（", "》")):
+            return issuer + found.group() + "。"
+    return ""
 
 
 def aged_amount(part: Part, quote: str) -> str:

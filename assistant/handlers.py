@@ -18,7 +18,8 @@ from .ask import ask
 from .lexicon import words
 from .chat_html import PENDING, answer_id, messages, render_answer, render_question, streamed
 from .feedback import record_feedback, withdraw_feedback
-from .index import IndexProblem, current_build, open_index
+from .checked import IndexProblem
+from .index import current_build, open_index
 from .indicators import (
     comparison,
     export_rows,

@@ -27,10 +27,12 @@ from langchain_core.embeddings import Embeddings
 
 from .checked import (REBUILD, IndexProblem, open_vectors, read_chunks, read_keyword, read_meta,
                       read_targets, read_terms)
+from .clean import QUOTED_TITLE
 from .embed import vector_space
 from .keyword import KeywordIndex, add_terms
-from .schema import Chunk
+from .schema import Chunk, Hit
 from .store import ChunkStore
+
 
 def current_build(index_dir: Path) -> Path | None:
     """The build CURRENT names (which may be missing or damaged), or None before the first."""
@@ -43,9 +45,6 @@ def current_build(index_dir: Path) -> Path | None:
     if not name or "/" in name or name in (".", ".."):
         raise IndexProblem(f"{index_dir / 'CURRENT'} 内容无效：{REBUILD}。")
     return index_dir / "builds" / name
-
-
-_QUOTED_TITLE = re.compile(r"《([^《》\n]{2,80})》")
 
 
 @dataclass
@@ -120,8 +119,16 @@ class Index:
         """Every document's title and every title its passages name in 《》 (the regulations a
         guide cites, the provincial plan a county's follows), spaces and line breaks removed:
         what a question naming a document may be asking about."""
-        quoted = {t for c in self.chunks.values() for t in _QUOTED_TITLE.findall(c.text)}
+        quoted = {t for c in self.chunks.values() for t in QUOTED_TITLE.findall(c.text)}
         return frozenset(re.sub(r"\s", "", t) for t in quoted | set(self.titles) if t)
+
+    def hit(self, chunk: Chunk, score: float, scores: dict[str, float]) -> Hit:
+        """A passage as a hit, with its document's citation fields."""
+        citation = self.citations.get(chunk.doc, {})
+        return Hit(chunk=chunk, score=score, title=citation.get("title", ""),
+                   level=citation.get("level", ""), date=citation.get("date", ""),
+                   region=citation.get("region", ""), doc_kind=citation.get("kind", ""),
+                   scores=scores)
 
     def close(self) -> None:
         """Release the Chroma client (and the private copy); asking afterwards fails."""

@@ -58,6 +58,11 @@ _STATED_NUMBER = re.compile(rf"\d|(?<![第同{_NUMERAL}])[{_NUMERAL}]+(?:[年月
 # 一次性.)
 _COUNT_ASKED = re.compile(rf"(?:多少|{_JI})\s*([{_MEASURE}])(?!小时|月|工作日|星期|季度)")
 
+def asks_count(question: str) -> bool:
+    """"多少户", "几个乡镇": a count in a measure word is asked."""
+    return _COUNT_ASKED.search(question) is not None
+
+
 def counted(question: str, sentence: str) -> bool:
     """Whether `sentence` states a count in the measure word `question` asks for."""
     asked = _COUNT_ASKED.search(question)

@@ -9,7 +9,7 @@ import re
 from .clean import ITEM
 from .judge import about
 from .lookups import heads_slot
-from .quantities import (_ASKS_NUMBER, _COUNT_ASKED, asked_ages, asks_quantity, counted, missing_quantity,
+from .quantities import (_ASKS_NUMBER, asked_ages, asks_count, asks_quantity, counted, missing_quantity,
                          without_ages)
 from .question import Part
 from .schema import Hit
@@ -233,7 +233,7 @@ COUNT_BONUS = 2.0  # above NUMBER_BONUS: the number asked beats a number
 def holds_answer(part: Part, text: str) -> bool:
     """Whether `text` states the count or number the part asks for. (Not a slot's evidence: a
     热线 named is no answer to what the hotline helps with, a 的 none to who qualifies.)"""
-    if _COUNT_ASKED.search(part.asking):
+    if asks_count(part.asking):
         return counted(part.asking, text)
     if asks_quantity(part.asking):  # a sum in its unit: "50元/月", not "年满69周岁"
         return not missing_quantity(part.asking, [text])
@@ -249,15 +249,15 @@ def answer_type_bonus(part: Part, sentence: str) -> float:
     only shares words."""
     if counted(part.asking, sentence):
         return COUNT_BONUS
-    if asks_quantity(part.asking) and not missing_quantity(part.asking, [sentence]):
+    quantity = asks_quantity(part.asking)
+    if quantity and not missing_quantity(part.asking, [sentence]):
         return 1.6
-    if asks_quantity(part.asking) and asked_ages(part.asking):
+    if quantity and asked_ages(part.asking):
         # an age the question gives is no figure the sentence states ("年满80周岁" for
         # "80岁老人…多少钱", where a table's "80—89周岁：100元" answers)
         sentence = without_ages(sentence)
     # a sum asked in its unit is held only as above ("920元" for 多少钱), not by any digit
     # ("10个工作日内" of the procedure beside it)
-    quantity = asks_quantity(part.asking)
     held = [SLOT_BONUS.get(slot, OTHER_SLOT_BONUS) for slot, _, evidence in slots()
             if slot in part.slots and evidence.search(sentence)
             and not (slot == "amount" and quantity)]

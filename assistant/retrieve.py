@@ -12,11 +12,12 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from .index import Index
+from .named import named_articles_first, record_first
 from .places import of_place
 from .rows import names_indicator
-from .quantities import _COUNT_ASKED, aged_in_band, asks_quantity, counted, unit_stated
+from .quantities import aged_in_band, asks_count, asks_quantity, counted, unit_stated
 from .question import Part, part
-from .slots import RECORD, evidence, slots
+from .slots import slots
 from .schema import Hit
 
 CANDIDATES = 40
@@ -63,30 +64,6 @@ def search(index: Index, part: Part, *, k: int = 10, where: dict | None = None) 
     return named_articles_first(index, part, record_first(index, part, ranked))[:k]
 
 
-def record_first(index: Index, part: Part, hits: list[Hit]) -> list[Hit]:
-    """Asked for a named document's record ("…规划的发文字号是什么", "…倡议是哪天发的"), the
-    passages at its head or foot that hold it first: the line "民政办发〔2022〕64号" shares no word
-    with the question but the title, which every passage of the document shares, so neither
-    ranker had it among a long plan's candidates."""
-    asked = RECORD & set(part.slots)
-    if not asked or not part.documents:
-        return hits
-    # "民乐县“十四五”…规划" names "“十四五”…规划" too: the longest of the titles it names
-    named = [t for t in part.documents if not any(t != o and t in o for o in part.documents)]
-    wanted = [evidence(slot) for slot in asked]
-    record = [c for title in named for c in index.ends.get(title, ())
-              if any(w.search(c.text) for w in wanted)]
-    return put_first(index, record, hits)
-
-
-def put_first(index: Index, chunks: list, hits: list[Hit]) -> list[Hit]:
-    """`chunks` first, as the hits they are if retrieved, then the other hits in order."""
-    found = {h.chunk.id: h for h in hits}
-    top = hits[0].score if hits else 1.0
-    first = [found.get(c.id) or _hit(index, c, top, {}) for c in chunks]
-    return first + [h for h in hits if h.chunk.id not in {c.id for c in chunks}]
-
-
 def documents_of(index: Index, token: str, places: tuple[str, ...]) -> bool:
     """Whether `token` is a place the question names that some document is of (洛川 of a guide
     of 洛川县): every passage of that document is of it, so the keyword ranker does not favour the
@@ -125,21 +102,6 @@ def within_document(part: Part) -> Part:
                    terms=tuple(t for t, _ in kept), alternatives=tuple(a for _, a in kept))
 
 
-def named_articles_first(index: Index, part: Part, hits: list[Hit]) -> list[Hit]:
-    """The articles the question names ("彩票管理条例第二十五条说什么") first: of the document it
-    names, or of the one document that has such an article, or else those retrieved. Words
-    alone had put 第五条 first, the article named second."""
-    if not part.articles:
-        return hits
-    named = [c for a in part.articles for c in index.articles.get(a, [])]
-    if part.documents:
-        named = [c for c in named if index.citations.get(c.doc, {}).get("title") in part.documents]
-    elif len({c.doc for c in named}) > 1:  # several documents have it: those retrieved, in order
-        wanted = {c.id for c in named}
-        named = [h.chunk for h in hits if h.chunk.id in wanted]
-    return put_first(index, named, hits)
-
-
 def rerank(hits: list[Hit], nearest: dict[str, tuple[float, str]],
            weight: float = SENTENCE_WEIGHT) -> list[Hit]:
     """The candidates again, by their score plus how close the question is to the closest of
@@ -174,17 +136,8 @@ def _keyword_hits(index: Index, tokens: list[str], where: dict | None) -> list[H
         if where and any(str(citation.get(key, chunk.doc if key == "doc" else "")) != str(value)
                          for key, value in where.items()):
             continue
-        hits.append(_hit(index, chunk, float(scores[i]), {"bm25": float(scores[i])}))
+        hits.append(index.hit(chunk, float(scores[i]), {"bm25": float(scores[i])}))
     return hits
-
-
-def _hit(index: Index, chunk, score: float, scores: dict[str, float]) -> Hit:
-    """A passage as a hit, with its document's citation fields."""
-    citation = index.citations.get(chunk.doc, {})
-    return Hit(chunk=chunk, score=score, title=citation.get("title", ""),
-               level=citation.get("level", ""), date=citation.get("date", ""),
-               region=citation.get("region", ""), doc_kind=citation.get("kind", ""),
-               scores=scores)
 
 
 def _chroma_where(where: dict | None) -> dict | None:
@@ -251,11 +204,7 @@ def holds_slot(part: Part, text: str, row: bool = False) -> bool:
     wanted = [unit_stated(part.asking)[1] if name == "amount" and asks_quantity(part.asking)
               else held for name, _, held in slots() if name in part.slots]
     terms = worded(part)
-    # the document's record (its 文号, its date) is about the whole document: its line names
-    # nothing of the question ("民政办发〔2022〕64号" for "…规划的发文字号是什么")
-    record = bool(RECORD & set(part.slots))
-    return any((record or any(t in sentence for t in terms))
-               and any(w.search(sentence) for w in wanted)
+    return any(any(t in sentence for t in terms) and any(w.search(sentence) for w in wanted)
                for sentence in ([text] if row else _SENTENCE_END.split(text)))
 
 
@@ -270,7 +219,7 @@ def holds_count(part: Part, text: str) -> bool:
     number in its unit, a count is by one in its measure word. hit@1 on train/dev: seeds
     0.865/0.785 → 0.869/0.792, plans3 0.884 → 0.897, guides2 0.675 → 0.682, the others unchanged;
     no answer changes its score."""
-    if not _COUNT_ASKED.search(part.asking):
+    if not asks_count(part.asking):
         return False
     terms = worded(part)
     return any(any(t in sentence for t in terms) and counted(part.asking, sentence)

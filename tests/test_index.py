@@ -8,7 +8,8 @@ import pytest
 
 from assistant.ask import ask
 from assistant.build import build_index
-from assistant.index import IndexProblem, current_build, open_index
+from assistant.checked import IndexProblem
+from assistant.index import current_build, open_index
 from assistant.store import _EMBED_BLOCK
 from assistant.present import to_json
 from tests.conftest import COUNTY as COUNTY_TEXT
@@ -246,3 +247,17 @@ def test_of_two_files_with_one_text_the_original_is_kept(names, manifest, kept):
     from assistant.load import originals
 
     assert set(originals([(n, "同一份 文本") for n in names], manifest).values()) == {kept}
+
+
+def test_an_index_knows_each_documents_ends_and_the_titles_its_passages_name(index):
+    """Index.ends: a document's first and last text passages, where its record stands (the
+    annex's table rows after the signature are not); Index.named_titles: the documents' titles
+    and those their passages cite in 《》."""
+    county = "民乐县“十四五”民政事业发展规划"
+    ends = index.ends[county]
+    assert ends and all(c.kind == "text" for c in ends)
+    texts = sorted((c for c in index.chunks.values()
+                    if c.kind == "text" and index.citations[c.doc]["title"] == county),
+                   key=lambda c: c.start)
+    assert ends == tuple(dict.fromkeys((texts[0], texts[-1])))
+    assert {county, "“十四五”民政事业发展规划", "特困人员认定办法"} <= index.named_titles

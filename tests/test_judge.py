@@ -153,7 +153,7 @@ def test_a_year_asked_must_be_in_the_quote(question, text, missing):
     ({"_slots": [], "_asked": [], "_topic": "殡葬"}, "文件里有关于“殡葬”的内容，但没有直接回答这个问题"),
     ({"_slots": [], "_asked": [], "_topic": ""}, ""),
     ({"_slots": [], "_asked": [], "_topic": "低保", "_place": "杭州"}, "文件中没有关于“杭州”的这方面内容"),
-    ({"_slots": [], "_asked": [], "_topic": "第一", "_article": "第一百条"}, "现有文件中没有第一百条"),
+    ({"_slots": [], "_asked": [], "_topic": "第一", "_missing": "第一百条"}, "现有文件中没有第一百条"),
 ])
 def test_a_refusal_says_what_the_documents_hold_and_what_they_lack(values, reason):
     """(An article named that no document has is always refused: judge.decide.)"""
@@ -369,12 +369,14 @@ def test_an_article_named_that_no_document_has(named, documents, missing):
     ("辰溪县调整低保标准是否依据了《城市居民最低生活保障条例》？", ""),  # one a passage cites
     ("民政部出的《行政区划代码管理办法》从什么时候起施行？", "《行政区划代码管理办法》"),
     ("低保怎么申请", ""),
+    # the documents' abbreviation (以下简称《规划》) is no title a longer one holds
+    ("《全国低收入人口认定规划》是哪一年出台的", "《全国低收入人口认定规划》"),
 ])
 def test_a_document_named_that_the_documents_neither_are_nor_name(question, missing):
     from assistant.judge import unknown_document
 
     titles = frozenset({"社会救助暂行办法", "特困人员认定办法", "城市居民最低生活保障条例",
-                        "行政区划管理条例"})
+                        "行政区划管理条例", "规划"})
     assert unknown_document(question, titles) == missing
 
 
@@ -426,6 +428,7 @@ def test_a_year_asked_is_held_by_the_quote_or_what_scopes_it(question, text, quo
     ("低保去哪里申请？", "向户籍所在地的乡镇人民政府提出书面申请。", True),
     ("婚姻登记中心在哪儿", "办公地址：民政局地址为致远路399号", True),  # an address says where
     ("婚姻登记中心在哪儿", "办公时间：周一至周五", False),
+    ("婚姻登记中心在哪儿", "户籍地址证明。", False),  # a material named 地址 is no address
     ("补贴批下来以后从哪个月开始算钱", "资格审定合格的残疾人自递交申请当月计发补贴。", True),
     ("孤儿福利政策的发文日期是哪一天？", "发文日期: 2020-07-21 发布机构: 桓台县民政局", True),
     ("孤儿福利政策的发文日期是哪一天？", "(四)保障标准:每人每月920元。", False),

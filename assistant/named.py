@@ -1,0 +1,50 @@
+"""Passages a question names, put ahead of what the rankers found: the articles it names
+("彩票管理条例第二十五条说什么") and the record of a document it names (its 文号 under the head, the
+date at its foot). Words alone rank neither first."""
+
+from __future__ import annotations
+
+from .index import Index
+from .question import Part
+from .schema import Hit
+from .slots import RECORD, evidence
+
+
+def named_articles_first(index: Index, part: Part, hits: list[Hit]) -> list[Hit]:
+    """The articles the question names ("彩票管理条例第二十五条说什么") first: of the document it
+    names, or of the one document that has such an article, or else those retrieved. Words
+    alone had put 第五条 first, the article named second."""
+    if not part.articles:
+        return hits
+    named = [c for a in part.articles for c in index.articles.get(a, [])]
+    if part.documents:
+        named = [c for c in named if index.citations.get(c.doc, {}).get("title") in part.documents]
+    elif len({c.doc for c in named}) > 1:  # several documents have it: those retrieved, in order
+        wanted = {c.id for c in named}
+        named = [h.chunk for h in hits if h.chunk.id in wanted]
+    return put_first(index, named, hits)
+
+
+def record_first(index: Index, part: Part, hits: list[Hit]) -> list[Hit]:
+    """Asked for a named document's record ("…规划的发文字号是什么", "…倡议是哪天发的"), the
+    passages at its head or foot that hold it first: the line "民政办发〔2022〕64号" shares no word
+    with the question but the title, which every passage of the document shares, so neither
+    ranker had it among a long plan's candidates."""
+    asked = RECORD & set(part.slots)
+    if not asked or not part.documents:
+        return hits
+    # "民乐县“十四五”…规划" names "“十四五”…规划" too: the longest of the titles it names
+    named = [t for t in part.documents if not any(t != o and t in o for o in part.documents)]
+    wanted = [evidence(slot) for slot in asked]
+    record = [c for title in named for c in index.ends.get(title, ())
+              if any(w.search(c.text) for w in wanted)]
+    return put_first(index, record, hits)
+
+
+def put_first(index: Index, chunks: list, hits: list[Hit]) -> list[Hit]:
+    """`chunks` first, as the hits they are if retrieved, then the other hits in order."""
+    found = {h.chunk.id: h for h in hits}
+    top = hits[0].score if hits else 1.0
+    first = [found.get(c.id) or index.hit(c, top, {}) for c in chunks]
+    placed = {c.id for c in chunks}
+    return first + [h for h in hits if h.chunk.id not in placed]
