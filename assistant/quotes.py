@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import re
 
-from .clean import ITEM
+from .clean import ITEM, LABEL
 from .judge import about
 from .lookups import heads_slot
-from .quantities import (_ASKS_NUMBER, asked_ages, asks_count, asks_quantity, counted, missing_quantity,
-                         without_ages)
+from .quantities import (_ASKS_NUMBER, asked_ages, asks_count, asks_quantity, counted,
+                         missing_quantity, without_ages)
 from .question import Part
 from .schema import Hit
-from .slots import evidence, slots
+from .slots import RECORD, evidence, slots
 
 
 # A sentence stating what was asked is looked for in the first five passages (two before the
@@ -91,7 +91,29 @@ def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = QUOTED_P
             picked.append((hit, quote))
     if picked and not any(hit is hits[0] for hit, _ in picked):
         picked = with_first_passage(part, picked, scored, weights, most)
-    return first_passage_leads(part, with_headed_section(part, picked, hits, most), hits[0])
+    return of_record(part, first_passage_leads(part, with_headed_section(part, picked, hits, most),
+                                               hits[0]))
+
+
+def of_record(part: Part, picked: list[tuple[Hit, str]]) -> list[tuple[Hit, str]]:
+    """Asked a document's record (the date it was issued, its 文号), the quotes that state it,
+    each cut to the lines that do, or that are a field of its record the question names
+    ("信息来源:法制办" for "…发布时间和信息来源是什么"): "民乐县人民政府办公室2022年5月31日印发",
+    not the closing article above it and the annex's caption below it, which the quote had run
+    on into."""
+    asked = [evidence(slot) for slot in RECORD & set(part.slots)]
+
+    def of_it(line: str) -> bool:
+        label = _LABEL.match(line)
+        return any(w.search(line) for w in asked) or bool(label) and any(
+            t in label.group() for t in part.terms if len(t) >= 2)
+
+    stating = [(hit, "\n".join(line for line in quote.split("\n") if of_it(line)))
+               for hit, quote in picked if asked and any(w.search(quote) for w in asked)]
+    return stating or picked
+
+
+_LABEL = re.compile(LABEL)
 
 
 def said_throughout(part: Part, hit: Hit) -> frozenset[str]:

@@ -153,6 +153,23 @@ def test_the_document_number_asked_leads_as_written(question, quote, line):
     assert document_number(part(question), quote) == line
 
 
+@pytest.mark.parametrize("question, quote, cut", [
+    # the date it was issued, not the closing article above it nor the annex's caption below
+    ("那个规划是哪天印发的", "全面提升民政综合服务能力。\n附件：重点项目表\n某县人民政府办公室2022年5月31日印发\n附件：",
+     "某县人民政府办公室2022年5月31日印发"),
+    # a field of the record the question names stays
+    ("那个通知的发布时间和信息来源是什么", "发布时间:2014-03-05 09:18\n信息来源:法制办\n各乡、镇人民政府:",
+     "发布时间:2014-03-05 09:18\n信息来源:法制办"),
+    # no record asked: the quote as picked
+    ("低保怎么申请", "向乡镇人民政府提出申请。\n附件：申请表", "向乡镇人民政府提出申请。\n附件：申请表"),
+])
+def test_a_documents_record_is_quoted_by_the_lines_stating_it(question, quote, cut):
+    from assistant.question import part
+    from assistant.quotes import of_record
+
+    assert of_record(part(question), [("hit", quote)]) == [("hit", cut)]
+
+
 @pytest.mark.parametrize("question, text, holds", [
     ("孤儿的保障标准提高到多少了", "孤儿保障标准由440元提高到1320元。", True),  # a number asked
     ("规划设置了几项主要指标", "《某市规划（2021-2025年）》发布。", False),  # a year is no count
