@@ -125,7 +125,10 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
         "quote_coverage": coverage(terms, idf, "".join(quoted), asking),
         "dense_best": max((h.scores.get("dense", 0.0) for h in hits[:5]), default=0.0),
         # how close in meaning the question is to the closest sentence of the first passages
-        "sentence_best": max((h.scores.get("sentence", 0.0) for h in top), default=0.0),
+        # of a question naming its document, the passages (embedded with their title): its
+        # sentences, embedded without it, share nothing of the title the question gives
+        "sentence_best": max((h.scores.get("dense" if part.documents else "sentence", 0.0)
+                              for h in top), default=0.0),
         "agree": float(bool(hits) and _in_both_top(hits[0], hits)),
         "margin": hits[0].score - hits[1].score if len(hits) > 1 else (hits[0].score if hits else 0),
         "missing_place": float(bool(place)),

@@ -511,3 +511,18 @@ def test_a_guides_section_headed_by_what_is_asked(question, section, headed):
 
     hit = Hit(chunk=Chunk(id="a", doc="a.md", text="……", section=section), score=1.0)
     assert heads_slot(part(question), hit) == headed
+
+
+def test_a_question_naming_its_document_is_judged_by_its_passages_closeness(index):
+    """Of a question naming its document ("《志愿服务条例》从哪一天起施行"), the closest passage
+    (embedded with the title) weighs as the closest sentence: the sentences, embedded without
+    the title, share none of the words the question gives."""
+    from assistant.ask import assess
+    from assistant.judge import TOP_PASSAGES
+    from assistant.question import understand
+
+    (named,) = understand("《“十四五”民政事业发展规划》里特困人员的生活标准是低保的几倍",
+                          (), index.vocabulary).parts
+    hits, _, _, values = assess(index, named)
+    assert named.documents
+    assert values["sentence_best"] == max(h.scores.get("dense", 0.0) for h in hits[:TOP_PASSAGES])
