@@ -116,13 +116,13 @@ def _split_run_on(text: str) -> list[str]:
 # 咨询电话: 0562-2741002", "发布时间:2017-07-13 16:55:20  资料来源:  责任编辑:张园"): once its
 # spaces were joined, the phone number's label was glued to the value before it.
 LABEL = r"[\u4e00-\u9fff]{2,6}\s*[:：]"  # a field's label and its colon: 2–6 characters (索引号, 咨询电话)
-_FIELD_START = re.compile(rf"^{LABEL}")
+FIELD_START = re.compile(rf"^{LABEL}")  # a line opening with a field's label
 _NEXT_FIELD = re.compile(rf"(?<=\S)[ \u3000\u00a0]+(?={LABEL})")
 
 
 def fields_apart(line: str) -> list[str]:
     """A line of "label: value" fields, one field a line."""
-    if not _FIELD_START.match(line.strip()):
+    if not FIELD_START.match(line.strip()):
         return [line]
     return [field for field in _NEXT_FIELD.split(line) if field.strip()]
 
@@ -183,3 +183,9 @@ def split_sentences(text: str) -> list[str]:
     """Split on Chinese sentence ends (。！？；), keeping closing quotes with their sentence."""
     parts = re.findall(rf"[^{TERMINAL}]+(?:[{TERMINAL}]+[{CLOSERS}]*|$)", text)
     return [p.strip() for p in parts if p.strip()]
+
+
+def char_pairs(text: str) -> set[str]:
+    """The text's pairs of adjacent characters: how near two Chinese strings are, where words
+    are not delimited (two quotes saying the same thing, a title as people misremember it)."""
+    return {text[i:i + 2] for i in range(len(text) - 1)}

@@ -154,7 +154,7 @@ def lead(part: Part, quote: str, idf, said: frozenset[str] = frozenset()) -> str
 
 
 # A document number's issuer is a short name before its year and number ("民政办发〔2022〕64号",
-# "辰政办发〔2014〕6号"), read back to the character before it, at most this many characters: a
+# "某政办发〔2014〕6号"), read back to the character before it, at most this many characters: a
 # head runs "…办公室文件民政办发〔2022〕64号" without a break, and "文件" ends the office's name.
 ISSUER_CHARS = 5
 

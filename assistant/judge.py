@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .clean import QUOTED_TITLE
+from .clean import QUOTED_TITLE, char_pairs
 from .issuers import provinces
 from .lexicon import pattern
 from .lookups import looked_up
@@ -195,15 +195,12 @@ def unknown_document(text: str, titles: frozenset[str]) -> str:
     had been quoted as if they answered."""
     for named in QUOTED_TITLE.findall(text):
         named = re.sub(r"\s", "", named)
-        pairs = _pairs(named)
+        pairs = char_pairs(named)
         if pairs and not any(named in t or len(t) > SHORT_TITLE and t in named
-                             or len(pairs & _pairs(t)) / len(pairs) >= TITLE_PAIRS for t in titles):
+                             or len(pairs & char_pairs(t)) / len(pairs) >= TITLE_PAIRS for t in titles):
             return f"《{named}》"
     return ""
 
-
-def _pairs(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
 def answer_sentence(part: Part, top: list[Hit], terms: dict[str, tuple[str, ...]], idf) -> float:

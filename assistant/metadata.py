@@ -115,7 +115,7 @@ def derive_title(text: str, name: str) -> str:
                     return notice.group(0)
             return line
     stem = re.sub(r"[（(]\s*[）)]", "", undated_stem(name)).strip(" _-")
-    office = re.search(r"[（(]\s*([^（）()]+?)\s*[）)]$", stem)  # "…倡议(珠海市民政局 )": whose it is
+    office = re.search(r"[（(]\s*([^（）()]+?)\s*[）)]$", stem)  # "…倡议(某市民政局 )": whose it is
     if office and RED_HEAD.match(office.group(1)):
         stem = stem[:office.start()].strip(" _-")
     return stem or Path(name).stem

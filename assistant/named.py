@@ -33,7 +33,7 @@ def record_first(index: Index, part: Part, hits: list[Hit]) -> list[Hit]:
     asked = RECORD & set(part.slots)
     if not asked or not part.documents:
         return hits
-    # "民乐县“十四五”…规划" names "“十四五”…规划" too: the longest of the titles it names
+    # "某县“十四五”…规划" names "“十四五”…规划" too: the longest of the titles it names
     named = [t for t in part.documents if not any(t != o and t in o for o in part.documents)]
     wanted = [evidence(slot) for slot in asked]
     record = [c for title in named for c in index.ends.get(title, ())
