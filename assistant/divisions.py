@@ -30,3 +30,19 @@ def adcodes() -> tuple[tuple[str, str], ...]:
     path = Path(spec.submodule_search_locations[0]) / "resources" / "adcodes.csv"
     return tuple((row["adcode"], row["name"])
                  for row in csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+
+
+@lru_cache(maxsize=1)
+def counties() -> dict[str, frozenset[str]]:
+    """Every county-level division by its full name (海曙区, 南部县), with the names of the city
+    and the province it lies in (宁波市, 浙江省; a name several cities share, 鼓楼区, with all of
+    theirs): a question naming one names a place, whatever jieba tags it (海曙区 is a person's
+    name to it)."""
+    names = {code: name for code, name in adcodes()}
+    parents: dict[str, set[str]] = {}
+    for code, name in adcodes():
+        if code[4:6] == "00" or code[6:] != "0" * 6 or name == "市辖区":
+            continue
+        above = {names.get(code[:4] + "0" * 8, ""), names.get(code[:2] + "0" * 10, "")}
+        parents.setdefault(name, set()).update(a for a in above if a and a != "市辖区")
+    return {name: frozenset(above) for name, above in parents.items()}

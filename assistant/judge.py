@@ -16,7 +16,7 @@ from .clean import QUOTED_TITLE, char_pairs
 from .issuers import provinces
 from .lexicon import pattern
 from .lookups import looked_up
-from .places import within
+from .places import held_by_parent, most_specific, within
 from .prior import asked_prior, wording
 from .question import Part, clause_terms, coverage
 from .schema import Citation, Hit
@@ -67,15 +67,19 @@ def about(hit: Hit) -> str:
     return hit.chunk.text + hit.chunk.section_path + hit.title
 
 
-def missing_place(places: tuple[str, ...], text: str, regions: str = "") -> str:
+def missing_place(places: tuple[str, ...], text: str, regions: tuple[str, ...] = ()) -> str:
     """The place the question names when the text mentions none of the places it names (a
     place within a province, "某省郊区", is held by a text on the province; a city, by a document
-    of its province: `regions`, the regions of the documents, 南京 by one of 江苏)."""
+    of its province: `regions`, the regions of the documents, 南京 by one of 江苏; a county, by
+    one of its city or province). Of a county and its city named together ("宁波海曙区"), the
+    county must be held: a document of a neighbouring district names the city too."""
     def held(place: str) -> bool:
         return place in text or any(place.startswith(name) and name in text
                                     for pair in provinces() for name in pair) or any(
-            province in regions for province in within(place))
-    return "" if not places or any(held(p) for p in places) else places[0]
+            province in "".join(regions) for province in within(place)) or held_by_parent(
+            place, regions)
+    asked = most_specific(places)
+    return "" if not asked or any(held(p) for p in asked) else asked[0]
 
 
 # What a national rule answers for every place: who qualifies, what to bring, how to apply, what
@@ -110,7 +114,7 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
             if slot in part.slots}
     place = "" if place_applies(part, top) else missing_place(
         part.places, "".join(about(h) + h.region for h in top) + cited,
-        "".join(h.region for h in top) + "".join(c.hit.region for c in citations))
+        tuple(h.region for h in top) + tuple(c.hit.region for c in citations))
     # a year any quote is of is held; of a sum asked, by a quote stating one
     stating = [c for c in citations if asks_quantity(part.asking)
                and unit_stated(part.asking)[1].search(c.quote)]  # in its unit: 6934元, not 75%

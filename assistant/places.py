@@ -10,7 +10,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .divisions import adcodes
+from .divisions import adcodes, counties
 from .issuers import provinces
 
 SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|自治州|自治县|省|市|州|盟|县|旗|区|镇|乡|街道)$")
@@ -82,13 +82,14 @@ def tagged(text: str) -> tuple[tuple[str, str], ...]:
 def named_places(question: str, known: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """Particular places the question names: jieba's place words with a place suffix, a
     province, a city of the gazetteer (杭州, which jieba also tags a place: 来宾, 白银 and 安康 are
-    cities and words), or a place one of the corpus's documents is of (`known`)."""
+    cities and words), a county-level division by its full name (海曙区, which jieba tags a
+    person's name), or a place one of the corpus's documents is of (`known`)."""
     provincial = {name for pair in provinces() for name in pair}
     found = []
     for word, flag in tagged(question):
         if word in GENERIC or word in found or any(w == word for w, _ in level_words()):
             continue
-        if word in known or word in provincial or (flag == "ns" and (
+        if word in known or word in provincial or word in counties() or (flag == "ns" and (
                 SUFFIX.search(word) and len(word) >= 3 or word in gazetteer())):
             found.append(word)
     return tuple(found)
@@ -132,3 +133,20 @@ def of_place(place: str, region: str, title: str = "") -> bool:
     """Is a document of `region` (or titled `title`) about `place`?"""
     stem = short(place)
     return bool(stem) and (stem in region or stem in title)
+
+
+def most_specific(places: tuple[str, ...]) -> tuple[str, ...]:
+    """The places named, without the city or province another of them lies in: "宁波海曙区"
+    asks about 海曙区, and a document of 宁波市镇海区 does not answer it."""
+    def above(place: str, other: str) -> bool:
+        return other != place and any(place in (p, short(p)) for p in counties().get(other, ()))
+
+    return tuple(p for p in places if not any(above(p, o) for o in places))
+
+
+def held_by_parent(place: str, regions: tuple[str, ...]) -> bool:
+    """Whether a document of the city or province a county-level `place` lies in is among
+    `regions` (its most specific part is that city or province: "广州" answers for 海珠区,
+    "宁波市镇海区" not for 海曙区)."""
+    parents = {n for p in counties().get(place, ()) for n in (p, short(p))}
+    return any((REGION_PART.findall(r) or [r])[-1] in parents for r in regions if r)

@@ -292,14 +292,19 @@ def test_a_place_of_the_corpus_is_masked_in_its_short_form_too():
 
 
 @pytest.mark.parametrize("places, text, regions, missing", [
-    (("杭州",), "上海市殡葬管理条例 第二十四条 运至殡仪馆的遗体应当在十五日内火化", "上海", "杭州"),
-    (("浙江",), "浙江省社会救助条例 第十一条 申请最低生活保障……", "浙江", ""),
-    ((), "任何文字", "", ""),
+    (("杭州",), "上海市殡葬管理条例 第二十四条 运至殡仪馆的遗体应当在十五日内火化", ("上海",), "杭州"),
+    (("浙江",), "浙江省社会救助条例 第十一条 申请最低生活保障……", ("浙江",), ""),
+    ((), "任何文字", (), ""),
     # a place within a province is held by a text on the province
-    (("北京郊区",), "北京市居家养老服务条例 第十条 ……", "北京", ""),
+    (("北京郊区",), "北京市居家养老服务条例 第十条 ……", ("北京",), ""),
     # a city by a document of its province; not by one that only mentions the province
-    (("杭州",), "浙江省社会救助条例 第十一条 申请最低生活保障……", "浙江", ""),
-    (("宁波市",), "浙江平湖启动失智症照护专区建设", "全国", "宁波市"),
+    (("杭州",), "浙江省社会救助条例 第十一条 申请最低生活保障……", ("浙江",), ""),
+    (("宁波市",), "浙江平湖启动失智症照护专区建设", ("全国",), "宁波市"),
+    # a county named with its city: a neighbouring district's guide does not hold it …
+    (("宁波", "海曙区"), "城乡居(村)民最低生活保障办事指南 宁波市镇海区", ("宁波市镇海区",), "海曙区"),
+    # … a document of its city does, and so does one of the county itself
+    (("广州市", "海珠区"), "广州市临时救助实施细则 第八条 ……", ("广州",), ""),
+    (("宁波", "镇海区"), "城乡居(村)民最低生活保障办事指南 宁波市镇海区", ("宁波市镇海区",), ""),
 ])
 def test_a_place_asked_must_be_in_the_passages(places, text, regions, missing):
     from assistant.judge import missing_place

@@ -225,6 +225,8 @@ def test_level_and_region_from_the_issuer(issuer, place):
     ("杭州遗体运到殡仪馆后几天内必须火化？", ("杭州",), ()),
     ("苏州申请低保一般多长时间能批下来？", ("苏州",), ()),
     ("白银首饰算不算家庭财产", (), ()),
+    # a county-level division by its full name, though jieba tags it a person's name
+    ("宁波海曙区低保一个月多少钱", ("宁波", "海曙区"), ()),
     # a level word inside another word asks no level
     ("小区里有户人家办丧事，放哀乐到半夜，该找谁", (), ()),
     ("我们区划调整了，新的代码多久能出来", (), ()),
@@ -342,3 +344,15 @@ def test_an_article_named_in_digits_is_numbered_as_the_law_numbers_it(text, numb
     from assistant.articles import legal_numbers
 
     assert legal_numbers(text) == numbered
+
+
+@pytest.mark.parametrize("places, specific", [
+    (("宁波", "海曙区"), ("海曙区",)),
+    (("浙江省", "宁波市", "海曙区"), ("海曙区",)),
+    (("广州", "杭州"), ("广州", "杭州")),  # two cities: neither lies in the other
+    (("鼓楼区",), ("鼓楼区",)),
+])
+def test_a_county_named_with_its_city_is_the_place_asked(places, specific):
+    from assistant.places import most_specific
+
+    assert most_specific(places) == specific
