@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .clean import QUOTED_TITLE, char_pairs
-from .issuers import provinces
 from .lexicon import pattern
 from .lookups import looked_up
-from .places import held_by_parent, most_specific, within
+from .named import missing_article, unknown_document
+from .places import missing_place
 from .prior import asked_prior, wording
 from .question import Part, clause_terms, coverage
 from .schema import Citation, Hit
@@ -65,21 +63,6 @@ class Verdict:
 
 def about(hit: Hit) -> str:
     return hit.chunk.text + hit.chunk.section_path + hit.title
-
-
-def missing_place(places: tuple[str, ...], text: str, regions: tuple[str, ...] = ()) -> str:
-    """The place the question names when the text mentions none of the places it names (a
-    place within a province, "某省郊区", is held by a text on the province; a city, by a document
-    of its province: `regions`, the regions of the documents, 南京 by one of 江苏; a county, by
-    one of its city or province). Of a county and its city named together ("宁波海曙区"), the
-    county must be held: a document of a neighbouring district names the city too."""
-    def held(place: str) -> bool:
-        return place in text or any(place.startswith(name) and name in text
-                                    for pair in provinces() for name in pair) or any(
-            province in "".join(regions) for province in within(place)) or held_by_parent(
-            place, regions)
-    asked = most_specific(places)
-    return "" if not asked or any(held(p) for p in asked) else asked[0]
 
 
 # What a national rule answers for every place: who qualifies, what to bring, how to apply, what
@@ -167,44 +150,6 @@ def prior_given(prior: float, tabled: float) -> float:
     number in the unit asked (a sum in 元, not a coverage in %) ("孤儿散居的每月生活费多少" → 孤儿基本生活费（社会散居）：标准（元/月）1400): a
     deployer's table of standards had every row refused on the wording of amount questions."""
     return max(prior, TABLE_PRIOR) if tabled else prior
-
-
-def missing_article(named: tuple[str, ...], articles, documents: tuple[str, ...] = (),
-                    citations: dict[str, dict] | None = None) -> str:
-    """The first article the question names ("第一百条说什么") that no document has, or that the
-    document it names does not have ("《某细则》第九条", where another document has a 第九条: its
-    articles had been quoted as if they answered)."""
-    for article in named:
-        if article not in articles:
-            return article
-        if documents and citations is not None and not any(
-                citations.get(c.doc, {}).get("title") in documents for c in articles[article]):
-            return f"《{documents[0]}》{article}"
-    return ""
-
-
-# A title the question names is one the documents name when this share of its character pairs
-# is in one of theirs: "《社会救助办法》" is the 社会救助暂行办法 (0.8), "《低收入人口认定办法》" no
-# 特困人员认定办法 (0.38). (Set by hand on the train/dev titles: each title named by an answerable
-# question is in its corpus whole; the two named by out-of-scope ones share at most 0.44.)
-TITLE_PAIRS = 0.6
-# A title the documents name this short is an abbreviation (以下简称《规划》, 《办法》): a longer
-# title the question names that holds it ("《全国低收入人口认定规划》") is not one of theirs.
-SHORT_TITLE = 4
-
-
-def unknown_document(text: str, titles: frozenset[str]) -> str:
-    """The first document the question names in 《》 that the documents neither are nor name
-    ("《低收入人口认定办法》是哪一年出台的" of a corpus without it): its passages on the topic
-    had been quoted as if they answered."""
-    for named in QUOTED_TITLE.findall(text):
-        named = re.sub(r"\s", "", named)
-        pairs = char_pairs(named)
-        if pairs and not any(named in t or len(t) > SHORT_TITLE and t in named
-                             or len(pairs & char_pairs(t)) / len(pairs) >= TITLE_PAIRS for t in titles):
-            return f"《{named}》"
-    return ""
-
 
 
 def answer_sentence(part: Part, top: list[Hit], terms: dict[str, tuple[str, ...]], idf) -> float:

@@ -1,9 +1,13 @@
 """Passages a question names, put ahead of what the rankers found: the articles it names
 ("彩票管理条例第二十五条说什么") and the record of a document it names (its 文号 under the head, the
-date at its foot). Words alone rank neither first."""
+date at its foot). Words alone rank neither first. And what a question names that the
+documents lack (an article, a document in 《》): a reason to refuse it."""
 
 from __future__ import annotations
 
+import re
+
+from .clean import QUOTED_TITLE, char_pairs
 from .index import Index
 from .question import Part
 from .schema import Hit
@@ -48,3 +52,40 @@ def put_first(index: Index, chunks: list, hits: list[Hit]) -> list[Hit]:
     first = [found.get(c.id) or index.hit(c, top, {}) for c in chunks]
     placed = {c.id for c in chunks}
     return first + [h for h in hits if h.chunk.id not in placed]
+
+
+def missing_article(named: tuple[str, ...], articles, documents: tuple[str, ...] = (),
+                    citations: dict[str, dict] | None = None) -> str:
+    """The first article the question names ("第一百条说什么") that no document has, or that the
+    document it names does not have ("《某细则》第九条", where another document has a 第九条: its
+    articles had been quoted as if they answered)."""
+    for article in named:
+        if article not in articles:
+            return article
+        if documents and citations is not None and not any(
+                citations.get(c.doc, {}).get("title") in documents for c in articles[article]):
+            return f"《{documents[0]}》{article}"
+    return ""
+
+
+# A title the question names is one the documents name when this share of its character pairs
+# is in one of theirs: "《社会救助办法》" is the 社会救助暂行办法 (0.8), "《低收入人口认定办法》" no
+# 特困人员认定办法 (0.38). (Set by hand on the train/dev titles: each title named by an answerable
+# question is in its corpus whole; the two named by out-of-scope ones share at most 0.44.)
+TITLE_PAIRS = 0.6
+# A title the documents name this short is an abbreviation (以下简称《规划》, 《办法》): a longer
+# title the question names that holds it ("《全国低收入人口认定规划》") is not one of theirs.
+SHORT_TITLE = 4
+
+
+def unknown_document(text: str, titles: frozenset[str]) -> str:
+    """The first document the question names in 《》 that the documents neither are nor name
+    ("《低收入人口认定办法》是哪一年出台的" of a corpus without it): its passages on the topic
+    had been quoted as if they answered."""
+    for named in QUOTED_TITLE.findall(text):
+        named = re.sub(r"\s", "", named)
+        pairs = char_pairs(named)
+        if pairs and not any(named in t or len(t) > SHORT_TITLE and t in named
+                             or len(pairs & char_pairs(t)) / len(pairs) >= TITLE_PAIRS for t in titles):
+            return f"《{named}》"
+    return ""

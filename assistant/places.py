@@ -150,3 +150,18 @@ def held_by_parent(place: str, regions: tuple[str, ...]) -> bool:
     "宁波市镇海区" not for 海曙区)."""
     parents = {n for p in counties().get(place, ()) for n in (p, short(p))}
     return any((REGION_PART.findall(r) or [r])[-1] in parents for r in regions if r)
+
+
+def missing_place(places: tuple[str, ...], text: str, regions: tuple[str, ...] = ()) -> str:
+    """The place the question names when the text mentions none of the places it names (a
+    place within a province, "某省郊区", is held by a text on the province; a city, by a document
+    of its province: `regions`, the regions of the documents, 南京 by one of 江苏; a county, by
+    one of its city or province). Of a county and its city named together ("宁波海曙区"), the
+    county must be held: a document of a neighbouring district names the city too."""
+    def held(place: str) -> bool:
+        return place in text or any(place.startswith(name) and name in text
+                                    for pair in provinces() for name in pair) or any(
+            province in "".join(regions) for province in within(place)) or held_by_parent(
+            place, regions)
+    asked = most_specific(places)
+    return "" if not asked or any(held(p) for p in asked) else asked[0]

@@ -418,7 +418,7 @@ def test_quotes_of_one_passage_never_repeat_a_sentence_and_keep_its_order(passag
     ("2025年目标值", "某区（原文未注明）", "2025年目标值"),
 ])
 def test_a_column_headed_from_where_the_plan_stands_names_the_place(header, region, named):
-    from assistant.compose import named_header
+    from assistant.rows import named_header
 
     assert named_header(header, region) == named
 
@@ -443,7 +443,7 @@ def test_a_column_headed_from_where_the_plan_stands_names_the_place(header, regi
      "农村最低生活保障人数(人)：青山县2020年（人） 452363，青山县2021年（人） 483970"),
 ])
 def test_a_table_row_is_summed_up_cell_by_cell(row, summary):
-    from assistant.compose import row_summary
+    from assistant.rows import row_summary
 
     assert row_summary(row, "甘肃省张掖市青山县") == summary
 
@@ -655,7 +655,7 @@ OTHER = "《规划》主要发展指标（县级）：每千名老年人拥有�
     ("每千名老年人拥有养老床位是约束性指标吗", ""),  # another indicator than the row's
 ])
 def test_a_yes_no_on_a_rows_value_is_answered_first(question, said):
-    from assistant.compose import cell_verdict
+    from assistant.rows import cell_verdict
     from assistant.question import understand
 
     assert cell_verdict(understand(question).parts[0], ROW, [ROW, OTHER]) == said

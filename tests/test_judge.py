@@ -307,7 +307,7 @@ def test_a_place_of_the_corpus_is_masked_in_its_short_form_too():
     (("宁波", "镇海区"), "城乡居(村)民最低生活保障办事指南 宁波市镇海区", ("宁波市镇海区",), ""),
 ])
 def test_a_place_asked_must_be_in_the_passages(places, text, regions, missing):
-    from assistant.judge import missing_place
+    from assistant.places import missing_place
 
     assert missing_place(places, text, regions) == missing
 
@@ -359,7 +359,7 @@ def test_a_national_rule_answers_for_a_place_unless_a_local_slot_is_asked(questi
 def test_an_article_named_that_no_document_has(named, documents, missing):
     from types import SimpleNamespace
 
-    from assistant.judge import missing_article
+    from assistant.named import missing_article
 
     articles = {"第一条": [SimpleNamespace(doc="a.md"), SimpleNamespace(doc="b.txt")],
                 "第二条": [SimpleNamespace(doc="b.txt")], "第九条": [SimpleNamespace(doc="a.md")]}
@@ -378,7 +378,7 @@ def test_an_article_named_that_no_document_has(named, documents, missing):
     ("《全国低收入人口认定规划》是哪一年出台的", "《全国低收入人口认定规划》"),
 ])
 def test_a_document_named_that_the_documents_neither_are_nor_name(question, missing):
-    from assistant.judge import unknown_document
+    from assistant.named import unknown_document
 
     titles = frozenset({"社会救助暂行办法", "特困人员认定办法", "城市居民最低生活保障条例",
                         "行政区划管理条例", "规划"})
