@@ -34,9 +34,9 @@ def adcodes() -> tuple[tuple[str, str], ...]:
 
 @lru_cache(maxsize=1)
 def counties() -> dict[str, frozenset[str]]:
-    """Every county-level division by its full name (海曙区, 南部县), with the names of the city
-    and the province it lies in (宁波市, 浙江省; a name several cities share, 鼓楼区, with all of
-    theirs): a question naming one names a place, whatever jieba tags it (海曙区 is a person's
+    """Every county-level division by its full name (岳麓区, 礼县), with the names of the city
+    and the province it lies in (长沙市, 湖南省; a name several cities share, 鼓楼区, with all of
+    theirs): a question naming one names a place, whatever jieba tags it (岳麓区 is a person's
     name to it)."""
     names = {code: name for code, name in adcodes()}
     parents: dict[str, set[str]] = {}

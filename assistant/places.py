@@ -82,7 +82,7 @@ def tagged(text: str) -> tuple[tuple[str, str], ...]:
 def named_places(question: str, known: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """Particular places the question names: jieba's place words with a place suffix, a
     province, a city of the gazetteer (杭州, which jieba also tags a place: 来宾, 白银 and 安康 are
-    cities and words), a county-level division by its full name (海曙区, which jieba tags a
+    cities and words), a county-level division by its full name (岳麓区, which jieba tags a
     person's name), or a place one of the corpus's documents is of (`known`)."""
     provincial = {name for pair in provinces() for name in pair}
     found = []
@@ -136,8 +136,8 @@ def of_place(place: str, region: str, title: str = "") -> bool:
 
 
 def most_specific(places: tuple[str, ...]) -> tuple[str, ...]:
-    """The places named, without the city or province another of them lies in: "宁波海曙区"
-    asks about 海曙区, and a document of 宁波市镇海区 does not answer it."""
+    """The places named, without the city or province another of them lies in: "长沙岳麓区"
+    asks about 岳麓区, and a document of 长沙市天心区 does not answer it."""
     def above(place: str, other: str) -> bool:
         return other != place and any(place in (p, short(p)) for p in counties().get(other, ()))
 
@@ -146,8 +146,8 @@ def most_specific(places: tuple[str, ...]) -> tuple[str, ...]:
 
 def held_by_parent(place: str, regions: tuple[str, ...]) -> bool:
     """Whether a document of the city or province a county-level `place` lies in is among
-    `regions` (its most specific part is that city or province: "广州" answers for 海珠区,
-    "宁波市镇海区" not for 海曙区)."""
+    `regions` (its most specific part is that city or province: "长沙" answers for 岳麓区,
+    "长沙市天心区" not for it)."""
     parents = {n for p in counties().get(place, ()) for n in (p, short(p))}
     return any((REGION_PART.findall(r) or [r])[-1] in parents for r in regions if r)
 
@@ -156,7 +156,7 @@ def missing_place(places: tuple[str, ...], text: str, regions: tuple[str, ...] =
     """The place the question names when the text mentions none of the places it names (a
     place within a province, "某省郊区", is held by a text on the province; a city, by a document
     of its province: `regions`, the regions of the documents, 南京 by one of 江苏; a county, by
-    one of its city or province). Of a county and its city named together ("宁波海曙区"), the
+    one of its city or province). Of a county and its city named together ("长沙岳麓区"), the
     county must be held: a document of a neighbouring district names the city too."""
     def held(place: str) -> bool:
         return place in text or any(place.startswith(name) and name in text
