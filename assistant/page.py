@@ -109,6 +109,18 @@ table.compare .doc {font-weight: 400; font-size: 14px;}
 @media (max-width: 700px) {
   #targets, #target-source {display: none !important;}
   .cards {display: block;}
+  /* the question and feedback boxes take their rows; 发送 and 清空对话 are their text plus
+     padding (a 44 px tap target still), not the 110 px of a desktop button (the question box
+     had 60% of a phone's row) */
+  #ask-row, #tools {gap: 10px;}
+  #ask-row button, #tools button {flex: 0 0 auto !important; min-width: 44px !important;
+                                  padding: 0 14px;}
+  /* an answer takes the chat's width: Gradio leaves 60 px of it empty, 13% of a phone;
+     8 px gutters, the question and the vote buttons lined up with it */
+  #chat .message-row.bot-row {max-width: none !important; align-self: stretch;
+                              margin-left: 8px; margin-right: 8px;}
+  #chat .message-row.user-row {margin-right: 8px; max-width: calc(100% - 48px);}
+  #chat .message-buttons .icon-button-wrapper {margin: 0 8px;}
 }
 """
 # The page's own behaviour, run once on load (Gradio's `js`): copy and share buttons inside
