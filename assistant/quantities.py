@@ -236,3 +236,16 @@ def measures() -> dict[str, str]:
 
 
 _MEASURE_ASKED = re.compile(rf"(?:多少|{_JI})个?({'|'.join(sorted(measures(), key=len, reverse=True))})")
+
+
+@lru_cache(maxsize=1)
+def periods() -> tuple[tuple[str, re.Pattern, re.Pattern], ...]:
+    """(period, how a question asks a sum for it, how a sentence states one) from data/periods.tsv."""
+    return tuple((period, re.compile(asked), re.compile(stated))
+                 for period, asked, stated in rows("periods.tsv"))
+
+
+def for_period_asked(question: str, sentence: str) -> bool:
+    """Whether `sentence` states a sum for the period the question asks one for ("一年各是多少钱"
+    → "5832元/人/年"; not "每人每月提高70元")."""
+    return any(asked.search(question) and stated.search(sentence) for _, asked, stated in periods())

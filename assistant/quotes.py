@@ -9,7 +9,7 @@ import re
 from .clean import FIELD_START, ITEM, char_pairs
 from .judge import about
 from .lookups import heads_slot
-from .quantities import (_ASKS_NUMBER, asked_ages, asks_count, asks_quantity, counted,
+from .quantities import (_ASKS_NUMBER, asked_ages, asks_count, asks_quantity, counted, for_period_asked,
                          missing_quantity, without_ages)
 from .question import Part
 from .schema import Hit
@@ -247,6 +247,7 @@ NUMBER_BONUS = 1.8  # a number asked ("一年能给多少") and a number held
 
 
 COUNT_BONUS = 2.0  # above NUMBER_BONUS: the number asked beats a number
+PERIOD_BONUS = 1.8  # a sum for the period asked ("元/人/年" for 一年) beats a sum (1.6)
 
 
 def holds_answer(part: Part, text: str) -> bool:
@@ -270,7 +271,7 @@ def answer_type_bonus(part: Part, sentence: str) -> float:
         return COUNT_BONUS
     quantity = asks_quantity(part.asking)
     if quantity and not missing_quantity(part.asking, [sentence]):
-        return 1.6
+        return PERIOD_BONUS if for_period_asked(part.asking, sentence) else 1.6
     if quantity and asked_ages(part.asking):
         # an age the question gives is no figure the sentence states ("年满80周岁" for
         # "80岁老人…多少钱", where a table's "80—89周岁：100元" answers)

@@ -531,3 +531,17 @@ def test_a_question_naming_its_document_is_judged_by_its_passages_closeness(inde
     hits, _, _, values = assess(index, named)
     assert named.documents
     assert values["sentence_best"] == max(h.scores.get("dense", 0.0) for h in hits[:TOP_PASSAGES])
+
+
+@pytest.mark.parametrize("question, sentence, for_period", [
+    ("农村低保和农村特困一年各是多少钱", "农村低保标准调整为:5832元/人/年。", True),
+    ("农村低保和农村特困一年各是多少钱", "农村低保保障标准每人每月提高70元。", False),
+    ("孤儿一个月给多少钱", "(四)保障标准:每人每月920元。", True),
+    ("孤儿一个月给多少钱", "散居孤儿基本生活费标准为每人每年11040元。", False),
+    ("住院照料每天最多补多少", "按每人每天100元的标准给予补助。", True),
+    ("丧葬补贴多少钱", "一次性发放丧葬补助费5000元。", False),  # no period asked
+])
+def test_a_sum_for_the_period_asked(question, sentence, for_period):
+    from assistant.quantities import for_period_asked
+
+    assert for_period_asked(question, sentence) == for_period
