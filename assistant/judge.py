@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .clean import ITEM
 from .lexicon import pattern
 from .lookups import looked_up
 from .named import missing_article, unknown_document
@@ -170,6 +171,9 @@ def answer_sentence(part: Part, top: list[Hit], terms: dict[str, tuple[str, ...]
 
 
 def states_asked(part: Part, sentence: str) -> bool:
+    """Whether the sentence states what the part asks: the number in the unit asked, each slot's
+    evidence; not in a list item's number ("4.区政府《…办法》" states no sum for "标准是多少")."""
+    sentence = "\n".join(ITEM.sub("", line.strip()) for line in sentence.split("\n"))
     return not missing_quantity(part.asking, [sentence]) and all(
         evidence.search(sentence) for slot, _, evidence in slots() if slot in part.slots)
 

@@ -59,5 +59,9 @@ def form_field_asked(part: Part, row: str) -> bool:
 
 
 def names_asked(part: Part, name: str) -> bool:
-    """Whether a heading or a field's name names a slot the part asks for."""
-    return any(asked.search(name) for slot, asked, _ in slots() if slot in part.slots)
+    """Whether a heading or a field's name names a slot the part asks for. Not when all it names
+    of them is an amount (标准 stands in any heading) beside a slot not asked: "收费标准" is a
+    fee's heading, no answer to "低保标准是多少" ("答：相关政策:1.国务院…" had been its answer)."""
+    named = {slot for slot, asked, _ in slots() if asked.search(name)}
+    shared = named & set(part.slots)
+    return bool(shared) and not (shared <= {"amount"} and named - shared)

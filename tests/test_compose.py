@@ -259,7 +259,8 @@ def test_the_first_ranked_passage_quote_leads_when_it_is_quoted():
     ("社区工作者要达到多少", "每万名城镇常住人口拥有社区工作者18人。", 1.8),
     # a sum asked in its unit: stated so, or not at all; not by the days of the procedure
     # beside it, nor by an index number
-    ("桓台孤儿一个月给多少钱", "(四)保障标准:每人每月920元。", 1.6),
+    ("桓台孤儿一个月给多少钱", "(四)保障标准:每人每月920元。", 1.8),  # for the period asked
+    ("桓台孤儿一个月给多少钱", "散居孤儿每人每年发放11040元。", 1.6),
     ("桓台孤儿一个月给多少钱", "审核:乡(镇)人民政府应在10个工作日内进行初步核实。", 1.0),
     ("桓台孤儿一个月给多少钱", "索引号: 11370321004221310G/2020-5108873", 1.0),
 ])

@@ -438,6 +438,9 @@ def test_a_year_asked_is_held_by_the_quote_or_what_scopes_it(question, text, quo
     ("孤儿福利政策的发文日期是哪一天？", "发文日期: 2020-07-21 发布机构: 桓台县民政局", True),
     ("孤儿福利政策的发文日期是哪一天？", "(四)保障标准:每人每月920元。", False),
     ("那个通知的文号是什么？", "辰溪县人民政府办公室 辰政办发〔2014〕6号", True),
+    # a list item's number states no sum
+    ("某区农村低保标准是多少", "4.区政府《某区城市居民最低生活保障办法》", False),
+    ("某区农村低保标准是多少", "(2)农村低保标准为每人每月800元;", True),
 ])
 def test_a_sentence_states_what_is_asked(question, sentence, states):
     from assistant.judge import states_asked
@@ -508,6 +511,10 @@ def test_a_list_item_stating_the_sum_asked_is_a_lookup(question, quote, listed):
     ("桓台孤儿生活费交了申请以后要走哪些步骤", ("孤儿福利政策", "办理流程"), True),
     ("办惠民殡葬补贴要带啥材料", ("惠民殡葬补贴", "享受条件"), False),
     ("办惠民殡葬补贴要带啥材料", ("惠民殡葬补贴",), False),  # the document's title heads no section
+    # a heading naming a slot not asked besides the one asked: a fee's standard
+    ("某区农村低保标准是多少", ("城乡居民最低生活保障", "收费标准"), False),
+    ("办低保收费标准是多少", ("城乡居民最低生活保障", "收费标准"), True),
+    ("办低保要不要收费", ("城乡居民最低生活保障", "收费标准"), True),  # the fee asked
 ])
 def test_a_guides_section_headed_by_what_is_asked(question, section, headed):
     from assistant.lookups import heads_slot
