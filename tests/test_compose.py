@@ -828,3 +828,19 @@ def test_a_long_list_of_materials_opens_with_its_first_items_unless_one_is_asked
     led = "(5)低保、特困、重点优抚对象等困难群体需提供相应证件原件及复印件3份。"
     line = listed(part(question), FUNERAL_MATERIALS, led)
     assert line.startswith(first) and (not first or line.endswith("等6项，见下文。"))
+
+
+def test_a_sentence_naming_the_document_the_question_names_leads():
+    """"办理依据中引用了《婚姻登记条例》哪几条": the sentence citing that regulation, not the one
+    closest in meaning beside it citing another."""
+    from assistant.quotes import pick_sentences
+    from assistant.question import part
+    from assistant.schema import Chunk, Hit
+
+    passage = "《婚姻登记条例》第四条、第五条、第八条;《婚姻登记工作规范》第二十九条、第三十条。"
+    hit = Hit(chunk=Chunk(id="a", doc="a.txt", text=passage, section=("结婚登记办理指南", "办理依据"),
+                          kind="text", start=0, end=len(passage)), score=1.0,
+              nearest="《婚姻登记工作规范》第二十九条、第三十条。", scores={"closeness": 1.0})
+    quote = pick_sentences(part("某县结婚登记办理依据中引用了《婚姻登记条例》哪几条？"), [hit],
+                           lambda term: 1.0)[0][1]
+    assert quote.startswith("《婚姻登记条例》第四条")
