@@ -35,7 +35,7 @@ def ask(index, question: str, *, history: list[str] | None = None, k: int = 10,
         related = on_topic(parts, retrieved)[:RELATED]
         return _done(Answer(question, refusal(asked, results[0][0], related), abstained=True,
                             retrieved=retrieved, related=related), started)
-    text, citations = assemble(parts, results)
+    text, citations = assemble(parts, results, understood.corrected)
     return _done(Answer(question, text, abstained=False, citations=citations,
                         retrieved=retrieved), started)
 

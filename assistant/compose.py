@@ -46,9 +46,11 @@ def on_topic(parts: tuple[Part, ...], hits) -> tuple[Hit, ...]:
     return tuple(h for h in hits if any(t in about(h) for t in terms))
 
 
-def assemble(parts: tuple[Part, ...], results: list) -> tuple[str, tuple[Citation, ...]]:
+def assemble(parts: tuple[Part, ...], results: list, corrected: tuple[tuple[str, str], ...] = ()
+             ) -> tuple[str, tuple[Citation, ...]]:
     """One answer from each part's (refusal reason or None, text, citations): a part the
-    documents do not answer says so in its line; a passage cited by two parts keeps one number."""
+    documents do not answer says so in its line; a passage cited by two parts keeps one number.
+    A word read as another (`corrected`: typed, meant) is said so in a note."""
     lines, citations = [], []
     for (reason, text, cited, _), part in zip(results, parts):
         if reason is not None:
@@ -77,7 +79,8 @@ def assemble(parts: tuple[Part, ...], results: list) -> tuple[str, tuple[Citatio
         lines.append(f"{PART_LABEL}{part.asking.rstrip('？?')}”：{text.removeprefix('答：')}"
                      if len(parts) > 1 else text)
     asks_now = any(NOW.search(part.asking) for part in parts)
-    return "\n".join(lines + _notes(citations, asks_now=asks_now)), tuple(citations)
+    read_as = [f"注：您输入的“{typed}”已按文件用语“{meant}”理解。" for typed, meant in corrected]
+    return "\n".join(lines + read_as + _notes(citations, asks_now=asks_now)), tuple(citations)
 
 
 PART_LABEL = "关于“"  # opens each part of a several-part answer (the web finds its parts so)

@@ -33,6 +33,11 @@ from .keyword import KeywordIndex, add_terms
 from .schema import Chunk, Hit
 from .store import ChunkStore
 
+# The corpus's words a slip of the input method is read as (typos.corrected): of two to four
+# characters, in at least this many passages: a term the documents use, not a name said once.
+TERM_DF = 3
+TERM = re.compile(r"[\u4e00-\u9fff]{2,4}")
+
 
 def current_build(index_dir: Path) -> Path | None:
     """The build CURRENT names (which may be missing or damaged), or None before the first."""
@@ -79,7 +84,8 @@ class Index:
         """What understanding a question needs to know of this corpus."""
         from .question import Vocabulary
 
-        return Vocabulary(places=self.places, titles=self.titles)
+        return Vocabulary(places=self.places, titles=self.titles, terms=frozenset(
+            t for t, n in self.keyword.df.items() if n >= TERM_DF and TERM.fullmatch(t)))
 
     @cached_property
     def articles(self) -> dict[str, list[Chunk]]:

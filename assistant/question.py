@@ -14,6 +14,7 @@ from .articles import legal_numbers, named_articles
 from .keyword import data_words, stopwords, tokenize, word_tag
 from .lexicon import pattern, rows
 from .places import asked_levels, named_places
+from .typos import corrected
 from .quantities import measure_spans, states_measure
 from .slots import answers, asked_slots, slots
 from .split import CJK, asks_anew, compared_parts, follows_up, resolve_followup, split_questions
@@ -33,6 +34,7 @@ class Vocabulary:
 
     places: frozenset[str] = frozenset()
     titles: frozenset[str] = frozenset()
+    terms: frozenset[str] = frozenset()  # the words its passages use often (typos.corrected)
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,12 @@ class Question:
     text: str  # printable, one line, at most MAX_QUESTION characters
     parts: tuple[Part, ...]
     problem: str = ""  # "empty" or "not_chinese" when there is nothing to look up
+    corrected: tuple[tuple[str, str], ...] = ()  # (typed, meant): input-method slips (typos.py)
 
 
 def understand(asked: str, history: list[str] | tuple[str, ...] = (),
                vocabulary: Vocabulary = Vocabulary()) -> Question:
-    text = simplified(sanitize(asked))
+    text, fixes = corrected(simplified(sanitize(asked)), vocabulary.terms)
     if not re.search(r"[^\W_]", text):  # nothing but punctuation or emoji ("？？？", "😀")
         return Question(asked, text, (), "empty")
     if not CJK.search(text):
@@ -80,7 +83,7 @@ def understand(asked: str, history: list[str] | tuple[str, ...] = (),
     # nothing of its own: "结婚登记要花钱吗" after a question on beds is a new question
     resolved = resolve_followup(text, earlier) if follows_up(text) else text
     if resolved != text and asked_slots(text):  # asks something of its own about that topic
-        return Question(asked, text, (part(resolved, vocabulary, text),))
+        return Question(asked, text, (part(resolved, vocabulary, text),), corrected=fixes)
     # a follow-up resolved against the history, or the separate questions of one message, each
     # with its own words; the same question typed twice is asked once
     asked_parts = dict([(resolved, text)] if resolved != text else split_questions(text))
@@ -91,7 +94,7 @@ def understand(asked: str, history: list[str] | tuple[str, ...] = (),
     return Question(asked, text, tuple(
         part(p, vocabulary, own if own != p and own in p and asks_anew(own) else "",
              own=own if own != p and own in p else "")
-        for p, own in parts))
+        for p, own in parts), corrected=fixes)
 
 
 def part(text: str, vocabulary: Vocabulary = Vocabulary(), asking: str = "", *,
