@@ -213,12 +213,18 @@ def measure_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
         (lo, hi), = asked_ages(m.group(0)) or [(0, 0)]
         if hi:
             spans.append((f"age:{lo}-{hi}", m.span()))
+    if "amount" in asked_slots(question):  # "一天给多少": a sum for a day, "240元/人/日"
+        spans += [(f"period:{period}", m.span()) for period, asked, _ in periods()
+                  for m in asked.finditer(question)]
     return spans
 
 
 def states_measure(slot: str, text: str) -> bool:
-    """Whether `text` states the number `slot` (of measure_spans) asks for."""
+    """Whether `text` states the number `slot` (of measure_spans) asks for; of a period, a sum
+    for it."""
     kind, _, what = slot.partition(":")
+    if kind == "period":
+        return any(p == what and stated.search(text) for p, _, stated in periods())
     if kind == "age":
         lo, hi = (int(n) for n in what.split("-"))
         return overlaps([(lo, hi)], age_bands(text) + asked_ages(text))

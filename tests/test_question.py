@@ -263,7 +263,8 @@ def test_the_judge_weighs_the_terms_of_the_last_clause_that_names_something(ques
     ("结婚登记要花钱吗", {"花钱": "fee"}),
     ("去哪里开证明", {"证明": "materials"}),
     ("骗低保被查出来要罚多少钱", {"罚": "penalty"}),  # 罚 asks the penalty; 钱 asks a number
-    ("一年能领多少钱", {}),  # any figure would hold 钱: a number's slot has no asking words
+    # any figure would hold 钱: a number's slot has no asking words; the period asked has
+    ("一年能领多少钱", {"一年": "period:年"}),
 ])
 def test_the_words_that_only_ask_for_a_slot(question, asking):
     from assistant.question import understand
@@ -367,6 +368,10 @@ def test_a_later_clause_asking_only_a_contact_keeps_the_subject(question, places
     ("90多岁的老人高龄津贴多少", "80-89周岁100元/月", False),  # another band
     ("八十五岁老人有什么补贴", "80—89周岁的老年人", True),
     ("护理假能请多少天", "给予一定时间的护理照料假", False),  # no number of days
+    # a sum for the period asked
+    ("住院照料临时救助一天给多少", "住院照料临时救助标准不超过240元/人/日", True),
+    ("农村低保一年多少钱", "农村低保标准调整为:5832元/人/年", True),
+    ("孤儿一个月给多少钱", "散居孤儿每人每年发放11040元", False),
 ])
 def test_a_number_asked_in_a_measure_is_held_by_a_number_in_it(question, text, held):
     from assistant.question import coverage, understand
