@@ -438,8 +438,11 @@ def test_a_year_asked_is_held_by_the_quote_or_what_scopes_it(question, text, quo
     ("孤儿福利政策的发文日期是哪一天？", "发文日期: 2020-07-21 发布机构: 桓台县民政局", True),
     ("孤儿福利政策的发文日期是哪一天？", "(四)保障标准:每人每月920元。", False),
     ("那个通知的文号是什么？", "辰溪县人民政府办公室 辰政办发〔2014〕6号", True),
-    # a list item's number states no sum
+    # a list item's number states no sum; nor does a year, a date or a document's number
     ("某区农村低保标准是多少", "4.区政府《某区城市居民最低生活保障办法》", False),
+    ("某市2024年低保标准是多少", "《关于提高我市2024年最低生活保障标准的通知》（某民规字〔2024〕5号）同时废止。", False),
+    ("某县低保标准是多少", "自2022年1月1日起执行。", False),
+    ("某县低保标准是多少", "城市低保标准由5016元提高到6934元。", True),
     ("某区农村低保标准是多少", "(2)农村低保标准为每人每月800元;", True),
 ])
 def test_a_sentence_states_what_is_asked(question, sentence, states):
