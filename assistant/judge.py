@@ -241,8 +241,11 @@ def refusal_reason(values: dict, date_span: str = "") -> str:
         return f"现有文件中没有{values['_missing']}"
     if values["_place"]:
         return f"文件中没有关于“{values['_place']}”的这方面内容"
-    if values["_year"]:
-        return f"文件中没有{values['_year']}年的相关内容"
+    if values["_year"]:  # of what was asked: the documents may well speak of that year otherwise
+        asked = slot_names().get(values["_asked"][0], "") if values["_asked"] else ""
+        if values.get("_topic"):
+            return f"文件里有关于“{values['_topic']}”的内容，但没有{values['_year']}年的{asked or '相关内容'}"
+        return f"文件中没有{values['_year']}年的{asked or '相关内容'}"
     if values["_now"]:
         return (f"现有文件的日期为{date_span}，不含当前的标准" if date_span
                 else "现有文件不含当前的标准")

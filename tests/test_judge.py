@@ -154,6 +154,10 @@ def test_a_year_asked_must_be_in_the_quote(question, text, missing):
     ({"_slots": [], "_asked": [], "_topic": ""}, ""),
     ({"_slots": [], "_asked": [], "_topic": "低保", "_place": "杭州"}, "文件中没有关于“杭州”的这方面内容"),
     ({"_slots": [], "_asked": [], "_topic": "第一", "_missing": "第一百条"}, "现有文件中没有第一百条"),
+    # a year asked: not of that year's anything (the documents are full of 2025 targets)
+    ({"_slots": [], "_asked": ["amount"], "_topic": "低保标准", "_year": "2025"},
+     "文件里有关于“低保标准”的内容，但没有2025年的具体金额或标准"),
+    ({"_slots": [], "_asked": [], "_topic": "", "_year": "2019"}, "文件中没有2019年的相关内容"),
 ])
 def test_a_refusal_says_what_the_documents_hold_and_what_they_lack(values, reason):
     """(An article named that no document has is always refused: judge.decide.)"""
