@@ -80,10 +80,18 @@ def row_summary(row_sentence: str, region: str = "") -> str:
     name, cells = row_cells(row_sentence)
     if not name:  # a form's field: "办理时限：自受理之日起30个工作日内办结"
         return "，".join(f"{h}：{v}" for h, v in cells)
-    unit = next((v for h, v in cells if h == "单位"), "")
-    shown = [f"{named_header(h, region)} {v}{unit if _BARE_NUMBER.fullmatch(v) else ''}"
+    caption = _CAPTION_UNIT.search(row_sentence.partition("——")[0])  # "…项目汇总表（单位：万元）"
+    unit = next((v for h, v in cells if h == "单位"), caption.group(1) if caption else "")
+    shown = [f"{named_header(h, region)} {v}"
+             f"{unit if _BARE_NUMBER.fullmatch(v) and not _OWN_UNIT.search(h) else ''}"
              for h, v in cells if h != "单位"]
     return f"{name}：{'，'.join(shown)}"
+
+
+# A table's unit in its caption ("项目汇总表（单位：万元）"): its bare figures are in it ("总投资
+# 2100" is 2100万元); not a column that names its own ("标准（元/月）").
+_CAPTION_UNIT = re.compile(r"[（(]单位[：:]\s*([^）)]+)[）)]")
+_OWN_UNIT = re.compile(r"[（(][^）)]+[）)]")
 
 
 # A column a plan heads from where it stands ("我县2020年实际值", "市上2025年目标值"): a citizen

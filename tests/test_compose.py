@@ -432,7 +432,7 @@ def test_a_column_headed_from_where_the_plan_stands_names_the_place(header, regi
     ("《规划》项目汇总表（单位：万元）（县级）：智慧养老建设项目——建设性质：新建；建设内容：新建"
      "智慧养老中心；健全“12349”养老服务信息平台等；；总投资：500。",
      "智慧养老建设项目：建设性质 新建，建设内容 新建智慧养老中心；健全“12349”养老服务信息平台等，"
-     "总投资 500"),
+     "总投资 500万元"),
     # a row labelled by its first cell (a Markdown table of standards)
     ("《民乐县2024年社会救助标准》（县级）：项目：孤儿基本生活费；城市（元/月）：1500；农村（元/年）：1500。",
      "孤儿基本生活费：城市（元/月） 1500，农村（元/年） 1500"),
@@ -442,6 +442,9 @@ def test_a_column_headed_from_where_the_plan_stands_names_the_place(header, regi
     ("《某县低保办事指南》（县级）：申请材料：1.申请书；2.户口簿、身份证。", "申请材料：1.申请书；2.户口簿、身份证"),
     ("《社会救济情况》：农村最低生活保障人数(人)——2020年（人）：452363；2021年（人）：483970。",
      "农村最低生活保障人数(人)：青山县2020年（人） 452363，青山县2021年（人） 483970"),
+    # the unit of the table's caption: its bare figures are in it, a range or a year is not one
+    ("《某县规划》项目汇总表（单位：万元）（县级）：某县殡仪馆建设项目——建设年限：2022-2023；总投资：2100。",
+     "某县殡仪馆建设项目：建设年限 2022-2023，总投资 2100万元"),
 ])
 def test_a_table_row_is_summed_up_cell_by_cell(row, summary):
     from assistant.rows import row_summary
