@@ -12,7 +12,7 @@ from .judge import about
 from .lexicon import pattern
 from .metadata import earliest_of_each
 from .question import Part
-from .quotes import pick_sentences, said_throughout
+from .quotes import pick_sentences, said_throughout, same_text
 from .rows import cell_verdict, described_row, names_indicator, row_cells, row_summary
 from .schema import Citation, Hit
 from .slots import evidence
@@ -58,10 +58,16 @@ def assemble(parts: tuple[Part, ...], results: list, corrected: tuple[tuple[str,
                          + (f"（{reason}）。" if reason else "。"))
             continue
         # a quote an earlier part gave already is pointed to, not given again
-        repeated = [c for c in cited if any(old.hit.chunk.id == c.hit.chunk.id and old.quote == c.quote
-                                            for old in citations)]
+        repeated = [c for c in cited if any(old.hit.chunk.id == c.hit.chunk.id
+                                            and said_before(old.quote, c.quote) for old in citations)]
         for c in repeated:
             text = text.replace(quote_line(c), "")
+        for c in cited:  # an earlier part quoted its opening: this one goes on from there
+            earlier = next((old.quote for old in citations if old.hit.chunk.id == c.hit.chunk.id
+                            and c.quote.startswith(old.quote) and c not in repeated), "")
+            if earlier and c.hit.chunk.kind == "text":
+                text = text.replace(quote_line(c), quote_line(
+                    replace(c, quote=GAP + c.quote[len(earlier):].lstrip())))
         text = re.sub(r"\n{2,}", "\n", text).strip("\n")
         if repeated and not text:
             text = f"见上文{''.join(f'[{c.n}]' for c in repeated)}。"
@@ -81,6 +87,12 @@ def assemble(parts: tuple[Part, ...], results: list, corrected: tuple[tuple[str,
     asks_now = any(NOW.search(part.asking) for part in parts)
     read_as = [f"注：您输入的“{typed}”已按文件用语“{meant}”理解。" for typed, meant in corrected]
     return "\n".join(lines + read_as + _notes(citations, asks_now=asks_now)), tuple(citations)
+
+
+def said_before(earlier: str, quote: str) -> bool:
+    """Whether an earlier part's quote of the same passage says this one already: the same, or
+    nearly, and no longer ("特困人员认定办法啥时候改的？放宽了哪些" had quoted one passage twice)."""
+    return quote in earlier or same_text(earlier, quote) and len(quote) <= len(earlier)
 
 
 PART_LABEL = "关于“"  # opens each part of a several-part answer (the web finds its parts so)

@@ -388,6 +388,24 @@ def test_a_quote_an_earlier_part_gave_is_pointed_to_not_given_again():
     assert second.startswith("能连任吗”：可以。[1]") and quoted not in second
 
 
+def test_a_later_part_quoting_more_of_a_passage_goes_on_from_the_earlier_quote():
+    """"特困人员认定办法啥时候改的？放宽了哪些": the second part had quoted the same opening again."""
+    from assistant.compose import assemble
+    from assistant.question import understand
+    from assistant.schema import Chunk, Citation, Hit
+
+    passage = "2021年5月8日民政部印发新的认定办法。一是增加了残疾等级；二是放宽了未成年人范围。"
+    hit = Hit(chunk=Chunk(id="n1", doc="news.md", text=passage, section=("动态",)), score=1.0,
+              title="民政工作动态", level="国家", date="2021-05")
+    parts = understand("认定办法啥时候改的？放宽了哪些").parts
+    first, second = "2021年5月8日民政部印发新的认定办法。", passage
+    results = [(None, f"根据《民政工作动态》（国家级，2021-05）：“{quote}”[1]",
+                (Citation(1, hit, quote),), [hit]) for quote in (first, second)]
+    text, citations = assemble(parts, results)
+    assert len(citations) == 1 and text.count(first) == 1
+    assert "：“……一是增加了残疾等级；二是放宽了未成年人范围。”[1]" in text
+
+
 @pytest.mark.parametrize("passage, quotes, merged", [
     ("甲。乙。丙。丁。", ("甲。乙。", "乙。丙。"), "甲。乙。丙。"),  # overlapping: each sentence once
     ("甲。乙。丙。丁。", ("丙。", "甲。"), "甲。……丙。"),  # apart: in order, the gap shown
