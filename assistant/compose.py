@@ -54,7 +54,7 @@ def assemble(parts: tuple[Part, ...], results: list, corrected: tuple[tuple[str,
     lines, citations = [], []
     for (reason, text, cited, _), part in zip(results, parts):
         if reason is not None:
-            lines.append(f"{PART_LABEL}{part.asking}”，现有文件中没有找到能直接回答的内容"
+            lines.append(f"{PART_LABEL}{part.label or part.asking}”，现有文件中没有找到能直接回答的内容"
                          + (f"（{reason}）。" if reason else "。"))
             continue
         # a quote an earlier part gave already is pointed to, not given again
@@ -82,7 +82,7 @@ def assemble(parts: tuple[Part, ...], results: list, corrected: tuple[tuple[str,
                       lambda m, numbers=numbers: f"[{numbers.get(int(m.group(1)), m.group(1))}]", text)
         # several parts: each line says which part it answers
         # (its own "答：" dropped: "关于“…”：答：" read two colons)
-        lines.append(f"{PART_LABEL}{part.asking.rstrip('？?')}”：{text.removeprefix('答：')}"
+        lines.append(f"{PART_LABEL}{(part.label or part.asking).rstrip('？?')}”：{text.removeprefix('答：')}"
                      if len(parts) > 1 else text)
     asks_now = any(NOW.search(part.asking) for part in parts)
     read_as = [f"注：您输入的“{typed}”已按文件用语“{meant}”理解。" for typed, meant in corrected]

@@ -60,6 +60,7 @@ class Part:
     # terms that only ask for a slot (带 of 要带啥 asks for materials), with the slot they ask
     asking_words: tuple[tuple[str, str], ...] = ()
     articles: tuple[str, ...] = ()  # articles it names, as the documents number them (第二十五条)
+    label: str = ""  # what an answer of several parts calls it: its own words ("张掖市呢")
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ def part(text: str, vocabulary: Vocabulary = Vocabulary(), asking: str = "", *,
         documents=named_documents(text, vocabulary.titles), years=asked_years(text, own),
         numbers=tuple(n for n in _NUMBER.findall(words) if len(n) >= 2 or "." in n),
         slots=asked_slots(asking), asking=asking, asking_words=asking_words(words, terms),
-        articles=named_articles(own) or named_articles(text))  # "第十条呢" after 第八条
+        articles=named_articles(own) or named_articles(text),  # "第十条呢" after 第八条
+        label=own or asking)
 
 
 # A verb said twice softens it, and says the same once: "管一管", "减减负", "让居民也用用". Doubled,

@@ -865,3 +865,12 @@ def test_a_sentence_naming_the_document_the_question_names_leads():
     quote = pick_sentences(part("某县结婚登记办理依据中引用了《婚姻登记条例》哪几条？"), [hit],
                            lambda term: 1.0)[0][1]
     assert quote.startswith("《婚姻登记条例》第四条")
+
+
+def test_each_part_is_called_by_its_own_words():
+    """"广州低保每月多少？低保边缘家庭呢": the second part was labelled with both questions glued."""
+    from assistant.question import understand
+
+    parts = understand("某市低保每月多少？低保边缘家庭呢").parts
+    assert [p.label for p in parts] == ["某市低保每月多少", "低保边缘家庭呢"]
+    assert "低保边缘家庭" in parts[1].text and "低保" in parts[1].text  # asked of the topic before
