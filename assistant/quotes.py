@@ -290,6 +290,11 @@ def answer_type_bonus(part: Part, sentence: str) -> float:
     if held:
         return max(held)
     if asks_number(part) and not quantity and not set(part.slots) & set(SLOT_BONUS):
-        # a period or a date asked is stated as one (3个月, 5月1日): a bare number is not it
-        return NUMBER_BONUS if re.search(r"\d", sentence) else 1.0
+        # a period or a date asked is stated as one (3个月, 5月1日): a bare number is not it;
+        # nor is a sum a year's or a 文号's digits (the amount's evidence, slots.tsv)
+        stated = evidence("amount") if "amount" in part.slots else _DIGIT
+        return NUMBER_BONUS if stated.search(sentence) else 1.0
     return 1.0
+
+
+_DIGIT = re.compile(r"\d")

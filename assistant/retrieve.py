@@ -179,7 +179,10 @@ def boost(part: Part, hit: Hit, rarity: dict[str, float] | None = None) -> float
     compact = re.sub(r"\s", "", hit.chunk.text)
     if rarity is not None:
         factor += SENTENCE_BOOST * sentence_coverage(part, compact, rarity)
-    factor += NUMBER_BOOST * (sum(1 for n in part.numbers if n in compact) + aged_in_band(part.text, compact))
+    # a year the document's title names is every one of its passages' ("广州低保标准2025年多少":
+    # the notice's preamble repeating 2025年 had outranked its item stating the standard)
+    factor += NUMBER_BOOST * (sum(1 for n in part.numbers if n in compact or n in part.years
+                                  and n in hit.title) + aged_in_band(part.text, compact))
     if hit.chunk.kind == "table_row" and names_indicator(part.text, hit.chunk.text):
         factor += INDICATOR_BOOST
     if part.slots and holds_slot(part, compact, hit.chunk.kind == "table_row") or holds_count(

@@ -263,6 +263,9 @@ def test_the_first_ranked_passage_quote_leads_when_it_is_quoted():
     ("桓台孤儿一个月给多少钱", "散居孤儿每人每年发放11040元。", 1.6),
     ("桓台孤儿一个月给多少钱", "审核:乡(镇)人民政府应在10个工作日内进行初步核实。", 1.0),
     ("桓台孤儿一个月给多少钱", "索引号: 11370321004221310G/2020-5108873", 1.0),
+    # a sum asked with no unit: a year's or a 文号's digits state none
+    ("某市低保标准2025年多少", "某民规字〔2025〕2号关于印发我市2025年最低生活保障标准的通知", 1.0),
+    ("某市低保标准2025年多少", "（一）全市城乡最低生活保障标准为每人每月1309元。", 1.5),
 ])
 def test_a_sentence_of_the_kind_asked_outweighs_one_sharing_words(question, sentence, bonus):
     from assistant.question import part

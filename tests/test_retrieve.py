@@ -185,3 +185,19 @@ def test_a_chinese_numeral_up_to_the_hundreds(text, number):
     from assistant.quantities import numeral
 
     assert numeral(text) == number
+
+
+def test_a_year_its_documents_title_names_lifts_each_of_its_passages_alike():
+    """"某市低保标准2025年多少" of a notice titled 《某市2025年最低生活保障标准》: its preamble,
+    which repeats 2025年, had outranked its item stating the standard."""
+    from assistant.question import part
+    from assistant.retrieve import boost
+    from assistant.schema import Chunk, Hit
+
+    asked = part("某市低保标准2025年多少")
+    def hit(text):
+        return Hit(chunk=Chunk(id=text[:4], doc="n.md", text=text, section=("通知",)), score=1.0,
+                   title="某市2025年最低生活保障及相关社会救助标准", level="市", region="某市")
+    preamble = hit("现公布我市2025年城乡最低生活保障等标准。")
+    item = hit("（一）全市城乡最低生活保障标准为每人每月1309元。")
+    assert boost(asked, item) >= boost(asked, preamble)
