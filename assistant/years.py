@@ -16,6 +16,9 @@ def missing_year(years: tuple[str, ...], scopes: str | tuple[str, ...]) -> str:
     """The first year asked that the quote is not of. `scopes`: what the quote is said of,
     nearest first (see year_scope); the nearest that names a year (not a date's) decides."""
     scopes = (scopes,) if isinstance(scopes, str) else scopes
+    # a year in a document's title a quote cites is that document's ("《关于提高我市2024年…标准的
+    # 通知》同时废止" is not of 2024)
+    scopes = tuple(_CITED_TITLE.sub("《》", s) for s in scopes)
     # (none naming one: any mention holds it, a document's number "〔2014〕76号" or a date)
     scope = next((s for s in scopes if names_a_year(s)), "".join(scopes))
     for year in years:
@@ -36,6 +39,7 @@ def names_a_year(text: str) -> bool:
                                              for a in aliases)
 
 
+_CITED_TITLE = re.compile(r"《[^》]*》")
 # (not a date's year: "自2024年12月1日起" is when a standard applies, not which year's it is)
 _A_YEAR = re.compile(r"(?:19|20)\d{2}\s*年(?!\s*\d{1,2}\s*月)")
 

@@ -137,6 +137,9 @@ def test_a_number_asked_and_a_number_stated(question, quotes, met):
     ("2030年养老床位目标是多少？", "到2025年，养老机构护理型床位占比达到55%。", "2030"),
     ("2025年护理型床位占比目标", "“十四五”时期主要发展指标", ""),
     ("护理型床位占比目标", "到2025年", ""),
+    # a year in the title of a document the quote cites is that document's
+    ("2024年某市低保标准是多少", "本通知有效期1年。《关于提高我市2024年最低生活保障标准的通知》同时废止。",
+     "2024"),
 ])
 def test_a_year_asked_must_be_in_the_quote(question, text, missing):
     from assistant.question import part
