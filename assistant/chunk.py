@@ -118,7 +118,7 @@ _PREDICATE = pattern("predicate_label")
 
 
 def names_title(text: str, title: str) -> bool:
-    """A line that is the document's title again, alone or as a catalogue's field ("名称: 金社镇临
+    """A line that is the document's title again, alone or as a catalogue's field ("名称: 某镇临
     时救助办事指南" under a web page's 索引号 and 发布机构): every passage's path names it already.
     Kept, it was a passage of the title's words alone, first for any question on its topic."""
     field = FIELD.match(text.strip())

@@ -9,8 +9,8 @@ from pathlib import Path
 
 @lru_cache(maxsize=512)
 def counties_of(city: str) -> frozenset[str]:
-    """The county-level divisions of a prefecture-level city (宁波市: 镇海区, 北仑区 …): its code's
-    first four digits. "上饶市城区" names no county of 上饶; "广州市和平区" none of 广州."""
+    """The county-level divisions of a prefecture-level city (长沙市: 岳麓区, 天心区 …): its code's
+    first four digits. "上饶市城区" names no county of 上饶; "长沙市和平区" none of 长沙."""
     prefixes = {code[:4] for code, name in adcodes()
                 if name in (city, city + "市") and code[2:4] != "00" and code[4:] == "0" * 8}
     return frozenset(name for code, name in adcodes() if code[:4] in prefixes

@@ -178,7 +178,7 @@ def document_number(part: Part, quote: str) -> str:
 
 
 def aged_amount(part: Part, quote: str) -> str:
-    """A sum asked for an age ("洛川县90多岁的老人高龄补贴一个月给多少") of a quote stating one per
+    """A sum asked for an age ("某县90多岁的老人高龄补贴一个月给多少") of a quote stating one per
     age band ("标准:70-79周岁50元/月;80-89周岁100元/月;90-99周岁400元/月"): the clause of the
     band holding that age, and its sum ("90-99周岁400元/月。"). The whole row had led, four sums
     for one asked."""

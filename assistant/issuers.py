@@ -1,5 +1,5 @@
 """Where an issuer is: the level of government and the region its name (or a title) names at
-its start ("浙江省民政厅" → 省 浙江, "宁波市镇海区民政局" → 区 宁波市镇海区, "民政部" → 国家), from the
+its start ("浙江省民政厅" → 省 浙江, "长沙市天心区民政局" → 区 长沙市天心区, "民政部" → 国家), from the
 provinces' and the national issuers' data files and the administrative divisions."""
 
 from __future__ import annotations
@@ -49,9 +49,9 @@ def place_of(issuer: str) -> Place | None:
 
 
 def within_city(city: str, rest: str) -> str:
-    """A county or district the name goes on to name within its city ("宁波市镇海区…" is of 镇海区,
+    """A county or district the name goes on to name within its city ("长沙市天心区…" is of 天心区,
     not of all 宁波市): the two together. Only a county of the administrative divisions: jieba
-    knows no better than that 居家社区 (of 广州市居家社区养老服务管理办法) is an unknown word."""
+    knows no better than that 居家社区 (of 某市居家社区养老服务管理办法) is an unknown word."""
     if not city.endswith(("市", "州")):
         return city
     rest = rest.removeprefix("市") if city.endswith("州") else rest  # 杭州 of 杭州市西湖区
@@ -60,12 +60,12 @@ def within_city(city: str, rest: str) -> str:
     return city + county
 
 
-COUNTY_CHARS = range(2, 6)  # a county's name: 城区, 镇海区, 鄂伦春自治旗 is longer than most
+COUNTY_CHARS = range(2, 6)  # a county's name: 城区, 天心区, 鄂伦春自治旗 is longer than most
 
 
 def named_place(name: str) -> bool:
     """Whether a name ending in 市/区/县… names a place, not a word of that shape: a city or a
-    district has two characters before 市/区 (城市, 社区 have one; 泾县 is a county), and a word
+    district has two characters before 市/区 (城市, 社区 have one; 礼县 is a county), and a word
     jieba knows as other than a place or a name (小区 n, 开发区 n, 超市 v) is none."""
     if name.startswith(PLACEHOLDER):
         return True

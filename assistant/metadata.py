@@ -123,7 +123,7 @@ def derive_title(text: str, name: str) -> str:
 
 def own_place(title: str, before: str) -> str:
     """An issued title that names its place as the issuer's ("我市2025年最低生活保障…标准", issued
-    by 广州市民政局): the place named ("广州市2025年…"), so that it reads on its own."""
+    by 某市民政局): the place named ("某市2025年…"), so that it reads on its own."""
     own = re.match(r"^(?:我|本)([省市县区])", title)
     office = re.search(r"[^号]{2,40}$", before)  # the offices after the document number
     place = place_of(office.group()) if own and office else None
@@ -213,7 +213,7 @@ def title_year(title: str) -> str:
 
 def file_names(name: str) -> tuple[str, ...]:
     """What a deployer's file name says of whom a document is, when its text does not: the name
-    itself and what it puts in brackets ("临时救助办事指南(商洛市民政局).md", a guide whose text
+    itself and what it puts in brackets ("临时救助办事指南(某市民政局).md", a guide whose text
     is headed only 临时救助), its version date left out."""
     stem = undated_stem(name)
     return (stem, *re.findall(r"[（(]([^（）()]+)[）)]", stem))

@@ -115,7 +115,7 @@ def gazetteer() -> dict[str, str]:
 
 
 def within(place: str) -> tuple[str, ...]:
-    """The province a city named lies in (南京 → 江苏): a document of the province answers for
+    """The province a city named lies in (长沙 → 湖南): a document of the province answers for
     its cities."""
     province = gazetteer().get(place, "")
     full = next((f for f, s in provinces() if s == province), "")
@@ -155,7 +155,7 @@ def held_by_parent(place: str, regions: tuple[str, ...]) -> bool:
 def missing_place(places: tuple[str, ...], text: str, regions: tuple[str, ...] = ()) -> str:
     """The place the question names when the text mentions none of the places it names (a
     place within a province, "某省郊区", is held by a text on the province; a city, by a document
-    of its province: `regions`, the regions of the documents, 南京 by one of 江苏; a county, by
+    of its province: `regions`, the regions of the documents, 长沙 by one of 湖南; a county, by
     one of its city or province). Of a county and its city named together ("长沙岳麓区"), the
     county must be held: a document of a neighbouring district names the city too."""
     def held(place: str) -> bool:

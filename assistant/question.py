@@ -60,7 +60,7 @@ class Part:
     # terms that only ask for a slot (带 of 要带啥 asks for materials), with the slot they ask
     asking_words: tuple[tuple[str, str], ...] = ()
     articles: tuple[str, ...] = ()  # articles it names, as the documents number them (第二十五条)
-    label: str = ""  # what an answer of several parts calls it: its own words ("张掖市呢")
+    label: str = ""  # what an answer of several parts calls it: its own words ("那个市呢")
 
 
 @dataclass(frozen=True)

@@ -119,9 +119,9 @@ def of_record(part: Part, picked: list[tuple[Hit, str]]) -> list[tuple[Hit, str]
 
 def said_throughout(part: Part, hit: Hit) -> frozenset[str]:
     """The question's terms every sentence of the passage says without writing them: a place
-    asked that its document is of ("全市…" of a 广州 notice), and what its document's title and
+    asked that its document is of ("全市…" of a city's notice), and what its document's title and
     its headings name ("临时救助" of a guide titled so). They do not lead to the one sentence
-    that repeats them: "对申请临时救助的非本地户籍居民…" had been quoted for "我是商洛本地户口，临时
+    that repeats them: "对申请临时救助的非本地户籍居民…" had been quoted for "我是某市本地户口，临时
     救助去哪儿申请" over "本地户籍人口在户籍所在地镇(办)政府申请". Train/dev correct 0.890/0.866 →
     0.906/0.874 (the title and headings; the place since session 16)."""
     heading = hit.title + hit.chunk.section_path

@@ -65,11 +65,11 @@ def search(index: Index, part: Part, *, k: int = 10, where: dict | None = None) 
 
 
 def documents_of(index: Index, token: str, places: tuple[str, ...]) -> bool:
-    """Whether `token` is a place the question names that some document is of (洛川 of a guide
-    of 洛川县): every passage of that document is of it, so the keyword ranker does not favour the
-    few that write its name ("申请条件：洛川户籍年满69周岁" for "洛川高龄补贴多久能办下来"); the
+    """Whether `token` is a place the question names that some document is of (岳麓 of a guide
+    of 岳麓区): every passage of that document is of it, so the keyword ranker does not favour the
+    few that write its name ("申请条件：岳麓户籍年满69周岁" for "岳麓高龄补贴多久能办下来"); the
     place boost lifts the document's passages alike. Not when a passage of another document
-    names it (a city's table with a row "洛川县 | 600"): there the name is what finds it."""
+    names it (a city's table with a row "岳麓区 | 600"): there the name is what finds it."""
     def of_it(doc: str) -> bool:
         c = index.citations.get(doc, {})
         return c.get("level") in LOCAL_LEVELS and of_place(token, c.get("region", ""),
@@ -179,7 +179,7 @@ def boost(part: Part, hit: Hit, rarity: dict[str, float] | None = None) -> float
     compact = re.sub(r"\s", "", hit.chunk.text)
     if rarity is not None:
         factor += SENTENCE_BOOST * sentence_coverage(part, compact, rarity)
-    # a year the document's title names is every one of its passages' ("广州低保标准2025年多少":
+    # a year the document's title names is every one of its passages' ("某市低保标准2025年多少":
     # the notice's preamble repeating 2025年 had outranked its item stating the standard)
     factor += NUMBER_BOOST * (sum(1 for n in part.numbers if n in compact or n in part.years
                                   and n in hit.title) + aged_in_band(part.text, compact))
