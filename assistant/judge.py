@@ -68,7 +68,7 @@ def about(hit: Hit) -> str:
 
 # What a national rule answers for every place: who qualifies, what to bring, how to apply, what
 # is forbidden. An amount, a period, an office or an address is set or found locally.
-LOCAL_SLOTS = frozenset({"amount", "duration", "date", "where", "fee", "contact", "location"})
+LOCAL_SLOTS = frozenset({"amount", "duration", "date", "where", "fee", "contact", "location", "hours"})
 
 
 def place_applies(part: Part, top: list[Hit]) -> bool:

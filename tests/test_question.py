@@ -377,7 +377,23 @@ def test_a_number_asked_in_a_measure_is_held_by_a_number_in_it(question, text, h
     from assistant.question import coverage, understand
 
     part = understand(question).parts[0]
-    asked = {t for t, slot in part.asking_words if ":" in slot}  # 天, 几张, 几点, 90 多岁
+    # 天, 几张, 90 多岁; 几点 asks office hours, held by a time as well
+    asked = {t for t, slot in part.asking_words if ":" in slot or slot == "hours"}
     assert asked
     terms = {t: (t,) for t in asked}
     assert (coverage(terms, lambda t: 1.0, text, part.asking_words) == 1.0) is held
+
+
+@pytest.mark.parametrize("question, hours", [
+    ("某县婚姻登记中心周六上班吗", True),
+    ("夏天去民政局领证，下午几点上班", True),
+    ("婚姻登记处周末上班吗？", True),
+    ("办公时间是几点到几点", True),
+    # working there, not when it opens
+    ("有虐待儿童前科的人，能去未成年人保护中心上班吗？", False),
+    ("低保一个月多少钱", False),
+])
+def test_office_hours_asked(question, hours):
+    from assistant.question import part
+
+    assert ("hours" in part(question).slots) is hours
