@@ -78,6 +78,11 @@ def chunk_document(document: Document, *, max_chars: int = 300, overlap: int = 1
             continue
         text = lines[i].text
         if names_title(text, document.title):
+            # its 文号 ("…的通知(某民发[2022]44号)") is the document's record: kept in its head
+            number = title_number(text)
+            if number:
+                paragraphs.append(Line(number, lines[i].start, lines[i].end))
+                paragraph_lines.append(i)
             i += 1
             continue
         heading = None if i in items else (
@@ -115,6 +120,19 @@ def is_field(text: str) -> bool:
 
 
 _PREDICATE = pattern("predicate_label")
+
+
+def title_number(text: str) -> str:
+    """The 文号 a title line ends with ("…标准的通知(某民发[2022]44号)" → 某民发[2022]44号): the
+    number (slots.tsv's evidence of one) with the issuer's short name before it."""
+    from .slots import ISSUER_CHARS, evidence
+
+    found = evidence("number").search(text)
+    if not found:
+        return ""
+    issuer = re.search(rf"[\u4e00-\u9fff]{{1,{ISSUER_CHARS}}}$", text[:found.start()])
+    return (issuer.group(0) if issuer else "") + found.group(0)
+
 
 
 def names_title(text: str, title: str) -> bool:

@@ -153,17 +153,13 @@ def lead(part: Part, quote: str, idf, said: frozenset[str] = frozenset()) -> str
     return best if best.endswith(("。", "：")) else best.rstrip("，；,;") + "。"
 
 
-# A document number's issuer is a short name before its year and number ("民政办发〔2022〕64号",
-# "某政办发〔2014〕6号"), read back to the character before it, at most this many characters: a
-# head runs "…办公室文件民政办发〔2022〕64号" without a break, and "文件" ends the office's name.
-ISSUER_CHARS = 5
 
 
 def document_number(part: Part, quote: str) -> str:
     """The 文号 asked ("…规划的发文字号是什么") as the quote writes it: the head of a document
     is one long sentence, no line to lead with. Not one the text cites ("《某办法》(甘政发〔2019〕5
     号)"): that is another document's."""
-    from .slots import evidence
+    from .slots import ISSUER_CHARS, evidence
 
     if "number" not in part.slots:
         return ""

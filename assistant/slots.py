@@ -56,6 +56,10 @@ def asked_slots(question: str) -> tuple[str, ...]:
 # office the policy sets.
 RECORD = frozenset({"issued", "number", "issuer"})
 RECORD_SLOTS = frozenset({"date", "where"})
+# A document number's issuer is a short name before its year and number ("民政办发〔2022〕64号",
+# "某政办发〔2014〕6号"), read back to the character before it, at most this many characters: a
+# head runs "…办公室文件民政办发〔2022〕64号" without a break, and "文件" ends the office's name.
+ISSUER_CHARS = 5
 
 
 def of_record(asked: tuple[str, ...]) -> tuple[str, ...]:

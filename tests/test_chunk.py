@@ -403,3 +403,16 @@ def test_items_numbered_in_brackets_stay_a_list_under_their_field():
     by_section = {c.section[-1]: c.text for c in chunks}
     assert by_section["可申报项目"] == "(1)遗体运接费,最高补贴额度390元;\n(2)冷藏(冻)费,最高补贴额度300元;"
     assert by_section["所需材料"] == "(1)火化证原件及复印件3份;\n(2)死亡证明原件及复印件3份;"
+
+
+def test_a_title_lines_document_number_stays_in_the_head():
+    """"…标准的通知(某民发[2022]44号)" as the first line: the title line goes (every path names
+    it), its 文号 stays, the document's record ("通知文号是什么" had been refused)."""
+    from assistant.load import make_document
+
+    text = ("某县民政局关于提高农村低保标准的通知(某民发[2022]44号)\n发布日期:2022-07-21\n"
+            "此次提标后,我县农村低保标准调整为:5832元/人/年。\n")
+    document = make_document("某县民政局关于提高农村低保标准的通知(某民发[2022]44号).md", text, {})
+    chunks = chunk_document(document)[0]
+    assert chunks[0].text.startswith("某民发[2022]44号\n")
+    assert not any("关于提高农村低保标准的通知" in c.text for c in chunks)
