@@ -453,6 +453,7 @@ def test_a_year_asked_is_held_by_the_quote_or_what_scopes_it(question, text, quo
     ("某县低保标准是多少", "自2022年1月1日起执行。", False),
     ("失能老人居家养老服务资助标准多少", "1.80周岁及以上的；", False),  # an age is no sum
     ("某区低保标准是多少", "3. 最低生活保障家庭、最低生活保障边缘家庭", False),  # an item's number
+    ("服务资助一个月多少", "优抚对象、80周岁及以上的老年人等4类人员中独居的", False),  # a count of kinds
     ("某区低保标准是多少", "农村低保标准为每人每月3.5元", True),  # a decimal is one
     ("某县低保标准是多少", "城市低保标准由5016元提高到6934元。", True),
     ("某区农村低保标准是多少", "(2)农村低保标准为每人每月800元;", True),
