@@ -18,7 +18,9 @@ RARE_WORD = 30
 # few to tell a slip from a word the corpus lacks ("多远" sounds like 多元, "公募" like 公墓), and
 # of three an end that differs is most often the next word ("户口不在" is no 户口簿): every such
 # correction of the train/dev questions was wrong (session 22); as it is, none is made of them.
-LENGTHS = (4, 3)
+# Two characters only for a word of the curated civil-affairs dictionary (data/userdict.txt:
+# 低保, 失能, 殡葬 …) with no function word typed in them ("地保", "低宝" for 低保; not "是能").
+LENGTHS = (4, 3, 2)
 _RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -73,19 +75,30 @@ def meant_term(window: str, terms: frozenset[str], sounds: dict[str, tuple[str, 
     (我市, 就业): "我是" sounds like 我市, and 是 is what was meant."""
     if window in terms or (segmenter().dt.FREQ.get(window) or 0) >= RARE_WORD:
         return ""
+    if len(window) == 2:
+        if set(window) & _FUNCTION:
+            return ""
+        sounds = by_sound(curated())
     candidates = [t for t in sounds.get(sound(window), ()) if inner_slip(window, t)
                   and not set(t) & _FUNCTION]
     return candidates[0] if len(candidates) == 1 else ""
+
+
+@lru_cache(maxsize=1)
+def curated() -> frozenset[str]:
+    """The curated civil-affairs words of two characters (data/userdict.txt)."""
+    from .lexicon import rows
+
+    return frozenset(row[0].split()[0] for row in rows("userdict.txt") if len(row[0].split()[0]) == 2)
 
 
 _FUNCTION = frozenset(w for w in stopwords() if len(w) == 1)
 
 
 def inner_slip(typed: str, term: str) -> bool:
-    """One character differs: of three, the middle one; of four, any ("养老机沟" for 养老机构)."""
+    """One character differs: of three, the middle one; of two or four, any ("养老机沟" for
+    养老机构, "地保" for 低保)."""
     differ = [i for i, (a, b) in enumerate(zip(typed, term)) if a != b]
     return len(typed) == len(term) and len(differ) == 1 and (
-        len(term) >= WHOLE_SLIP or 0 < differ[0] < len(term) - 1)
+        len(term) != 3 or 0 < differ[0] < len(term) - 1)
 
-
-WHOLE_SLIP = 4  # characters: a term this long is told from the next word at either end

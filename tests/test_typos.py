@@ -21,6 +21,10 @@ TERMS = frozenset({"临时救助", "残疾人", "特困人员", "养老机构", 
     ("低保金几号打到卡上", "低保金几号打到卡上"),  # 达到
     ("保教费能减免吗", "保教费能减免吗"),  # 缴费
     ("临时救助怎么申请", "临时救助怎么申请"),
+    # two characters: only a curated civil-affairs word, no function word typed in them
+    ("地保怎么申请", "低保怎么申请"),
+    ("低宝怎么申请", "低保怎么申请"),
+    ("我是能申请吗", "我是能申请吗"),  # 失能
 ])
 def test_a_slip_of_the_input_method_is_read_as_the_term_meant(typed, meant):
     from assistant.typos import corrected
