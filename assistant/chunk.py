@@ -125,13 +125,10 @@ _PREDICATE = pattern("predicate_label")
 def title_number(text: str) -> str:
     """The 文号 a title line ends with ("…标准的通知(某民发[2022]44号)" → 某民发[2022]44号): the
     number (slots.tsv's evidence of one) with the issuer's short name before it."""
-    from .slots import ISSUER_CHARS, evidence
+    from .slots import evidence, issuer_before
 
     found = evidence("number").search(text)
-    if not found:
-        return ""
-    issuer = re.search(rf"[\u4e00-\u9fff]{{1,{ISSUER_CHARS}}}$", text[:found.start()])
-    return (issuer.group(0) if issuer else "") + found.group(0)
+    return issuer_before(text[:found.start()]) + found.group(0) if found else ""
 
 
 

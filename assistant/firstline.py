@@ -159,15 +159,13 @@ def document_number(part: Part, quote: str) -> str:
     """The 文号 asked ("…规划的发文字号是什么") as the quote writes it: the head of a document
     is one long sentence, no line to lead with. Not one the text cites ("《某办法》(甘政发〔2019〕5
     号)"): that is another document's."""
-    from .slots import ISSUER_CHARS, evidence
+    from .slots import evidence, issuer_before
 
     if "number" not in part.slots:
         return ""
     for found in evidence("number").finditer(quote):
         before = quote[:found.start()]
-        # the characters "文件" may end, then the short name's own
-        tail = re.search(rf"[\u4e00-\u9fff]{{0,{ISSUER_CHARS + 2}}}$", before).group()
-        issuer = tail.rpartition("文件")[2][-ISSUER_CHARS:]
+        issuer = issuer_before(before)
         if issuer and not before[:len(before) - len(issuer)].endswith(("(", "（", "》")):
             return issuer + found.group() + "。"
     return ""

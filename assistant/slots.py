@@ -62,6 +62,13 @@ RECORD_SLOTS = frozenset({"date", "where"})
 ISSUER_CHARS = 5
 
 
+def issuer_before(before: str) -> str:
+    """The issuer's short name a 文号 follows, read back from the text before the number
+    ("…办公室文件民政办发" → 民政办发): the characters "文件" may end, then the name's own."""
+    tail = re.search(rf"[\u4e00-\u9fff]{{0,{ISSUER_CHARS + 2}}}$", before).group()
+    return tail.rpartition("文件")[2][-ISSUER_CHARS:]
+
+
 def of_record(asked: tuple[str, ...]) -> tuple[str, ...]:
     """The slots asked, without a date or office that the document's record answers."""
     return tuple(s for s in asked if s not in RECORD_SLOTS) if RECORD & set(asked) else asked

@@ -15,11 +15,11 @@ from .keyword import segmenter, stopwords
 # 抚养), not a slip of the input method ("地保" 20, an old word for a village constable).
 RARE_WORD = 30
 # A slip is looked for in three or four characters: "临时就助", "残急人", "特昆人员". Two are too
-# few to tell a slip from a word the corpus lacks ("多远" sounds like 多元, "公募" like 公墓), and
+# few to tell a slip from any word the corpus lacks ("多远" sounds like 多元, "公募" like 公墓), and
 # of three an end that differs is most often the next word ("户口不在" is no 户口簿): every such
-# correction of the train/dev questions was wrong (session 22); as it is, none is made of them.
-# Two characters only for a word of the curated civil-affairs dictionary (data/userdict.txt:
-# 低保, 失能, 殡葬 …) with no function word typed in them ("地保", "低宝" for 低保; not "是能").
+# correction of the train/dev questions was wrong (session 22), and none is made of them. Two
+# characters only for a word of the curated civil-affairs dictionary (data/userdict.txt: 低保,
+# 失能, 殡葬 …) with no function word typed in them ("地保", "低宝" for 低保; not "是能").
 LENGTHS = (4, 3, 2)
 _RUN = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -53,7 +53,8 @@ def corrected(text: str, terms: frozenset[str]) -> tuple[str, tuple[tuple[str, s
         words = segmenter().lcut(run, HMM=False)
         out, i = [], 0
         while i < len(words):
-            for j in range(len(words), i, -1):
+            # every word has a character at least: no window of more words is short enough
+            for j in range(min(len(words), i + max(LENGTHS)), i, -1):
                 window = "".join(words[i:j])
                 meant = min(LENGTHS) <= len(window) <= max(LENGTHS) and meant_term(
                     window, terms, sounds)
