@@ -416,3 +416,14 @@ def test_a_title_lines_document_number_stays_in_the_head():
     chunks = chunk_document(document)[0]
     assert chunks[0].text.startswith("某民发[2022]44号\n")
     assert not any("关于提高农村低保标准的通知" in c.text for c in chunks)
+
+
+@pytest.mark.parametrize("line, number", [
+    ("某县民政局关于提高农村低保标准的通知(某民发[2022]44号)", "某民发[2022]44号"),
+    ("某县人民政府办公室文件某政办发〔2014〕6号", "某政办发〔2014〕6号"),  # 文件 ends the office
+    ("某县民政局关于提高农村低保标准的通知", ""),
+])
+def test_a_title_lines_number_with_its_issuer(line, number):
+    from assistant.chunk import title_number
+
+    assert title_number(line) == number
