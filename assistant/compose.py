@@ -146,8 +146,8 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
         if citations and citations[0].hit.chunk.kind != "table_row" else "")
     if citations and citations[0].hit.chunk.kind != "table_row":
         first = listed(part, citations[0].quote, first) or first
-    if first and bare(citations[0].quote).startswith(bare(first)):
-        first = ""  # the quote opens with the answer already: don't say it twice
+    if first and bare(citations[0].quote).startswith(bare(first)) or first.endswith(("：", ":")):
+        first = ""  # the quote opens with the answer already; or a lead-in, which answers nothing
     said = verdict(part, citations[0].quote, idf) if citations else ""
     first = f"{said}{first}" if said else first
     if first:

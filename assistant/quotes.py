@@ -66,6 +66,10 @@ def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = QUOTED_P
         relevance = sum(w for t, w in weights.items() if t in topic) / total
         sentences = [hit.chunk.text] if hit.chunk.kind == "table_row" else split_sentences(hit.chunk.text)
         held = said_throughout(part, hit)
+        if sentences and lead_in(sentences[-1]):
+            # its items are in other passages: alone, the lead-in says nothing
+            sentences = sentences[:-1] + [s for s in [sentences[-1].rsplit("\n", 1)[0]]
+                                          if "\n" in sentences[-1]]
         for position, sentence in enumerate(sentences):
             bonus = answer_type_bonus(part, sentence)
             overlap = sum(w for t, w in weights.items() if t in sentence or t in held) * bonus
@@ -160,6 +164,12 @@ def _extended(part: Part, hit: Hit, sentence: str, following: list[str], weights
         return hit.chunk.text
     if hit.chunk.article:  # an article: quote its 款 whole, an enumeration with its lead-in
         return next((b for b in enumeration_blocks(hit.chunk.text) if sentence in b), sentence)
+    if opens_list(sentence) and following and ITEM.match(following[0].strip()):
+        for after in following:  # "…下列材料：" with the items it announces
+            if not ITEM.match(after.strip()) or len(sentence) + len(after) > WHOLE_LIST_ARTICLE:
+                break
+            sentence += "\n" + after
+        return sentence
     for after in following:
         if len(sentence) >= 30 and (len(sentence) + len(after) > QUOTE_CHARS
                                     or not any(t in after for t in weights)
@@ -169,6 +179,19 @@ def _extended(part: Part, hit: Hit, sentence: str, following: list[str], weights
             break  # a list's item that states what was asked: not the items after it
         sentence += after
     return sentence
+
+
+def lead_in(sentence: str) -> bool:
+    """A sentence announcing what follows ("…发起倡议:", "…应当提交下列材料："): the items
+    it announces are the answer, not it."""
+    return sentence.rstrip().split("\n")[-1].endswith(("：", ":"))
+
+
+def opens_list(sentence: str) -> bool:
+    """A lead-in, alone or with the first of its items ("…下列证件：\n(一)本人的户口簿；")."""
+    lines = [line.strip() for line in sentence.split("\n")]
+    return any(line.endswith(("：", ":")) and all(ITEM.match(after) for after in lines[i + 1:])
+               for i, line in enumerate(lines))
 
 
 def with_first_passage(part: Part, picked: list[tuple[Hit, str]], scored: list, weights,

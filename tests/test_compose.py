@@ -877,3 +877,64 @@ def test_each_part_is_called_by_its_own_words():
     parts = understand("某市低保每月多少？低保边缘家庭呢").parts
     assert [p.label for p in parts] == ["某市低保每月多少", "低保边缘家庭呢"]
     assert "低保边缘家庭" in parts[1].text and "低保" in parts[1].text  # asked of the topic before
+
+
+@pytest.mark.parametrize("sentence, announces", [
+    ("为此,某市民政局向广大市民发起“关爱流浪乞讨人员寒冬送温暖”倡议:", True),
+    ("申请人应当提交下列证件和证明材料：", True),
+    ("服务机构: 市民政局\n事项分类: 救助捐赠\n办事指南:", True),  # a guide's field before its list
+    ("服务机构: 市民政局", False),
+    ("临时救助标准一般参照当地城市低保月保障标准。", False),
+])
+def test_a_lead_in_announces_what_follows(sentence, announces):
+    from assistant.quotes import lead_in
+
+    assert lead_in(sentence) is announces
+
+
+def test_a_lead_in_whose_items_are_in_other_passages_is_not_quoted_alone():
+    """A notice's preamble ends "…倡议:" and each of its items is a passage of its own: the
+    lead-in alone had been the whole answer to what the notice asks people to do."""
+    from assistant.quotes import pick_sentences
+    from assistant.question import part
+    from assistant.schema import Chunk, Hit
+
+    preamble = ("冬至已过,为及时救助流落街头的生活无着人员以及流浪未成年人,请广大市民朋友留意周围的"
+                "流浪乞讨人员。为此,某市民政局向广大市民发起关爱流浪乞讨人员倡议:")
+    item = ("三、对于以乞讨为职业的流浪人员,广大市民需要提高警惕,理性救助,不要盲目给予资金帮助,"
+            "应劝导其到救助管理站接受救助。")
+    hits = [Hit(chunk=Chunk(id=cid, doc="a.txt", text=text, section=section, kind="text",
+                            start=0, end=len(text)), score=score)
+            for cid, text, section, score in [("p", preamble, ("倡议",), 1.0),
+                                              ("i", item, ("倡议", "三、对于以乞讨为职业的流浪人员"), 0.9)]]
+    asked = part("对于以乞讨为职业的流浪人员，某市民政局倡议市民如何对待")
+    quotes = [q for _, q in pick_sentences(asked, hits, lambda term: 1.0)]
+    assert not any(q.endswith("倡议:") for q in quotes)
+    assert any("理性救助" in q for q in quotes)
+
+
+def test_a_lead_in_never_stands_as_the_first_line():
+    """"答：…应当为居住在家的老年人提供下列服务：" had answered "提供哪些服务" with what
+    announces the answer."""
+    from assistant.compose import compose
+    from assistant.question import part
+    from assistant.schema import Chunk, Hit
+
+    text = ("第十四条 市卫生部门应当完善基层医疗卫生服务网络。社区卫生服务机构应当为居住在家的"
+            "老年人提供下列服务：\n（一）建立健康档案；\n（二）提供家庭医生签约服务。")
+    hit = Hit(chunk=Chunk(id="a", doc="a.md", text=text, section=("某市居家养老服务条例", "第十四条")), score=1.0, title="某市居家养老服务条例")
+    answer, _ = compose(part("社区卫生服务机构给居家老人提供哪些服务"), [hit], lambda term: 1.0)
+    assert not answer.split("\n")[0].endswith("：[1]"), answer
+
+
+def test_a_lead_in_is_quoted_with_the_items_it_announces():
+    from assistant.quotes import pick_sentences
+    from assistant.question import part
+    from assistant.schema import Chunk, Hit
+
+    text = ("办理离婚登记的当事人应当出具下列证件：\n(一)本人的户口簿、身份证；\n(二)本人的结婚证；"
+            "\n(三)双方当事人共同签署的离婚协议书。")
+    hit = Hit(chunk=Chunk(id="a", doc="a.txt", text=text, section=("指南",), kind="text",
+                          start=0, end=len(text)), score=1.0)
+    quote = pick_sentences(part("某县办理离婚登记的当事人要出具哪些证件"), [hit], lambda term: 1.0)[0][1]
+    assert "结婚证" in quote and "离婚协议书" in quote
