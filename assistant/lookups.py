@@ -26,18 +26,29 @@ def looked_up(part: Part, citation: Citation, held: dict[str, bool],
     row = chunk.kind == "table_row" and asks_quantity(part.asking) and all(held.values()) and bool(
         unit_stated(part.asking)[1].search(chunk.text))
     return (row or heads_slot(part, citation.hit)
-            or asks_quantity(part.asking) and listed_sum(part, citation.quote, terms)
+            or listed_figure(part, citation.quote, terms)
             or "fee" in part.slots and free(citation.quote))  # "婚姻登记收费全面取消" for 要花钱吗
 
 
-def listed_sum(part: Part, quote: str, terms: dict[str, tuple[str, ...]]) -> bool:
+# Slots asking a figure a list's item or a guide's field states (besides a sum in a unit)
+FIGURE_SLOTS = ("age", "duration", "date", "count", "contact", "hours")
+
+
+def listed_figure(part: Part, quote: str, terms: dict[str, tuple[str, ...]]) -> bool:
     """A list's item or a guide's field of the quote that names what the question asks of and
-    states a sum in the unit asked ("(5)骨灰盒费,最高补贴额度200元;" for "骨灰盒能补多少钱"): a
-    lookup, as a table's row is."""
-    stated = unit_stated(part.asking)[1]
+    states the figure asked: a sum in the unit asked ("(5)骨灰盒费,最高补贴额度200元;" for
+    "骨灰盒能补多少钱"), a period, an age, a date ("2、登记发证期计算。自冷静期届满之日的次日开始计算
+    30日" for "登记发证期有多长"): a lookup, as a table's row is. (The other figures: train/dev +1,
+    no answer lost, session 23.)"""
+    if asks_quantity(part.asking):
+        wanted = [unit_stated(part.asking)[1]]
+    else:
+        wanted = [held for name, _, held in slots() if name in part.slots and name in FIGURE_SLOTS]
+        if not wanted:
+            return False
     named = [a for t, alternatives in terms.items() if len(t) >= 2 and not any(
         t in p or p in t for p in part.places) for a in alternatives if len(a) >= 2]
-    return any((ITEM.match(line) or FIELD.match(line)) and stated.search(line)
+    return any((ITEM.match(line) or FIELD.match(line)) and all(w.search(line) for w in wanted)
                and any(a in line for a in named) for line in quote.split("\n"))
 
 

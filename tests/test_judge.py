@@ -515,14 +515,19 @@ def test_each_year_asked_is_held_by_some_quote(question, quotes, title, missing)
     ("骨灰盒能补多少钱", "(3)火化费,最高补贴额度240元;", False),
     # a sentence of a paragraph is no lookup
     ("骨灰盒能补多少钱", "对选用骨灰盒的，给予200元补贴。", False),
+    # a period, an age: the figure its slot asks
+    ("离婚登记的登记发证期有多长？", "2、登记发证期计算。自冷静期届满之日的次日开始计算30日。", True),
+    ("离婚登记的登记发证期有多长？", "1、冷静期计算。自发放回执单之日的次日开始计算30日。", False),
+    ("高龄补贴几岁能领", "(一)高龄补贴发放对象为年满80周岁的老年人;", True),
+    ("高龄补贴怎么申请", "申请条件:本县户籍年满70周岁的老年人。", False),  # no figure asked
 ])
-def test_a_list_item_stating_the_sum_asked_is_a_lookup(question, quote, listed):
-    from assistant.lookups import listed_sum
+def test_a_list_item_stating_the_figure_asked_is_a_lookup(question, quote, listed):
+    from assistant.lookups import listed_figure
     from assistant.question import part
 
     asked = part(question)
     terms = dict(zip(asked.terms, asked.alternatives))
-    assert listed_sum(asked, quote, terms) == listed
+    assert listed_figure(asked, quote, terms) == listed
 
 
 @pytest.mark.parametrize("question, section, headed", [
