@@ -22,6 +22,8 @@ def test_every_wording_pattern_compiles_and_is_described():
     ("yes_no", "结婚登记要花钱吗", True),
     ("permits", "不可以代为办理", False),  # 不可以 permits nothing
     ("asks_money", "护理费是多少", True),
+    ("asks_money", "拉遗体的车钱能补多少啊", True), ("asks_money", "纸棺的钱给报吗，报多少", True),
+    ("asks_money", "从申请到发钱要多少个工作日", False),  # a period, not a sum
     ("greeting", "您好，请问低保怎么申请", True),
 ])
 def test_a_named_pattern_recognises_real_wording(name, text, found):
