@@ -30,16 +30,18 @@ def looked_up(part: Part, citation: Citation, held: dict[str, bool],
             or "fee" in part.slots and free(citation.quote))  # "婚姻登记收费全面取消" for 要花钱吗
 
 
-# Slots asking a figure a list's item or a guide's field states (besides a sum in a unit)
-FIGURE_SLOTS = ("age", "duration", "date", "count", "contact", "hours")
+# Slots asking what a list's item or a guide's field states (besides a sum in a unit): a figure,
+# or the office to go to
+FIGURE_SLOTS = ("age", "duration", "date", "count", "contact", "hours", "where")
 
 
 def listed_figure(part: Part, quote: str, terms: dict[str, tuple[str, ...]]) -> bool:
     """A list's item or a guide's field of the quote that names what the question asks of and
     states the figure asked: a sum in the unit asked ("(5)骨灰盒费,最高补贴额度200元;" for
     "骨灰盒能补多少钱"), a period, an age, a date ("2、登记发证期计算。自冷静期届满之日的次日开始计算
-    30日" for "登记发证期有多长"): a lookup, as a table's row is. (The other figures: train/dev +1,
-    no answer lost, session 23.)"""
+    30日" for "登记发证期有多长"), an office ("申请:由孤儿监护人向…街道办事处或乡(镇)人民政府提出申请"
+    for "孤儿生活费去哪儿申请"): a lookup, as a table's row is. (Beyond sums: train/dev +2, no
+    answer lost, session 23.)"""
     if asks_quantity(part.asking):
         wanted = [unit_stated(part.asking)[1]]
     else:

@@ -520,6 +520,7 @@ def test_each_year_asked_is_held_by_some_quote(question, quotes, title, missing)
     ("离婚登记的登记发证期有多长？", "1、冷静期计算。自发放回执单之日的次日开始计算30日。", False),
     ("高龄补贴几岁能领", "(一)高龄补贴发放对象为年满80周岁的老年人;", True),
     ("高龄补贴怎么申请", "申请条件:本县户籍年满70周岁的老年人。", False),  # no figure asked
+    ("孤儿生活费去哪儿申请", "(三)审批程序:申请:由孤儿监护人向户籍所在地街道办事处提出申请;", True),
 ])
 def test_a_list_item_stating_the_figure_asked_is_a_lookup(question, quote, listed):
     from assistant.lookups import listed_figure
