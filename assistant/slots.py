@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .lexicon import rows
+from .lexicon import pattern, rows
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +48,13 @@ def asked_slots(question: str) -> tuple[str, ...]:
     who deals with it, not the conditions). Dev false refusals 0.068 → 0.066, nothing lost."""
     clauses = [c for c in _CLAUSE.split(question) if c.strip()]
     last = _slots_in(clauses[-1]) if len(clauses) > 1 else ()
-    return of_record(last or _slots_in(question))
+    return of_basis(question, of_record(last or _slots_in(question)))
+
+
+def of_basis(question: str, asked: tuple[str, ...]) -> tuple[str, ...]:
+    """The slots asked, without the amount when what the sum is set by is asked ("具体金额按什么
+    来定" → "按照申请对象的实际需要确定"): a rule answers it, not a figure."""
+    return tuple(s for s in asked if s != "amount") if pattern("asks_basis").search(question) else asked
 
 
 # Asked of the document itself (its number, the date it was issued, who issued it: "发文日期是
