@@ -8,6 +8,7 @@ import re
 
 from .clean import FIELD_START, ITEM, QUOTED_TITLE, char_pairs
 from .judge import about
+from .lexicon import furniture_line
 from .lookups import heads_slot
 from .quantities import (_ASKS_NUMBER, asked_ages, asks_count, asks_quantity, counted, for_period_asked,
                          missing_quantity, without_ages)
@@ -71,6 +72,8 @@ def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = QUOTED_P
             sentences = sentences[:-1] + [s for s in [sentences[-1].rsplit("\n", 1)[0]]
                                           if "\n" in sentences[-1]]
         for position, sentence in enumerate(sentences):
+            if catalogue(sentence) and not RECORD & set(part.slots):
+                continue  # a page's 索引号, 发布机构, 有效性: asked of the document only
             bonus = answer_type_bonus(part, sentence)
             overlap = sum(w for t, w in weights.items() if t in sentence or t in held) * bonus
             if sentence.strip() == hit.nearest:  # the passage's sentence closest in meaning
@@ -179,6 +182,12 @@ def _extended(part: Part, hit: Hit, sentence: str, following: list[str], weights
             break  # a list's item that states what was asked: not the items after it
         sentence += after
     return sentence
+
+
+def catalogue(sentence: str) -> bool:
+    """Lines of a web page's catalogue only ("索引号: …\n组配分类: 政策法规文件\n发布机构: 某镇")."""
+    lines = [line for line in sentence.split("\n") if line.strip()]
+    return bool(lines) and all(furniture_line(line) for line in lines)
 
 
 def lead_in(sentence: str) -> bool:

@@ -938,3 +938,17 @@ def test_a_lead_in_is_quoted_with_the_items_it_announces():
                           start=0, end=len(text)), score=1.0)
     quote = pick_sentences(part("某县办理离婚登记的当事人要出具哪些证件"), [hit], lambda term: 1.0)[0][1]
     assert "结婚证" in quote and "离婚协议书" in quote
+
+
+@pytest.mark.parametrize("sentence, only_catalogue", [
+    ("索引号: 11340722003126629G/202312-00045\n组配分类: 政策法规文件\n发布机构: 某镇", True),
+    ("发布日期: 2023-12-08\n有效性: 有效", True),
+    ("地点:各村委会、某镇民政办", False),
+    ("发布时间:2014-03-05 09:18\n某县人民政府办公室各乡、镇人民政府:", False),
+])
+def test_a_pages_catalogue_is_told_from_its_text(sentence, only_catalogue):
+    """A page's catalogue (索引号, 发布机构 …) is quoted only for what is asked of the document:
+    it had stood second under "某镇临时救助一次给多少钱" for naming the town."""
+    from assistant.quotes import catalogue
+
+    assert catalogue(sentence) is only_catalogue
