@@ -113,10 +113,12 @@ def without_number(text: str) -> str:
 
 
 def bare(text: str) -> str:
-    """The text as compared, not as read: no article number, punctuation or space."""
-    return re.sub(r"[。；：，\s]", "", without_number(text))
+    """The text as compared, not as read: no article number, item mark, punctuation or space."""
+    return re.sub(r"[。；：，\s]", "", _ENUMERATOR.sub("", without_number(text.strip())))
 
 
+WORD_ONLY = 0.5  # a number asked, the slot held by a word only (期限, 之日起): half the weight
+_FIGURE = re.compile(r"[\d一二三四五六七八九十百千两半]")
 LEAD_CHARS = 80  # longer than this and the first line stops being a line one reads at a glance
 NEW_CHARS = 6  # a sentence that only restates the question ("申请特困人员供养") is no answer
 
@@ -142,15 +144,24 @@ def lead(part: Part, quote: str, idf, said: frozenset[str] = frozenset()) -> str
         words = sum(idf(t) for t in part.search_terms if t in sentence or t in said)
         new = sum(1 for ch in sentence if ch not in part.text) >= NEW_CHARS
         slot = not held or any(p.search(sentence) for p in held)
-        return words * new * slot
+        # a number asked: a sentence stating one beats one holding only the slot's word
+        # ("自公告之日起满60日", not "公告期间不计算在登记办理期限内" for 要公告多长时间)
+        figure = not numbers or any(_FIGURE.search(m.group()) for p in held
+                                    for m in p.finditer(sentence))
+        return words * new * slot * (1.0 if figure else WORD_ONLY)
 
     best = max(sentences, key=score)
     if len(best) > LEAD_CHARS and best in items and not _FORBIDS.search(best):
         best = items[best]  # an item under a long lead-in that forbids nothing reads alone
     if score(best) <= 0 or len(best) > LEAD_CHARS:
         return ""
-    best = without_number(best)
+    best = _ENUMERATOR.sub("", without_number(best))
     return best if best.endswith(("。", "：")) else best.rstrip("，；,;") + "。"
+
+
+# An item's mark at the head of the line ("（一）", "3.", "三是"): the quote keeps it; the line
+# that answers reads without it ("答：三是对救助标准的上限…" had led).
+_ENUMERATOR = re.compile(rf"^(?:{ITEM.pattern[1:]}|{CN_NUM}是(?=[\u4e00-\u9fff]{{2}}))\s*")
 
 
 
