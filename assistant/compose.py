@@ -58,21 +58,30 @@ def assemble(parts: tuple[Part, ...], results: list, corrected: tuple[tuple[str,
                          + (f"（{reason}）。" if reason else "。"))
             continue
         # a quote an earlier part gave already is pointed to, not given again
-        repeated = [c for c in cited if any(old.hit.chunk.id == c.hit.chunk.id
-                                            and said_before(old.quote, c.quote) for old in citations)]
-        for c in repeated:
-            text = text.replace(quote_line(c), "")
-        for c in cited:  # an earlier part quoted its opening: this one goes on from there
-            earlier = next((old.quote for old in citations if old.hit.chunk.id == c.hit.chunk.id
-                            and c.quote.startswith(old.quote) and c not in repeated), "")
-            if earlier and c.hit.chunk.kind == "text":
-                text = text.replace(quote_line(c), quote_line(
-                    replace(c, quote=GAP + c.quote[len(earlier):].lstrip())))
-        text = re.sub(r"\n{2,}", "\n", text).strip("\n")
-        if repeated and not text:
-            text = f"见上文{''.join(f'[{c.n}]' for c in repeated)}。"
-        numbers = {}
+        # (of the same document: passages overlap by a sentence, so another passage may say it)
+        said = {c: old for c in cited for old in citations
+                if old.hit.chunk.doc == c.hit.chunk.doc and said_before(old.quote, c.quote)}
+        goes_on = {}  # an earlier part quoted its opening: this one goes on from there
         for c in cited:
+            earlier = next((old for old in citations if old.hit.chunk.doc == c.hit.chunk.doc
+                            and c.quote.startswith(old.quote)), None)
+            if earlier and c not in said and c.hit.chunk.kind == "text":
+                rest = c.quote[len(earlier.quote):].lstrip()
+                if on_part(part, rest):
+                    goes_on[c] = rest
+                else:  # what follows is not on this part: the opening said it
+                    said[c] = earlier
+        for c in said:
+            text = text.replace(quote_line(c), "")
+        for c, rest in goes_on.items():
+            text = text.replace(quote_line(c), quote_line(replace(c, quote=GAP + rest)))
+        text = re.sub(r"\n{2,}", "\n", text).strip("\n")
+        if said and not text:
+            text = f"见上文{''.join(dict.fromkeys(f'[{c.n}]' for c in said))}。"
+        numbers = {c.n: old.n for c, old in said.items()}
+        for c in cited:
+            if c in said:
+                continue
             same = next((old for old in citations if old.hit.chunk.id == c.hit.chunk.id), None)
             if same is None:
                 same = Citation(len(citations) + 1, c.hit, c.quote)
@@ -87,6 +96,13 @@ def assemble(parts: tuple[Part, ...], results: list, corrected: tuple[tuple[str,
     asks_now = any(NOW.search(part.asking) for part in parts)
     read_as = [f"注：您输入的“{typed}”已按文件用语“{meant}”理解。" for typed, meant in corrected]
     return "\n".join(lines + read_as + _notes(citations, asks_now=asks_now)), tuple(citations)
+
+
+def on_part(part: Part, text: str) -> bool:
+    """Whether the text names a word (of two characters or more) of the part's own words (not
+    of the question before it that the part keeps: "…？还要开一堆证明吗" names 证明)."""
+    own = part.label or part.text
+    return any(len(t) >= 2 and t in own and t in text for t in part.search_terms)
 
 
 def said_before(earlier: str, quote: str) -> bool:

@@ -425,6 +425,30 @@ def test_a_later_part_quoting_more_of_a_passage_goes_on_from_the_earlier_quote()
     assert "：“……一是增加了残疾等级；二是放宽了未成年人范围。”[1]" in text
 
 
+def test_a_passage_overlapping_one_quoted_above_is_not_quoted_again_off_the_part():
+    """Passages overlap by a sentence: "…只要身份证就行了？还要开一堆证明吗" had quoted the
+    一证一书 sentence under both parts, from two passages, the second running on into 财政资金
+    (red team S13). Said above and the rest not on the part: pointed to."""
+    from assistant.compose import assemble
+    from assistant.question import understand
+    from assistant.schema import Chunk, Citation, Hit
+
+    said = "取消相关证明材料，推进社会救助申请“一证一书”（即身份证件、授权委托书）改革。"
+    more = "强化财政资金保障，将社会救助工作经费纳入预算。"
+
+    def hit(n, text):
+        return Hit(chunk=Chunk(id=n, doc="plan.md", text=text, section=("规划",)), score=1.0,
+                   title="某县规划", level="县", date="2022-05-31")
+
+    a, b = hit("a", "提升经办能力。" + said), hit("b", said + more)
+    parts = understand("申请社会救助是不是只要身份证就行了？还要开一堆证明吗").parts
+    results = [(None, f"根据《某县规划》（县级，2022-05-31）：“{quote}”[1]", (Citation(1, h, quote),), [h])
+               for h, quote in ((a, said), (b, said + more))]
+    text, citations = assemble(parts, results)
+    assert len(parts) == 2 and text.count(said) == 1 and more not in text, text
+    assert "还要开一堆证明吗”：见上文[1]。" in text and len(citations) == 1
+
+
 @pytest.mark.parametrize("passage, quotes, merged", [
     ("甲。乙。丙。丁。", ("甲。乙。", "乙。丙。"), "甲。乙。丙。"),  # overlapping: each sentence once
     ("甲。乙。丙。丁。", ("丙。", "甲。"), "甲。……丙。"),  # apart: in order, the gap shown
