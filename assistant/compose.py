@@ -11,6 +11,7 @@ from .firstline import aged_amount, bare, document_number, lead, listed, verdict
 from .judge import about
 from .lexicon import pattern
 from .metadata import earliest_of_each
+from .places import named_places, of_place
 from .question import Part
 from .quotes import pick_sentences, said_throughout, same_text
 from .rows import cell_verdict, described_row, names_indicator, row_cells, row_summary
@@ -256,8 +257,19 @@ def quote_line(citation: Citation) -> str:
 
 
 def _source(hit: Hit) -> str:
-    """"《社会救助暂行办法》第十一条（国家级，2019-03-02）": document, article, level, version."""
-    return f"《{hit.title}》{hit.chunk.article}（{facts(hit)}）"
+    """"《社会救助暂行办法》第十一条（国家级，2019-03-02）": document, article, level, version;
+    and the item of a digest that is about another place than its document's."""
+    return f"《{hit.title}》{hit.chunk.article}{local_item(hit)}（{facts(hit)}）"
+
+
+def local_item(hit: Hit) -> str:
+    """"“江苏某市因病支出型贫困家庭低保救助最高可享30个月”": the heading of a passage about a
+    place its document is not of (a national bulletin's news item of one city), so that a local
+    pilot does not read as a national rule (red team S25: "…最快1周可享受救助" had answered how
+    long 低保 approval takes, with no word that it was one city's)."""
+    heading = hit.chunk.section[-1] if len(hit.chunk.section) > 1 and not hit.chunk.article else ""
+    return f"“{heading}”" if heading and any(
+        not of_place(p, hit.region, hit.title) for p in named_places(heading)) else ""
 
 
 def _notes(citations, this_year: int | None = None, asks_now: bool = False) -> list[str]:

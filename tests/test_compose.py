@@ -980,3 +980,21 @@ def test_a_pages_catalogue_is_told_from_its_text(sentence, only_catalogue):
     from assistant.quotes import catalogue
 
     assert catalogue(sentence) is only_catalogue
+
+
+@pytest.mark.parametrize("section, region, shown", [
+    (("民政工作动态（2021年5月）", "江苏扬州因病支出型贫困家庭低保救助最高可享30个月"), "", True),
+    (("某县“十四五”民政事业发展规划", "第三节提升儿童福利保障水平"), "", False),  # 福利: no place
+    (("长沙市养老服务条例", "岳麓区试点"), "湖南省长沙市", True),
+    (("长沙市养老服务条例", "长沙市居家养老"), "湖南省长沙市", False),  # the document's own place
+])
+def test_a_citation_names_a_digests_item_about_another_place(section, region, shown):
+    """A national bulletin's news item of one city is cited with its heading: "…最快1周可享受救助"
+    had answered how long 低保 approval takes as if it were a national rule (red team S25)."""
+    from assistant.compose import quote_line
+    from assistant.schema import Chunk, Citation, Hit
+
+    hit = Hit(chunk=Chunk(id="a", doc="a.md", text="某句。", section=section), score=1.0,
+              title=section[0], level="国家", region=region, date="2021-05")
+    line = quote_line(Citation(1, hit, "某句。"))
+    assert (f"》“{section[-1]}”（" in line) is shown, line
