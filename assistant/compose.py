@@ -168,20 +168,25 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
     said = verdict(part, citations[0].quote, idf) if citations else ""
     first = f"{said}{first}" if said else first
     if first:
-        citations = supporting(part, citations)
+        citations = supporting(part, citations, idf)
     lines = [quote_line(c) for c in citations]
     return "\n".join(([f"答：{first}[1]"] if first else []) + lines), tuple(citations)
 
 
-def supporting(part: Part, citations: list[Citation]) -> list[Citation]:
+def supporting(part: Part, citations: list[Citation], idf=lambda term: 1.0) -> list[Citation]:
     """Under a first line that answers, the quotes that bear on what was asked: the first (the
-    line is read from it) and those holding the slot's kind of answer. "结婚登记要花钱吗" → "不收
-    费" had been followed by the 跨省通办 press conference and the 颁证仪式 pilot, which say nothing
-    of a fee."""
+    line is read from it) and those holding the slot's kind of answer, of its subject (the
+    question's rarest word, where the first quote names it). "结婚登记要花钱吗" → "不收费" had been
+    followed by the 跨省通办 press conference and the 颁证仪式 pilot, which say nothing of a fee;
+    "特困人员的基本生活标准不能低于低保的几倍" → 1.3倍 by "低保标准1-2倍之间的低保边缘家庭"."""
     if not part.slots:
         return citations
-    kept = citations[:1] + [c for c in citations[1:]
-                            if any(evidence(slot).search(c.quote) for slot in part.slots)]
+    terms = [(t, a) for t, a in zip(part.terms, part.alternatives) if len(t) >= 2]
+    subject = max(terms, key=lambda pair: idf(pair[0]), default=("", ("",)))[1]
+    if not any(a in citations[0].quote for a in subject):
+        subject = ("",)  # the first quote does not name it either: no subject to hold to
+    kept = citations[:1] + [c for c in citations[1:] if any(a in c.quote for a in subject)
+                            and any(evidence(slot).search(c.quote) for slot in part.slots)]
     return [replace(c, n=n) for n, c in enumerate(kept, start=1)]  # numbered without gaps
 
 

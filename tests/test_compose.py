@@ -602,6 +602,28 @@ def test_under_a_first_line_that_answers_only_quotes_bearing_on_what_was_asked_f
     assert len(citations) == 2
 
 
+def test_under_a_first_line_a_quote_on_another_subject_does_not_follow():
+    """"哄抢救灾物资会被抓吗" → 治安管理处罚 had been followed by the penalties for cheating
+    社会救助 and for robbing old people: they hold a penalty too, but not of 哄抢."""
+    from assistant.compose import supporting
+    from assistant.question import part
+    from assistant.schema import Chunk, Citation, Hit
+
+    def cited(n, text):
+        return Citation(n, Hit(chunk=Chunk(id=str(n), doc="a.md", text=text, section=("条例",)),
+                               score=1.0), text)
+
+    first = cited(1, "聚众哄抢救灾物资的，由公安机关依法给予治安管理处罚。")
+    other = cited(2, "骗取救灾物资的，依法给予治安管理处罚。")
+    same = cited(3, "哄抢救灾物资构成犯罪的，依法追究刑事责任。")
+    rare = {"哄抢": 9.0}
+    kept = supporting(part("哄抢救灾物资会被抓吗"), [first, other, same], lambda t: rare.get(t, 1.0))
+    assert [c.quote for c in kept] == [first.quote, same.quote] and [c.n for c in kept] == [1, 2]
+    # a first quote that does not name the subject holds the others to nothing more
+    kept = supporting(part("哄抢救灾物资会被抓吗"), [other, first], lambda t: rare.get(t, 1.0))
+    assert len(kept) == 2
+
+
 @pytest.mark.parametrize("question, quote, led, first", [
     # the last of three materials had led alone, after the lead-in
     ("申请特困人员救助供养要交什么材料", "第四条 申请特困人员救助供养，应当向户籍所在地乡镇人民政府提交下列材料：\n"
