@@ -68,7 +68,7 @@ def answer_lines(answer: dict) -> list[Line]:
     once per document below the answer."""
     citations = {c["n"]: c for c in answer.get("citations", [])}
     lines = []
-    for raw in answer["answer"].split("\n"):
+    for raw in logical_lines(answer["answer"]):
         if not raw.strip():
             continue
         refs = tuple(int(n) for n in re.findall(r"\[(\d+)\]", raw) if int(n) in citations)
@@ -86,6 +86,28 @@ def answer_lines(answer: dict) -> list[Line]:
         else:
             lines.append(Line(re.sub(r"\[\d+\]", "", raw) if refs else raw, refs, "text"))
     return lines
+
+
+_QUOTE_OPENS = re.compile(r"^(?:关于“[^”]*”：)?根据《.*?：“")
+_QUOTE_ENDS = re.compile(r"”\[\d+\]$")
+
+
+def logical_lines(text: str) -> list[str]:
+    """The answer's lines, a quote that runs over several lines (an article's items, a notice's
+    paragraphs) kept as one: split at each line, it had shown as plain text with its "根据《…》"
+    and without its quote's mark."""
+    lines, open_quote = [], None
+    for raw in text.split("\n"):
+        if open_quote is not None:
+            open_quote += "\n" + raw
+            if _QUOTE_ENDS.search(raw.strip()):
+                lines.append(open_quote)
+                open_quote = None
+        elif _QUOTE_OPENS.match(raw) and not _QUOTE_ENDS.search(raw.strip()):
+            open_quote = raw
+        else:
+            lines.append(raw)
+    return lines + ([open_quote] if open_quote is not None else [])
 
 
 def render_lines(lines: list[Line]) -> str:

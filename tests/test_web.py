@@ -407,3 +407,16 @@ def test_an_office_of_regulations_is_not_offered_a_plans_target(tmp_path):
 def test_a_corpus_without_tables_says_so_in_the_table_tab(handlers, monkeypatch):
     monkeypatch.setattr(web_handlers.Handlers, "rows", property(lambda self: []))
     assert handlers.filter("")[1] == "已收录的文件中没有表格（指标、标准等表格的每一行会列在这里）。"
+
+
+def test_a_quote_over_several_lines_is_one_quote():
+    """An article's items, a notice's paragraphs: split at each line, the quote had shown as plain
+    text with its "根据《…》" and no quote mark (browser check, session 23)."""
+    quote = "第六条 收养人应当提交下列证件：\n（一）户口簿；\n（二）身份证。"
+    answer = {"answer": f"答：户口簿；身份证。[1]\n根据《甲》第六条（国家级，2023-07-20）：“{quote}”[1]\n"
+                        "以上内容摘自原文件。",
+              "abstained": False, "citations": [CITATION | {"quote": quote}]}
+    lines = chat_html.answer_lines(answer)
+    assert [line.kind for line in lines] == ["text", "quote", "note"]
+    assert lines[1].text == quote and "根据" not in chat_html.render_answer(answer, "问").split(
+        '<div class="sources">')[0]
