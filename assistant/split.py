@@ -35,7 +35,22 @@ def resolve_followup(question: str, history: list[str]) -> str:
     so is "要带什么材料", which names nothing but what it asks for."""
     if not history or len(question) > 16 or not (_FOLLOWUP.search(question) or elliptical(question)):
         return question
-    return f"{history[-1].rstrip('？?。! ')}，{question}"
+    return f"{topic_turns(history)}，{question}"
+
+
+FOLLOWUP_DEPTH = 2  # turns a follow-up may keep: "临时救助怎么申请" › "要带什么材料" › "多久能批下来"
+
+
+def topic_turns(history: list[str]) -> str:
+    """The turns a follow-up asks on about: the last one, and those before it back to the one
+    that named its topic ("多久能批下来" after "要带什么材料" after "临时救助怎么申请" is about
+    临时救助: it had been asked of 材料 alone, and answered from the adoption rules)."""
+    kept = []
+    for turn in reversed(history[-(FOLLOWUP_DEPTH + 1):]):
+        kept.insert(0, turn.rstrip("？?。! "))
+        if not follows_up(turn):
+            break
+    return "，".join(kept)
 
 
 def split_questions(question: str) -> list[tuple[str, str]]:

@@ -217,6 +217,18 @@ def test_a_turn_follows_up_the_one_before_only_when_it_says_so(history, turn, re
     assert understand(turn, [history]).parts[0].text == resolved
 
 
+@pytest.mark.parametrize("history, resolved", [
+    # a follow-up of a follow-up keeps the turn that named the topic
+    (["临时救助怎么申请", "要带什么材料"], "临时救助怎么申请，要带什么材料，多久能批下来"),
+    # a turn that names its own topic starts anew
+    (["低保怎么申请", "临时救助怎么申请"], "临时救助怎么申请，多久能批下来"),
+])
+def test_a_follow_up_keeps_the_turns_back_to_the_one_naming_its_topic(history, resolved):
+    from assistant.question import understand
+
+    assert understand("多久能批下来", history).parts[0].text == resolved
+
+
 @pytest.mark.parametrize("question, parts", [
     ("孤儿的保障标准和认定条件", ["孤儿的保障标准", "孤儿的认定条件"]),  # an amount and who qualifies
     ("特困人员的认定条件和供养标准是什么？", ["特困人员的认定条件", "特困人员的供养标准是什么"]),
