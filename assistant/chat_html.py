@@ -116,7 +116,7 @@ def render_lines(lines: list[Line]) -> str:
     out, lead = [], True
     for line in lines:
         refs = "".join(ref_mark(n) for n in line.refs)
-        body = text_html(line.text).replace("\n", "<br>") + refs
+        body = with_marks(text_html(line.text).replace("\n", "<br>"), refs)
         lead = lead or line.text.startswith(PART_LABEL)
         classes = ["note"] if line.kind == "note" else (["lead"] if lead else [])
         classes += ["quote"] if line.kind == "quote" else []
@@ -124,6 +124,18 @@ def render_lines(lines: list[Line]) -> str:
         attribute = f' class="{" ".join(classes)}"' if classes else ""
         out.append(f"<p{attribute}>{body}</p>")
     return "".join(out)
+
+
+_LAST = re.compile(r"(&[#\w]+;|[^>])$")  # the last character as shown (an entity is one)
+
+
+def with_marks(body: str, refs: str) -> str:
+    """The line with its [n] marks, the last character and the marks kept on one line: on a
+    phone "见上文。" had ended a line and "[1]" stood alone on the next."""
+    last = _LAST.search(body) if refs else None
+    if last is None:
+        return body + refs
+    return f'{body[:last.start()]}<span class="tail">{last.group()}{refs}</span>'
 
 
 def ref_mark(n: int) -> str:

@@ -289,8 +289,8 @@ def test_render_answer_quotes_once_per_document_with_chips():
               "abstained": False, "citations": [CITATION, CITATION | {"n": 2, "quote": "后文。"}]}
     shown = chat_html.render_answer(answer, "问")
     body = shown.split('<div class="sources">')[0]
-    assert body == ('<div class="answer"><p class="lead quote">居家社区养老。<sup class="ref"><button type="button" class="ref-open"><span class="sr-only">查看来源</span>[1]</button></sup>'
-                    '</p><p class="note">以上内容摘自原文件。</p>')  # stray item number dropped
+    assert body == ('<div class="answer"><p class="lead quote">居家社区养老<span class="tail">。<sup class="ref"><button type="button" class="ref-open"><span class="sr-only">查看来源</span>[1]</button></sup>'
+                    '</span></p><p class="note">以上内容摘自原文件。</p>')  # stray item number dropped
     assert shown.count("doc-title") == 1 and shown.count("<summary>") == 2
     assert "<summary>[1] 第三条</summary>" in shown and 'href="?q=%E9%97%AE"' in shown
 
@@ -301,8 +301,8 @@ def test_each_part_of_a_two_part_answer_says_which_part_it_answers():
               "abstained": False, "citations": [CITATION | {"quote": "县里过半。"},
                                                  CITATION | {"n": 2, "quote": "国家过半。"}]}
     body = chat_html.render_answer(answer, "问").split('<div class="sources">')[0]
-    assert ('<p class="lead quote">关于“县里的目标”：县里过半。<sup class="ref"><button type="button" class="ref-open"><span class="sr-only">查看来源</span>[1]</button></sup></p>'
-            '<p class="lead quote">关于“国家的目标”：国家过半。<sup class="ref"><button type="button" class="ref-open"><span class="sr-only">查看来源</span>[2]</button></sup></p>') in body
+    assert ('<p class="lead quote">关于“县里的目标”：县里过半<span class="tail">。<sup class="ref"><button type="button" class="ref-open"><span class="sr-only">查看来源</span>[1]</button></sup></span></p>'
+            '<p class="lead quote">关于“国家的目标”：国家过半<span class="tail">。<sup class="ref"><button type="button" class="ref-open"><span class="sr-only">查看来源</span>[2]</button></sup></span></p>') in body
 
 
 def test_a_chip_names_its_section_not_the_document_again():
@@ -420,3 +420,13 @@ def test_a_quote_over_several_lines_is_one_quote():
     assert [line.kind for line in lines] == ["text", "quote", "note"]
     assert lines[1].text == quote and "根据" not in chat_html.render_answer(answer, "问").split(
         '<div class="sources">')[0]
+
+
+@pytest.mark.parametrize("body, refs, shown", [
+    ("见上文。", "[1]", '见上文<span class="tail">。[1]</span>'),
+    ("甲 &gt; 乙", "[2]", '甲 &gt; <span class="tail">乙[2]</span>'),
+    ("a &amp;", "[3]", 'a <span class="tail">&amp;[3]</span>'),
+    ("没有出处。", "", "没有出处。"),
+])
+def test_a_lines_last_character_keeps_its_marks(body, refs, shown):
+    assert chat_html.with_marks(body, refs) == shown
