@@ -156,7 +156,8 @@ def _chip_label(citation: dict) -> str:
     # ("《民政工作动态（2021年6月）》“十四五”时期…") is shown without it
     tail = section.split("›")[-1].strip().removeprefix(f"《{citation.get('title', '')}》").strip()
     tail = tail or "原文"
-    return tail if len(tail) <= SECTION_CHARS else tail[:SECTION_CHARS - 1] + "…"
+    # cut before a number the cut would part from its unit ("可享30…" of 可享30个月)
+    return tail if len(tail) <= SECTION_CHARS else re.sub(r"[\d.]+$", "", tail[:SECTION_CHARS - 1]) + "…"
 
 
 def render_citation(citation: dict) -> str:

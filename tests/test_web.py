@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import gradio as gr
@@ -309,6 +310,8 @@ def test_a_chip_names_its_section_not_the_document_again():
     news = CITATION | {"title": "民政工作动态（2021年6月）", "section": "《民政工作动态（2021年6月）》四川推行省内通办"}
     assert chat_html._chip_label(news) == "四川推行省内通办"
     assert chat_html._chip_label(CITATION) == "第三条"
+    long = CITATION | {"section": "《甲》江苏某市因病支出型贫困家庭低保救助最高可享30个月"}
+    assert not re.search(r"\d…$", chat_html._chip_label(long))  # no number cut from its unit
 
 
 def test_copy_text_is_plain_with_one_line_per_source():
