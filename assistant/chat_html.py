@@ -157,7 +157,9 @@ def _chip_label(citation: dict) -> str:
     tail = section.split("›")[-1].strip().removeprefix(f"《{citation.get('title', '')}》").strip()
     tail = tail or "原文"
     # cut before a number the cut would part from its unit ("可享30…" of 可享30个月)
-    return tail if len(tail) <= SECTION_CHARS else re.sub(r"[\d.]+$", "", tail[:SECTION_CHARS - 1]) + "…"
+    if len(tail) <= SECTION_CHARS:
+        return tail
+    return re.sub(r"[\d.]+$", "", tail[:SECTION_CHARS - 1]) + "…"
 
 
 def render_citation(citation: dict) -> str:

@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .clean import same_text
 from .firstline import aged_amount, bare, document_number, lead, listed, verdict
 from .judge import about
 from .lexicon import pattern
 from .metadata import earliest_of_each
 from .places import named_places, of_place
 from .question import Part
-from .quotes import pick_sentences, said_throughout, same_text
+from .quotes import pick_sentences, said_throughout
 from .rows import cell_verdict, described_row, names_indicator, row_cells, row_summary
 from .schema import Citation, Hit
 from .slots import evidence
@@ -100,8 +101,7 @@ def assemble(parts: tuple[Part, ...], results: list, corrected: tuple[tuple[str,
 
 
 def on_part(part: Part, text: str) -> bool:
-    """Whether the text names a word (of two characters or more) of the part's own words (not
-    of the question before it that the part keeps: "…？还要开一堆证明吗" names 证明)."""
+    """Whether the text names a word of the part's own (not the question's before it it keeps)."""
     own = part.label or part.text
     return any(len(t) >= 2 and t in own and t in text for t in part.search_terms)
 

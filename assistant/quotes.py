@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import re
 
-from .clean import FIELD_START, ITEM, QUOTED_TITLE, char_pairs
+from .clean import FIELD_START, ITEM, QUOTED_TITLE, catalogue, lead_in, opens_list, same_text
 from .judge import about
-from .lexicon import furniture_line
 from .lookups import heads_slot
 from .quantities import (_ASKS_NUMBER, asked_ages, asks_count, asks_quantity, counted, for_period_asked,
                          missing_quantity, without_ages)
@@ -184,25 +183,6 @@ def _extended(part: Part, hit: Hit, sentence: str, following: list[str], weights
     return sentence
 
 
-def catalogue(sentence: str) -> bool:
-    """Lines of a web page's catalogue only ("索引号: …\n组配分类: 政策法规文件\n发布机构: 某镇")."""
-    lines = [line for line in sentence.split("\n") if line.strip()]
-    return bool(lines) and all(furniture_line(line) for line in lines)
-
-
-def lead_in(sentence: str) -> bool:
-    """A sentence announcing what follows ("…发起倡议:", "…应当提交下列材料："): the items
-    it announces are the answer, not it."""
-    return sentence.rstrip().split("\n")[-1].endswith(("：", ":"))
-
-
-def opens_list(sentence: str) -> bool:
-    """A lead-in, alone or with the first of its items ("…下列证件：\n(一)本人的户口簿；")."""
-    lines = [line.strip() for line in sentence.split("\n")]
-    return any(line.endswith(("：", ":")) and all(ITEM.match(after) for after in lines[i + 1:])
-               for i, line in enumerate(lines))
-
-
 def with_first_passage(part: Part, picked: list[tuple[Hit, str]], scored: list, weights,
                        most: int) -> list[tuple[Hit, str]]:
     """The picked quotes with the first-ranked passage's best sentence among them (in place of
@@ -253,22 +233,6 @@ def first_passage_leads(part: Part, picked: list[tuple[Hit, str]], first: Hit
 # 的": "某市民政局2020年12月29日", not the opening "为此…发起倡议"): guides2 first quotes 0.556 →
 # 0.587, no train/dev answer changes its score (session 20).
 LEADING_SLOTS = ("fee", "issued", "number")
-
-
-# Two quotes sharing this share of their character pairs (Jaccard) say the same thing: a county
-# plan repeating the national plan's sentence with a clause added. The second is not quoted. (The
-# share of the shorter quote's pairs instead, at 0.8, also merged parallel articles of a
-# regulation that differ in who they are about: all dev correct 0.759 → 0.751.)
-SAME_TEXT = 0.7
-
-
-def same_text(a: str, b: str) -> bool:
-    """One quote inside the other, or nearly the same words (character-pair Jaccard)."""
-    if a in b or b in a:
-        return True
-    pairs_a, pairs_b = char_pairs(a), char_pairs(b)
-    union = pairs_a | pairs_b
-    return bool(union) and len(pairs_a & pairs_b) / len(union) >= SAME_TEXT
 
 
 # How much more the sentence of a passage that is closest in meaning to the question weighs, at

@@ -54,7 +54,8 @@ def asked_slots(question: str) -> tuple[str, ...]:
 def of_basis(question: str, asked: tuple[str, ...]) -> tuple[str, ...]:
     """The slots asked, without the amount when what the sum is set by is asked ("具体金额按什么
     来定" → "按照申请对象的实际需要确定"): a rule answers it, not a figure."""
-    return tuple(s for s in asked if s != "amount") if pattern("asks_basis").search(question) else asked
+    basis = pattern("asks_basis").search(question)
+    return tuple(s for s in asked if s != "amount") if basis else asked
 
 
 # Asked of the document itself (its number, the date it was issued, who issued it: "发文日期是

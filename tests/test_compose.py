@@ -348,7 +348,7 @@ def test_a_copied_row_is_cited_from_the_document_it_copies(rows, cited):
     ("婚姻登记收费全面取消。", "推动实现婚姻登记“跨省通办”。", False),
 ])
 def test_a_quote_saying_what_another_says_is_the_same_text(a, b, same):
-    from assistant.quotes import same_text
+    from assistant.clean import same_text
 
     assert same_text(a, b) is same
 
@@ -949,7 +949,7 @@ def test_each_part_is_called_by_its_own_words():
     ("临时救助标准一般参照当地城市低保月保障标准。", False),
 ])
 def test_a_lead_in_announces_what_follows(sentence, announces):
-    from assistant.quotes import lead_in
+    from assistant.clean import lead_in
 
     assert lead_in(sentence) is announces
 
@@ -999,7 +999,7 @@ def test_a_lead_in_never_stands_as_the_first_line():
 def test_a_pages_catalogue_is_told_from_its_text(sentence, only_catalogue):
     """A page's catalogue (索引号, 发布机构 …) is quoted only for what is asked of the document:
     it had stood second under "某镇临时救助一次给多少钱" for naming the town."""
-    from assistant.quotes import catalogue
+    from assistant.clean import catalogue
 
     assert catalogue(sentence) is only_catalogue
 
