@@ -17,7 +17,8 @@ from .places import asked_levels, named_places
 from .typos import corrected
 from .quantities import measure_spans, states_measure
 from .slots import answers, asked_slots, slots
-from .split import CJK, asks_anew, compared_parts, follows_up, resolve_followup, split_questions
+from .split import (CJK, asks_anew, compared_parts, follows_up, resolve_followup, spaced_clauses,
+                    split_questions)
 
 MAX_QUESTION = 300
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -74,7 +75,7 @@ class Question:
 
 def understand(asked: str, history: list[str] | tuple[str, ...] = (),
                vocabulary: Vocabulary = Vocabulary()) -> Question:
-    text, fixes = corrected(simplified(sanitize(asked)), vocabulary.terms)
+    text, fixes = corrected(spaced_clauses(simplified(sanitize(asked))), vocabulary.terms)
     if not re.search(r"[^\W_]", text):  # nothing but punctuation or emoji ("？？？", "😀")
         return Question(asked, text, (), "empty")
     if not CJK.search(text):

@@ -53,6 +53,15 @@ def topic_turns(history: list[str]) -> str:
     return "，".join(kept)
 
 
+_SPACED = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
+def spaced_clauses(text: str) -> str:
+    """A space between two Chinese characters read as the comma a phone's typist left out:
+    "志愿服务时长证明找谁开 要收钱吗" asks two things, "收养的材料交上去了 多久能办下来" a period."""
+    return _SPACED.sub("，", text)
+
+
 def split_questions(question: str) -> list[tuple[str, str]]:
     """The separate questions in one message, each with its own words; a short follow-up part
     keeps the one before it.

@@ -409,3 +409,15 @@ def test_office_hours_asked(question, hours):
     from assistant.question import part
 
     assert ("hours" in part(question).slots) is hours
+
+
+@pytest.mark.parametrize("question, parts", [
+    # a space between clauses typed on a phone is the comma left out
+    ("志愿服务时长证明找谁开 要收钱吗", ["志愿服务时长证明找谁开", "志愿服务时长证明找谁开，要收钱吗"]),
+    ("收养的材料交上去了 多久能办下来", ["收养的材料交上去了，多久能办下来"]),
+    ("low bao 怎么办", ["low bao 怎么办"]),  # not between Chinese characters
+])
+def test_a_space_between_clauses_is_read_as_a_comma(question, parts):
+    from assistant.question import understand
+
+    assert [p.text for p in understand(question).parts] == parts
