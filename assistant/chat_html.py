@@ -88,7 +88,7 @@ def answer_lines(answer: dict) -> list[Line]:
     return lines
 
 
-_QUOTE_OPENS = re.compile(r"^(?:关于“[^”]*”：)?根据《.*?：“")
+_QUOTE_OPENS = re.compile(rf"^(?:{PART_LABEL}[^”]*”：)?根据《.*?：“")  # as compose.quote_line writes
 _QUOTE_ENDS = re.compile(r"”\[\d+\]$")
 
 

@@ -131,7 +131,6 @@ def title_number(text: str) -> str:
     return issuer_before(text[:found.start()]) + found.group(0) if found else ""
 
 
-
 def names_title(text: str, title: str) -> bool:
     """A line that is the document's title again, alone or as a catalogue's field ("名称: 某镇临
     时救助办事指南" under a web page's 索引号 and 发布机构): every passage's path names it already.

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .clean import same_text
+from .clean import lead_in, same_text
 from .firstline import aged_amount, bare, document_number, lead, listed, verdict
 from .judge import about
 from .lexicon import pattern
@@ -163,7 +163,7 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
         if citations and citations[0].hit.chunk.kind != "table_row" else "")
     if citations and citations[0].hit.chunk.kind != "table_row":
         first = listed(part, citations[0].quote, first) or first
-    if first and bare(citations[0].quote).startswith(bare(first)) or first.endswith(("：", ":")):
+    if first and bare(citations[0].quote).startswith(bare(first)) or lead_in(first):
         first = ""  # the quote opens with the answer already; or a lead-in, which answers nothing
     said = verdict(part, citations[0].quote, idf) if citations else ""
     first = f"{said}{first}" if said else first
@@ -173,7 +173,7 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
     return "\n".join(([f"答：{first}[1]"] if first else []) + lines), tuple(citations)
 
 
-def supporting(part: Part, citations: list[Citation], idf=lambda term: 1.0) -> list[Citation]:
+def supporting(part: Part, citations: list[Citation], idf) -> list[Citation]:
     """Under a first line that answers, the quotes that bear on what was asked: the first (the
     line is read from it) and those holding the slot's kind of answer, of its subject (the
     question's rarest word, where the first quote names it). "结婚登记要花钱吗" → "不收费" had been

@@ -164,8 +164,6 @@ def lead(part: Part, quote: str, idf, said: frozenset[str] = frozenset()) -> str
 _ENUMERATOR = re.compile(rf"^(?:{ITEM.pattern[1:]}|{CN_NUM}是(?=[\u4e00-\u9fff]{{2}}))\s*")
 
 
-
-
 def document_number(part: Part, quote: str) -> str:
     """The 文号 asked ("…规划的发文字号是什么") as the quote writes it: the head of a document
     is one long sentence, no line to lead with. Not one the text cites ("《某办法》(甘政发〔2019〕5

@@ -67,9 +67,9 @@ def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = QUOTED_P
         sentences = [hit.chunk.text] if hit.chunk.kind == "table_row" else split_sentences(hit.chunk.text)
         held = said_throughout(part, hit)
         if sentences and lead_in(sentences[-1]):
-            # its items are in other passages: alone, the lead-in says nothing
-            sentences = sentences[:-1] + [s for s in [sentences[-1].rsplit("\n", 1)[0]]
-                                          if "\n" in sentences[-1]]
+            # its items are in other passages: alone, the lead-in (the last line) says nothing
+            last = sentences.pop()
+            sentences += [last.rsplit("\n", 1)[0]] if "\n" in last else []
         for position, sentence in enumerate(sentences):
             if catalogue(sentence) and not RECORD & set(part.slots):
                 continue  # a page's 索引号, 发布机构, 有效性: asked of the document only
