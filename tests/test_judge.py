@@ -510,29 +510,34 @@ def test_each_year_asked_is_held_by_some_quote(question, quotes, title, missing)
     assert unheld_year(part(question).years, scopes) == missing
 
 
-@pytest.mark.parametrize("question, quote, listed", [
-    ("电厂这边骨灰盒能补多少钱", "(4)卫生纸棺费,最高补贴额度200元;\n(5)骨灰盒费,最高补贴额度200元;", True),
-    ("金社镇临时救助一次能给多少钱", "市县标准:2000元/人/次。", False),  # the label names nothing asked
-    ("临时救助标准:一次能给多少钱", "临时救助标准:2000元/人/次。", True),
+@pytest.mark.parametrize("question, quote, title, listed", [
+    ("电厂这边骨灰盒能补多少钱", "(4)卫生纸棺费,最高补贴额度200元;\n(5)骨灰盒费,最高补贴额度200元;", "", True),
+    ("某镇临时救助一次能给多少钱", "市县标准:2000元/人/次。", "", False),  # the label names nothing asked
+    # …but the guide it is a field of does: its fields do not repeat what it is about
+    ("某镇临时救助一次能给多少钱", "市县标准:2000元/人/次。", "某镇临时救助办事指南", True),
+    ("在某县领结婚证男的要满多少岁", "(三)当事人男年满22周岁,女年满20周岁;", "结婚登记办理指南", True),
+    ("在某县领结婚证男的要满多少岁", "(三)当事人男年满22周岁,女年满20周岁;", "", False),
+    ("某县离婚要满多少岁", "(三)当事人男年满22周岁,女年满20周岁;", "结婚登记办理指南", False),
+    ("临时救助标准:一次能给多少钱", "临时救助标准:2000元/人/次。", "", True),
     # an item that states no sum, or a sum of something else
-    ("骨灰盒能补多少钱", "(2)火化证原件及复印件3份;", False),
-    ("骨灰盒能补多少钱", "(3)火化费,最高补贴额度240元;", False),
+    ("骨灰盒能补多少钱", "(2)火化证原件及复印件3份;", "", False),
+    ("骨灰盒能补多少钱", "(3)火化费,最高补贴额度240元;", "", False),
     # a sentence of a paragraph is no lookup
-    ("骨灰盒能补多少钱", "对选用骨灰盒的，给予200元补贴。", False),
+    ("骨灰盒能补多少钱", "对选用骨灰盒的，给予200元补贴。", "", False),
     # a period, an age: the figure its slot asks
-    ("离婚登记的登记发证期有多长？", "2、登记发证期计算。自冷静期届满之日的次日开始计算30日。", True),
-    ("离婚登记的登记发证期有多长？", "1、冷静期计算。自发放回执单之日的次日开始计算30日。", False),
-    ("高龄补贴几岁能领", "(一)高龄补贴发放对象为年满80周岁的老年人;", True),
-    ("高龄补贴怎么申请", "申请条件:本县户籍年满70周岁的老年人。", False),  # no figure asked
-    ("孤儿生活费去哪儿申请", "(三)审批程序:申请:由孤儿监护人向户籍所在地街道办事处提出申请;", True),
+    ("离婚登记的登记发证期有多长？", "2、登记发证期计算。自冷静期届满之日的次日开始计算30日。", "", True),
+    ("离婚登记的登记发证期有多长？", "1、冷静期计算。自发放回执单之日的次日开始计算30日。", "", False),
+    ("高龄补贴几岁能领", "(一)高龄补贴发放对象为年满80周岁的老年人;", "", True),
+    ("高龄补贴怎么申请", "申请条件:本县户籍年满70周岁的老年人。", "", False),  # no figure asked
+    ("孤儿生活费去哪儿申请", "(三)审批程序:申请:由孤儿监护人向户籍所在地街道办事处提出申请;", "", True),
 ])
-def test_a_list_item_stating_the_figure_asked_is_a_lookup(question, quote, listed):
+def test_a_list_item_stating_the_figure_asked_is_a_lookup(question, quote, title, listed):
     from assistant.lookups import listed_figure
     from assistant.question import part
 
     asked = part(question)
     terms = dict(zip(asked.terms, asked.alternatives))
-    assert listed_figure(asked, quote, terms) == listed
+    assert listed_figure(asked, quote, terms, title) == listed
 
 
 @pytest.mark.parametrize("question, section, headed", [
