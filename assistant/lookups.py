@@ -39,9 +39,10 @@ def listed_figure(part: Part, quote: str, terms: dict[str, tuple[str, ...]], tit
                   ) -> bool:
     """A list's item or a guide's field of the quote that names what the question asks of (or
     whose document's `title` does: a guide's fields do not repeat what it is about, "(三)当事人
-    男年满22周岁" of 《结婚登记办理指南》 for "领结婚证男的要满多少岁") and states the figure asked: a sum in the unit asked ("(5)骨灰盒费,最高补贴额度200元;" for
-    "骨灰盒能补多少钱"), a period, an age, a date ("2、登记发证期计算。自冷静期届满之日的次日开始计算
-    30日" for "登记发证期有多长"), an office ("申请:由孤儿监护人向…街道办事处或乡(镇)人民政府提出申请"
+    男年满22周岁" of 《结婚登记办理指南》 for "领结婚证男的要满多少岁") and states the figure asked:
+    a sum in the unit asked ("(5)骨灰盒费,最高补贴额度200元;" for "骨灰盒能补多少钱"), a period,
+    an age, a date ("2、登记发证期计算。自冷静期届满之日的次日开始计算30日" for "登记发证期有多
+    长"), an office ("申请:由孤儿监护人向…街道办事处或乡(镇)人民政府提出申请"
     for "孤儿生活费去哪儿申请"): a lookup, as a table's row is. (Beyond sums: train/dev +2, no
     answer lost, session 23; named by the title: guides2 +2, nothing else changed, session 24.)"""
     if asks_quantity(part.asking):
