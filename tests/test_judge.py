@@ -23,6 +23,9 @@ from assistant.slots import asked_slots
     ("遭了水灾想申请救助，归哪个部门管", ("where",)),
     ("低保怎么申请", ("procedure",)),
     ("特困人员是指什么人", ("conditions", "definition")),
+    # what one must reach to count as something: a definition's threshold ("…是指六十周岁以上")
+    ("多大岁数才算老年人", ("age", "definition")),
+    ("委托书得找谁证明才算数", ("where", "materials")),  # 才算数: valid, nothing defined
     ("养老机构护理型床位占比目标", ()),
     ("结婚登记要花钱吗", ("fee",)),
     ("办离婚证收钱不", ("fee",)),

@@ -146,6 +146,8 @@ def test_what_a_quote_must_hold_to_answer_the_slot_asked(slot, sentence, held):
     # words asking when, how old, how long: what is asked, not what about
     ("老年节是几月几日", {"几月", "几日"}, {"年节"}),
     ("几岁可以领高龄津贴", {"几岁"}, {"高龄", "津贴"}),
+    ("多大岁数才算老年人", {"岁数"}, {"老年人"}),
+    ("多大年纪能领高龄津贴", {"年纪"}, {"高龄", "津贴"}),
     ("低保多久审核一次", {"多久"}, {"低保", "审核"}),
     # how a situation is told
     ("浙江什么情况下低保会被停掉", {"下", "情况下"}, {"低保", "停掉"}),
