@@ -117,6 +117,10 @@ def test_a_part_asks_the_years_it_names_else_those_it_keeps(question, years):
     ("procedure", "乡镇人民政府、街道办事处应当自受理申请之日起10个工作日内审核。", True),
     ("procedure", "审核后予以公示。", True),
     ("procedure", "持收养登记证到户口登记机关办理。", True),
+    # a guide's chain of steps
+    ("procedure", "办理流程：初审→受理→审查→登记(发证)", True),
+    ("procedure", "申请(个人或委托他人)——递交村委会通过——乡镇人民政府审核——入户调查", True),
+    ("procedure", "1993年→2003年", False),
     ("procedure", "完善低保制度,制定低保审核确认办法,规范低保对象认定程序,提高科学性和精准度。", False),
     ("procedure", "有条件的地区积极推行持有居住证人员在居住地申请低保。", False),
     # a date is a day named, or the day an event takes effect; a deadline counted from a day is not
