@@ -22,6 +22,8 @@ from assistant.slots import asked_slots
     ("《志愿服务条例》从哪一天起施行？", ("date",)),
     ("遭了水灾想申请救助，归哪个部门管", ("where",)),
     ("低保怎么申请", ("procedure",)),
+    ("两口子想去某县扯证要带些啥", ("materials",)),  # 带些啥, 带点什么, 带哪些: what to bring
+    ("带孩子去哪里办", ("where",)),  # 带 a person along asks for nothing to bring
     ("特困人员是指什么人", ("conditions", "definition")),
     # what one must reach to count as something: a definition's threshold ("…是指六十周岁以上")
     ("多大岁数才算老年人", ("age", "definition")),
