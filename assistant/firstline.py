@@ -239,9 +239,13 @@ def listed(part: Part, quote: str, led: str = "") -> str:
 
 
 def names_of_question(part: Part, text: str) -> bool:
-    """Whether `text` names a term of the question other than the words asking for a slot."""
+    """Whether `text` names a term of the question other than the words asking for a slot, a
+    place, or a piece of a longer term (登记 of 结婚登记: "现役军人须持…《军人婚姻登记证明》" names
+    nothing of "结婚登记需要提交哪些材料", and had led alone over the list of four)."""
     asking = {w for w, _ in part.asking_words}
-    return any(t in text for t in part.terms if len(t) >= 2 and t not in asking)
+    whole = [t for t in part.terms if not any(t != u and t in u for u in part.terms)]
+    return any(t in text for t in whole if len(t) >= 2 and t not in asking
+               and not any(t in p or p in t for p in part.places))
 
 
 def first_items(items: list[str]) -> str:

@@ -916,6 +916,24 @@ def test_a_long_list_of_materials_opens_with_its_first_items_unless_one_is_asked
     assert line.startswith(first) and (not first or line.endswith("等6项，见下文。"))
 
 
+@pytest.mark.parametrize("question, first", [
+    # 登记 of 结婚登记 in 《军人婚姻登记证明》 is no item the question names: the list leads
+    ("某县结婚登记需要提交哪些申请材料", "本人有效的身份证、户口簿；现役军人须持"),
+    ("现役军人结婚要交什么证明", ""),  # this one it names
+])
+def test_an_item_leads_a_long_list_only_when_it_names_a_whole_term_of_the_question(question,
+                                                                                  first):
+    from assistant.firstline import listed
+    from assistant.question import part
+
+    quote = ("(一)本人有效的身份证、户口簿;\n(二)现役军人须持团以上政治机关出具的《军人婚姻登记证明》、"
+             "军人证件、居民身份证;\n(三)提交3张大2寸红底双方近期半身免冠合影照片;\n(四)离婚、丧偶当事人应当"
+             "提供法院生效司法文书、配偶居民死亡医学证明(推断)书等材料,且与本人户口薄上记载一致。")
+    led = "(二)现役军人须持团以上政治机关出具的《军人婚姻登记证明》、军人证件、居民身份证。"
+    line = listed(part(question), quote, led)
+    assert line.startswith(first) and (not first or line.endswith("等4项，见下文。"))
+
+
 def test_a_sentence_naming_the_document_the_question_names_leads():
     """"办理依据中引用了《婚姻登记条例》哪几条": the sentence citing that regulation, not the one
     closest in meaning beside it citing another."""
