@@ -29,12 +29,30 @@ import pytest
     # an item ending in a half-width semicolon ends as a sentence, once
     ("冷藏费能补多少钱", "可申报项目：\n(1)遗体运接费,最高补贴额度390元;\n(2)冷藏(冻)费,最高补贴额度300元;",
      "可申报项目：(2)冷藏(冻)费,最高补贴额度300元。"),
+    # asked whether one may: the sentence that says whether one may, of two naming as much
+    ("我在外地打工，村里选举能让我爸替我投票吗",
+     "另行选举的，第一次投票未当选的人员得票多的为候选人，候选人以得票多的当选。"
+     "登记参加选举的村民，选举期间外出不能参加投票的，可以书面委托本村有选举权的近亲属代为投票。",
+     "登记参加选举的村民，选举期间外出不能参加投票的，可以书面委托本村有选举权的近亲属代为投票。"),
 ])
 def test_the_first_line_answers_in_a_sentence_that_says_something_new(question, quote, first):
     from assistant.firstline import lead
     from assistant.question import part
 
     assert lead(part(question), quote, lambda term: 1.0) == first
+
+
+@pytest.mark.parametrize("sentence, says", [
+    ("可以书面委托本村有选举权的近亲属代为投票。", True),
+    ("村民委员会成员及其近亲属不得担任村务监督机构成员。", True),
+    # a prohibition of those who did something says nothing of those who did not
+    ("已在户籍所在村登记参加选举的村民，不得再参加其他地方村民委员会的选举。", False),
+    ("候选人以得票多的当选。", False),
+])
+def test_a_sentence_says_whether_one_may(sentence, says):
+    from assistant.firstline import says_may
+
+    assert says_may(sentence) == says
 
 
 @pytest.mark.parametrize("question, quote, said", [
