@@ -23,6 +23,16 @@ VERDICT_COVERAGE = 0.5  # share of the question's (rarity-weighted) terms the se
 # "能…吗", "可以…吗" ask whether one may; "要不要", "必须…吗" ask whether one must, which a
 # sentence that permits does not answer.
 _MAY, _MUST, _PERMITS = pattern("may"), pattern("must"), pattern("permits")
+
+
+def permits(sentence: str) -> bool:
+    """A sentence that permits something; not one whose permission word only describes a case
+    ("按照规划允许土葬或者允许埋葬骨灰的，墓穴占地面积…由…规定" permits nothing: it had answered
+    "骨灰能埋自家承包的地里不" with "可以")."""
+    return any(not _IN_CASE.match(sentence, m.start()) for m in _PERMITS.finditer(sentence))
+
+
+_IN_CASE = re.compile(rf"(?:{_PERMITS.pattern})[^，,。；;：:]*?的[，,]")
 # A permission under a condition ("经老年人同意，…可以…", "…确有困难的，可以缓交"): the first
 # line says so, and the quote below says which.
 _CONDITION = pattern("condition")
@@ -64,7 +74,7 @@ def verdict(part: Part, quote: str, idf=lambda term: 1.0) -> str:
     if not _MAY.search(part.asking) or _MUST.search(part.asking):
         return ""
     for sentence in sentences:
-        if (_PERMITS.search(sentence) and not _FORBIDS.search(sentence)
+        if (permits(sentence) and not _FORBIDS.search(sentence)
                 and max(coverage(terms, idf, sentence), coverage(clause, idf, sentence))
                 >= PERMIT_COVERAGE and not denied(terms, sentence, idf)):
             return "符合文件所说情形的，可以。" if _CONDITION.search(sentence) else "可以。"
@@ -135,7 +145,7 @@ def says_may(sentence: str) -> bool:
     """A sentence that permits, or forbids (not only those who did something: _ONLY_IF)."""
     if _FORBIDS.search(sentence):
         return not _ONLY_IF.search(sentence)
-    return bool(_PERMITS.search(sentence))
+    return permits(sentence)
 
 
 def lead(part: Part, quote: str, idf, said: frozenset[str] = frozenset()) -> str:

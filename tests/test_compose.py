@@ -42,6 +42,19 @@ def test_the_first_line_answers_in_a_sentence_that_says_something_new(question, 
     assert lead(part(question), quote, lambda term: 1.0) == first
 
 
+@pytest.mark.parametrize("sentence, permitted", [
+    ("可以书面委托本村有选举权的近亲属代为投票。", True),
+    ("确有困难的，可以缓交。", True),  # a permission under a condition
+    # a permission word that only describes a case permits nothing
+    ("按照规划允许土葬或者允许埋葬骨灰的，墓穴占地面积由省人民政府规定。", False),
+    ("不可以代为办理。", False),
+])
+def test_a_sentence_permits(sentence, permitted):
+    from assistant.firstline import permits
+
+    assert permits(sentence) == permitted
+
+
 @pytest.mark.parametrize("sentence, says", [
     ("可以书面委托本村有选举权的近亲属代为投票。", True),
     ("村民委员会成员及其近亲属不得担任村务监督机构成员。", True),

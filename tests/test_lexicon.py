@@ -20,6 +20,9 @@ def test_every_wording_pattern_compiles_and_is_described():
     ("now", "奶奶今年九十二岁，每月多少", False), ("now", "今年 92岁，每月多少", False),
     ("now", "今年的高龄津贴标准是多少", True),
     ("yes_no", "结婚登记要花钱吗", True),
+    # a question ending in 不 asks yes or no, as 吗 does ("能…不", "要钱不")
+    ("yes_no", "村里选举能让我爸替我投票不", True), ("yes_no", "骨灰能埋自家承包的地里不？", True),
+    ("yes_no", "不想跑乡镇，两项补贴在哪个上面能申请", False),
     ("permits", "不可以代为办理", False),  # 不可以 permits nothing
     ("asks_money", "护理费是多少", True),
     ("asks_money", "拉遗体的车钱能补多少啊", True), ("asks_money", "纸棺的钱给报吗，报多少", True),
