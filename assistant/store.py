@@ -15,11 +15,14 @@ from langchain_core.embeddings import Embeddings
 from .clean import split_sentences
 from .schema import Chunk, Hit
 
-# Chroma's HNSW graph is built anew by each build and is approximate: with its default search
-# breadth (10, so the 40 asked) the 40 nearest passages came back slightly different after each
-# rebuild of the same corpus, and so did the judge's features. A breadth well above 40 made them
-# nearly the exact 40 at these corpus sizes (not always: see EXACT_LIMIT).
+# Chroma's HNSW search is approximate: at its default breadth (10, so the 40 asked) the 40 nearest
+# passages differed after each rebuild of the same corpus; at 200 too, now and then, and not even
+# repeatably: the same build asked with the same vector missed the nearest passage (cosine 0.948,
+# the answer to "北京市…年度清单一共列了多少项重点任务") in 1 process of 8. Up to EXACT_LIMIT
+# passages the store scores each one in memory (the seed corpus's 392 × 384 floats: well under a
+# millisecond; 50,000 are 77 MB and about 5 ms a question); beyond, Chroma's index answers.
 SPACE = {"hnsw:space": "cosine", "hnsw:search_ef": 200}
+EXACT_LIMIT = 50_000
 _BATCH = 64  # passages per Chroma write
 # Passages per embedding call, embedded while the block before is written to Chroma. A call's
 # batches run one per core and its last may leave a core idle: storing the seed corpus took
@@ -203,12 +206,8 @@ class ChunkStore:
             return self._exact(vector, k, where)
         result = self.collection.query(query_embeddings=[vector], n_results=k, where=where or None,
                                        include=["documents", "metadatas", "distances"])
-        return [
-            _hit(chunk_id, document, meta, 1.0 - distance)
-            for chunk_id, document, meta, distance in zip(
-                result["ids"][0], result["documents"][0], result["metadatas"][0],
-                result["distances"][0])
-        ]
+        return [_hit(*found[:3], 1.0 - found[3]) for found in zip(
+            result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0])]
 
     @cached_property
     def _all(self) -> tuple[list[str], list[str], list[dict], np.ndarray]:
@@ -225,15 +224,6 @@ class ChunkStore:
         kept = [i for i, meta in enumerate(metadatas) if matches(meta, where)]
         order = sorted(kept, key=lambda i: -cosine[i])[:k]  # stable: ties keep stored order
         return [_hit(ids[i], documents[i], metadatas[i], float(cosine[i])) for i in order]
-
-
-# Chroma's HNSW search is approximate, and not even repeatable: the same build asked with the same
-# vector missed the nearest passage (cosine 0.948, the answer to "北京市…年度清单一共列了多少项重点
-# 任务") in 1 process of 8, search breadth 200 notwithstanding; so answers changed from one run to
-# the next. Up to this many passages every one is scored in memory (the seed corpus's 392 × 384
-# floats: well under a millisecond; 50,000 are 77 MB and about 5 ms a question); beyond, Chroma's
-# index answers.
-EXACT_LIMIT = 50_000
 
 
 def matches(meta: dict, where: dict | None) -> bool:

@@ -291,3 +291,14 @@ def test_a_search_filter_keeps_the_passages_whose_metadata_it_names(meta, where,
     from assistant.store import matches
 
     assert matches(meta, where) == kept
+
+
+def test_a_store_beyond_the_exact_limit_asks_chromas_index(index, monkeypatch):
+    import assistant.store
+
+    vector = index.store.embeddings.embed_query("特困人员怎么认定？")
+    exact = index.store.search(vector, 3)
+    monkeypatch.setattr(assistant.store, "EXACT_LIMIT", 0)
+    approximate = index.store.search(vector, 3, where={"doc": exact[0].chunk.doc})
+    assert approximate and approximate[0].chunk.id == exact[0].chunk.id
+    assert {h.chunk.doc for h in approximate} == {exact[0].chunk.doc}
