@@ -28,7 +28,8 @@ textarea::placeholder, input::placeholder {color: #6b7280 !important; opacity: 1
 .answer p.lead {font-size: 18px !important; font-weight: 600;}
 .answer .quote {border-left: 3px solid #93c5fd; padding-left: .6em;}
 .answer .note, .answer .note * {font-size: 14px !important; color: var(--body-text-color);}
-.answer .tail {white-space: nowrap;}  /* a line's last character and its [n] marks */
+/* a line's last character and its [n] marks, as large as its line (#chat .message * sizes a span) */
+.answer .tail {white-space: nowrap; font-size: inherit !important;}
 .answer sup.ref {font-size: 14px !important; font-weight: 700; color: #1d4ed8;
                  margin-left: .15em; vertical-align: super;}
 .answer sup.ref button {all: unset; cursor: pointer; color: inherit; font: inherit;

@@ -209,6 +209,11 @@ def test_sizes_measured_from_the_page(sized):
         })""")
     assert fonts and all(f["opacity"] == 1 for f in fonts), fonts
     assert all(f["px"] >= (BODY_PX if f["body"] else SECONDARY_PX) for f in fonts), fonts
+    # a line's last character, kept with its [n] marks, is as large as the rest of its line
+    uneven = sized.evaluate("""() => [...document.querySelectorAll('#chat .answer p .tail')]
+        .filter((t) => getComputedStyle(t).fontSize !== getComputedStyle(t.closest('p')).fontSize)
+        .map((t) => t.closest('p').innerText.slice(-12))""")
+    assert not uneven, uneven
     targets = sized.evaluate("""(selector) => [...document.querySelectorAll(selector)]
         .filter((e) => e.offsetParent !== null)
         .map((e) => ({what: e.getAttribute('aria-label') || e.innerText.slice(0, 12),
