@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from run import open_corpus, present, read_corpora, read_questions  # noqa: E402
+from run import alone, open_corpus, present, read_corpora, read_questions  # noqa: E402
 
 from assistant.evaluate import contains_quote  # noqa: E402
 
@@ -40,27 +40,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from assistant.judge import FEATURES
-    from assistant.settings import Settings
 
-    settings = Settings.from_env()
     rows, labels, groups, outside, texts, tabled, sources = [], [], [], [], [], [], {}
     for name, corpus in read_corpora(args.corpora).items():
         if not corpus.get("fit", True):  # a dev set the judge is measured on, not fitted on
             continue
-        index, _, _ = open_corpus(name, corpus, settings)
-        for split in TRAINING_SPLITS:
-            if not present(corpus.get(split)):
-                continue
-            questions = read_questions(corpus[split])
-            sources[f"{name}/{split}"] = len(questions)
-            for q in questions:
-                for text, values, label in labelled_parts(index, q):
-                    texts.append(text)
-                    tabled.append(values["_tabled"])
-                    rows.append([values[f] for f in FEATURES])
-                    labels.append(label)
-                    groups.append(f"{name}/{q['id']}")
-                    outside.append(q["kind"] == "out_of_scope")
+        splits = {split: corpus[split] for split in TRAINING_SPLITS if present(corpus.get(split))}
+        for split, parts in alone(corpus_parts, name, corpus, splits).items():
+            sources[f"{name}/{split}"] = len({q_id for q_id, *_ in parts})
+            for q_id, kind, text, values, label in parts:
+                texts.append(text)
+                tabled.append(values["_tabled"])
+                rows.append([values[f] for f in FEATURES])
+                labels.append(label)
+                groups.append(f"{name}/{q_id}")
+                outside.append(kind == "out_of_scope")
     # The prior learns whether a question worded so is answerable at all (in scope or not), not
     # whether retrieval found its passage: fitted on the latter it learned that everyday wording
     # is seldom answered and refused it where the passage was found (all dev: false refusals
@@ -83,6 +77,16 @@ def main(argv: list[str] | None = None) -> int:
     for name, weight in sorted(zip(FEATURES, fitted["coef"]), key=lambda t: -abs(t[1])):
         print(f"  {name:18s} {weight:+.3f}")
     return 0
+
+
+def corpus_parts(name: str, corpus: dict, splits: dict) -> dict:
+    """Each split's parts as (question id, kind, wording, signals, label), over the corpus's
+    index (built or updated first); run `alone`, as the app serves one index per process."""
+    from assistant.settings import Settings
+
+    index, _, _ = open_corpus(name, corpus, Settings.from_env())
+    return {split: [(q["id"], q["kind"], *part) for q in read_questions(path)
+                    for part in labelled_parts(index, q)] for split, path in splits.items()}
 
 
 def labelled_parts(index, question: dict):
