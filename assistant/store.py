@@ -213,12 +213,15 @@ class ChunkStore:
     def _all(self) -> tuple[list[str], list[str], list[dict], np.ndarray]:
         """Every passage's id, text, metadata and unit vector, read once."""
         got = self.collection.get(include=["embeddings", "documents", "metadatas"])
-        matrix = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1)
+        matrix = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1) if (
+            got["ids"]) else np.zeros((0, 1), dtype=np.float32)
         matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-12
         return got["ids"], got["documents"], got["metadatas"], matrix
 
     def _exact(self, vector: list[float], k: int, where: dict | None) -> list[Hit]:
         ids, documents, metadatas, matrix = self._all
+        if not ids:
+            return []
         query = np.asarray(vector, dtype=np.float32)
         cosine = matrix @ (query / (np.linalg.norm(query) + 1e-12))
         kept = [i for i, meta in enumerate(metadatas) if matches(meta, where)]

@@ -302,3 +302,10 @@ def test_a_store_beyond_the_exact_limit_asks_chromas_index(index, monkeypatch):
     approximate = index.store.search(vector, 3, where={"doc": exact[0].chunk.doc})
     assert approximate and approximate[0].chunk.id == exact[0].chunk.id
     assert {h.chunk.doc for h in approximate} == {exact[0].chunk.doc}
+
+
+def test_an_empty_store_finds_nothing(tmp_path, embeddings):
+    from assistant.store import ChunkStore, chroma_client
+
+    store = ChunkStore.create(chroma_client(tmp_path / "chroma"), "empty", embeddings)
+    assert store.search(embeddings.embed_query("低保怎么申请"), 5) == []
