@@ -26,10 +26,21 @@ _MAY, _MUST, _PERMITS = pattern("may"), pattern("must"), pattern("permits")
 
 
 def permits(sentence: str) -> bool:
-    """A sentence that permits something; not one whose permission word only describes a case
-    ("按照规划允许土葬或者允许埋葬骨灰的，墓穴占地面积…由…规定" permits nothing: it had answered
-    "骨灰能埋自家承包的地里不" with "可以")."""
-    return any(not _IN_CASE.match(sentence, m.start()) for m in _PERMITS.finditer(sentence))
+    """A sentence that permits something and forbids nothing; not one whose permission word only
+    describes a case ("按照规划允许土葬或者允许埋葬骨灰的，墓穴占地面积…由…规定" permits nothing: it
+    had answered "骨灰能埋自家承包的地里不" with "可以")."""
+    return not _FORBIDS.search(sentence) and any(
+        not _IN_CASE.match(sentence, m.start()) for m in _PERMITS.finditer(sentence))
+
+
+def forbids(sentence: str) -> bool:
+    """A sentence that forbids, not only those who did something (_ONLY_IF)."""
+    return bool(_FORBIDS.search(sentence)) and not _ONLY_IF.search(sentence)
+
+
+def asks_allowed(part: Part) -> bool:
+    """A yes-no question whether something is allowed (能…吗, 合规吗, "…能让我爸替我投票不")."""
+    return bool(_YES_NO.search(part.asking) and _ALLOWED.search(part.asking))
 
 
 _IN_CASE = re.compile(rf"(?:{_PERMITS.pattern})[^，,。；;：:]*?的[，,]")
@@ -54,7 +65,7 @@ def verdict(part: Part, quote: str, idf=lambda term: 1.0) -> str:
     if "fee" in part.slots and (_YES_NO.search(part.asking) or "多少" in part.asking
                                 and "免费" not in part.asking):  # 免费照料多少小时 asks hours
         return free_of_charge(part, quote, idf)
-    if not (_YES_NO.search(part.asking) and _ALLOWED.search(part.asking)) or _BREAKS.search(part.asking):
+    if not asks_allowed(part) or _BREAKS.search(part.asking):
         return ""
     terms = {term: tuple(a for a in alternatives if len(a) >= 2)
              for term, alternatives in zip(part.terms, part.alternatives)
@@ -66,16 +77,14 @@ def verdict(part: Part, quote: str, idf=lambda term: 1.0) -> str:
     clause = clause_terms(terms, part.asking)
     sentences = with_lead_ins(re.split(r"[。；\n]", quote))
     for sentence in sentences:
-        if (_FORBIDS.search(sentence) and not _ONLY_IF.search(sentence)
-                and coverage(terms, idf, sentence) >= VERDICT_COVERAGE
+        if (forbids(sentence) and coverage(terms, idf, sentence) >= VERDICT_COVERAGE
                 and coverage(clause, idf, sentence) >= VERDICT_COVERAGE):  # and what is asked
             asked = re.search(r"合法|合规|允许", part.asking)
             return f"不{asked.group() if asked else '可以'}，文件明确禁止。"
     if not _MAY.search(part.asking) or _MUST.search(part.asking):
         return ""
     for sentence in sentences:
-        if (permits(sentence) and not _FORBIDS.search(sentence)
-                and max(coverage(terms, idf, sentence), coverage(clause, idf, sentence))
+        if (permits(sentence) and max(coverage(terms, idf, sentence), coverage(clause, idf, sentence))
                 >= PERMIT_COVERAGE and not denied(terms, sentence, idf)):
             return "符合文件所说情形的，可以。" if _CONDITION.search(sentence) else "可以。"
     return ""
@@ -142,10 +151,8 @@ MODAL_WEIGHT = 1.25
 
 
 def says_may(sentence: str) -> bool:
-    """A sentence that permits, or forbids (not only those who did something: _ONLY_IF)."""
-    if _FORBIDS.search(sentence):
-        return not _ONLY_IF.search(sentence)
-    return permits(sentence)
+    """A sentence that says whether one may: it forbids, or permits."""
+    return forbids(sentence) or permits(sentence)
 
 
 def lead(part: Part, quote: str, idf, said: frozenset[str] = frozenset()) -> str:
@@ -165,6 +172,8 @@ def lead(part: Part, quote: str, idf, said: frozenset[str] = frozenset()) -> str
     if len(sentences) < 2:
         return ""  # the quote is the answer already
 
+    asks_may = asks_allowed(part)
+
     def score(sentence: str) -> float:
         words = sum(idf(t) for t in part.search_terms if t in sentence or t in said)
         new = sum(1 for ch in sentence if ch not in part.text) >= NEW_CHARS
@@ -176,7 +185,6 @@ def lead(part: Part, quote: str, idf, said: frozenset[str] = frozenset()) -> str
         modal = MODAL_WEIGHT if asks_may and says_may(sentence) else 1.0
         return words * new * slot * modal * (1.0 if figure else WORD_ONLY)
 
-    asks_may = bool(_YES_NO.search(part.asking) and _ALLOWED.search(part.asking))
     best = max(sentences, key=score)
     if len(best) > LEAD_CHARS and best in items and not _FORBIDS.search(best):
         best = items[best]  # an item under a long lead-in that forbids nothing reads alone
