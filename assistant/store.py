@@ -131,7 +131,8 @@ class ChunkStore:
         prior build computed); returns how many were embedded. The next block is embedded while
         this one is written to Chroma, and only two blocks' vectors are held at a time, so
         memory does not grow with the corpus."""
-        self.__dict__.pop("_all", None)  # read anew at the next search
+        for read in ("_all", "_exact_search"):  # read anew at the next search
+            self.__dict__.pop(read, None)
         blocks = [chunks[start:start + _EMBED_BLOCK]
                   for start in range(0, len(chunks), _EMBED_BLOCK)]
         embedded = 0
@@ -202,12 +203,17 @@ class ChunkStore:
     def search(self, vector: list[float], k: int, where: dict | None = None) -> list[Hit]:
         """The `k` passages nearest `vector` (cosine), best first; `where`: Chroma's equality
         filter on metadata ({"doc": …} or {"$and": [{…}, …]})."""
-        if self.count() <= EXACT_LIMIT:
+        if self._exact_search:
             return self._exact(vector, k, where)
         result = self.collection.query(query_embeddings=[vector], n_results=k, where=where or None,
                                        include=["documents", "metadatas", "distances"])
         return [_hit(*found[:3], 1.0 - found[3]) for found in zip(
             result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0])]
+
+    @cached_property
+    def _exact_search(self) -> bool:
+        """Whether the store is small enough to score every passage (asked once, not each time)."""
+        return self.count() <= EXACT_LIMIT
 
     @cached_property
     def _all(self) -> tuple[list[str], list[str], list[dict], np.ndarray]:
@@ -224,9 +230,12 @@ class ChunkStore:
             return []
         query = np.asarray(vector, dtype=np.float32)
         cosine = matrix @ (query / (np.linalg.norm(query) + 1e-12))
-        kept = [i for i, meta in enumerate(metadatas) if matches(meta, where)]
-        order = sorted(kept, key=lambda i: -cosine[i])[:k]  # stable: ties keep stored order
-        return [_hit(ids[i], documents[i], metadatas[i], float(cosine[i])) for i in order]
+        if where:  # the passages the filter leaves out rank below every other
+            kept = np.fromiter((matches(meta, where) for meta in metadatas), bool, len(ids))
+            cosine = np.where(kept, cosine, -np.inf)
+        order = np.argsort(-cosine, kind="stable")[:k]  # stable: ties keep stored order
+        return [_hit(ids[i], documents[i], metadatas[i], float(cosine[i])) for i in order
+                if cosine[i] > -np.inf]
 
 
 def matches(meta: dict, where: dict | None) -> bool:

@@ -278,6 +278,12 @@ def test_dense_search_ranks_every_passage_by_its_exact_cosine(index):
     assert [h.chunk.id for h in hits] == nearest
     best = sorted(cosine)[::-1][:10]
     assert [round(h.score, 5) for h in hits] == [round(float(c), 5) for c in best]
+    # filtered: the nearest of the document's own passages, in the same order
+    doc = hits[0].chunk.doc
+    metadatas = index.store.collection.get(include=["metadatas"])["metadatas"]
+    own = [i for i in np.argsort(-cosine, kind="stable") if metadatas[i]["doc"] == doc][:3]
+    assert [h.chunk.id for h in index.store.search(vector, 3, where={"doc": doc})] == [
+        got["ids"][i] for i in own]
 
 
 @pytest.mark.parametrize("meta, where, kept", [
