@@ -112,6 +112,15 @@ class Index:
         return found
 
     @cached_property
+    def texts(self) -> dict[str, str]:
+        """Each document's passages joined, whitespace removed, by its file: what it says at
+        all."""
+        found: dict[str, list[str]] = {}
+        for chunk in self.chunks.values():
+            found.setdefault(chunk.doc, []).append(re.sub(r"\s", "", chunk.text))
+        return {doc: "".join(parts) for doc, parts in found.items()}
+
+    @cached_property
     def date_span(self) -> str:
         """"2021—2022年": the years the documents are dated, for "that may have changed" notes."""
         years = sorted({c["date"][:4] for c in self.citations.values()

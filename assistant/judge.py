@@ -14,7 +14,7 @@ from importlib import resources
 from .clean import ITEM
 from .lexicon import pattern
 from .lookups import looked_up
-from .named import missing_article, unknown_document
+from .named import missing_article, unknown_document, unlisted_item
 from .places import missing_place
 from .prior import asked_prior, wording
 from .question import Part, clause_terms, coverage
@@ -135,7 +135,9 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
         "_citations_empty": not citations,
         # an article or a document the question names that the corpus lacks
         "_missing": missing_article(part.articles, index.articles, part.documents, index.citations)
-        or unknown_document(part.text, index.named_titles),
+        or unknown_document(part.text, index.named_titles)
+        or (citations and unlisted_item(part, citations[0].quote,
+                                        index.texts.get(citations[0].hit.chunk.doc, ""))),
     }
 
 

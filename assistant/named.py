@@ -89,3 +89,34 @@ def unknown_document(text: str, titles: frozenset[str]) -> str:
                              or len(pairs & char_pairs(t)) / len(pairs) >= TITLE_PAIRS for t in titles):
             return f"《{named}》"
     return ""
+
+
+# "整容费" of a list "(1)遗体运接费,…(2)冷藏(冻)费,…(3)火化费,": an item's kind is its last
+# character (费, 金, 证), what sets it apart the two characters before it; each item opens after
+# its number, perhaps with a word of its own (遗体), and its name ends at a comma or colon.
+_ITEM_OF_KIND = (r"(?:^|\n|[(（][\d一二三四五六七八九十]+[)）]|\d+[.、．])\s*[\u4e00-\u9fff]{0,4}?"
+                 r"([\u4e00-\u9fff]{2})(?:[(（][^)）]{0,4}[)）])?")
+LISTED = 2  # others of the kind the quote names: a list of them, not a passing mention
+
+
+def unlisted_item(part: Part, quote: str, document: str) -> str:
+    """An item the question names ("遗体整容费") of a kind the quote lists others of (运接费,
+    火化费), when its document never writes what sets the asked one apart (整容): the list's
+    figures answer for the others, not for it."""
+    for asked in items(part):
+        kind, own = asked[-1], asked[-3:-1]
+        if own in document:
+            continue
+        found = re.findall(_ITEM_OF_KIND + re.escape(kind) + r"\s*[,，:：;；]", quote, re.MULTILINE)
+        others = [o + kind for o in dict.fromkeys(found) if o != own]
+        if len(others) >= LISTED:
+            return f"“{asked}”（所列的只有{'、'.join(others)}）"
+    return ""
+
+
+def items(part: Part) -> list[str]:
+    """What the question names as an item of a kind: a word and the one character after it
+    ("整容" "费"), as written."""
+    tokens = [t for t in part.tokens if re.fullmatch(r"[\u4e00-\u9fff]+", t)]
+    return list(dict.fromkeys(a + b for a, b in zip(tokens, tokens[1:])
+                              if len(a) >= 2 and len(b) == 1 and a + b in part.text))

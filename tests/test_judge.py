@@ -404,6 +404,27 @@ def test_a_document_named_that_the_documents_neither_are_nor_name(question, miss
     assert unknown_document(question, titles) == missing
 
 
+_FEES = "(1)遗体运接费,最高补贴额度390元;\n(2)冷藏(冻)费,最高补贴额度300元;\n(3)火化费,最高补贴额度240元;"
+
+
+@pytest.mark.parametrize("question, quote, document, missing", [
+    # the list's figures are for the others of its kind; 整容 is nowhere in the document
+    ("某区惠民殡葬补贴中遗体整容费的补贴额度是多少？", _FEES, _FEES,
+     "“整容费”（所列的只有运接费、冷藏费、火化费）"),
+    ("某区遗体火化费最高补多少", _FEES, _FEES, ""),  # listed
+    ("某区遗体整容费补多少", _FEES, _FEES + "遗体整容、化妆按实际发生费用补贴。", ""),  # written elsewhere
+    ("某区遗体整容费补多少", "(1)遗体运接费,最高补贴额度390元;", _FEES, ""),  # one, not a list
+    # a verb after a word ("自己" "养") is no item of a kind
+    ("在路边捡了个弃婴想自己养，收养登记得去哪儿办",
+     "(一)收养人的居民户口簿;\n(二)抚养、教育被收养人的能力;", "收养、抚养", ""),
+])
+def test_an_item_of_a_kind_the_quote_lists_others_of(question, quote, document, missing):
+    from assistant.named import unlisted_item
+    from assistant.question import part
+
+    assert unlisted_item(part(question), quote, document) == missing
+
+
 @pytest.mark.parametrize("prior, tabled, given", [
     (0.5, 1.0, 0.75),  # a table row states the sum asked: the wording says no less than the mean
     (0.9, 1.0, 0.9),
