@@ -14,7 +14,7 @@ from importlib import resources
 from .clean import ITEM
 from .lexicon import pattern
 from .lookups import looked_up
-from .named import missing_article, unknown_document, unlisted_item
+from .named import another_procedure, missing_article, unknown_document, unlisted_item
 from .places import missing_place
 from .prior import asked_prior, wording
 from .question import Part, clause_terms, coverage
@@ -136,9 +136,14 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
         # an article or a document the question names that the corpus lacks
         "_missing": missing_article(part.articles, index.articles, part.documents, index.citations)
         or unknown_document(part.text, index.named_titles)
-        or (citations and unlisted_item(part, citations[0].quote,
-                                        index.texts.get(citations[0].hit.chunk.doc, ""))),
+        or (citations and (unlisted_item(part, citations[0].quote, _document(citations[0], index))
+                           or another_procedure(part, citations[0].hit.title,
+                                                _document(citations[0], index)))),
     }
+
+
+def _document(citation: Citation, index) -> str:
+    return index.texts.get(citation.hit.chunk.doc, "")
 
 
 # A quote that looks up what was asked (lookups.looked_up: a table's row stating the figure, a

@@ -9,7 +9,7 @@ import re
 
 from .clean import QUOTED_TITLE, char_pairs
 from .index import Index
-from .question import Part
+from .question import Part, synonyms
 from .schema import Hit
 from .slots import RECORD, evidence
 
@@ -110,7 +110,7 @@ def unlisted_item(part: Part, quote: str, document: str) -> str:
         found = re.findall(_ITEM_OF_KIND + re.escape(kind) + r"\s*[,，:：;；]", quote, re.MULTILINE)
         others = [o + kind for o in dict.fromkeys(found) if o != own]
         if len(others) >= LISTED:
-            return f"“{asked}”（所列的只有{'、'.join(others)}）"
+            return f"“{asked}”，所列的只有{'、'.join(others)}"
     return ""
 
 
@@ -120,3 +120,26 @@ def items(part: Part) -> list[str]:
     tokens = [t for t in part.tokens if re.fullmatch(r"[\u4e00-\u9fff]+", t)]
     return list(dict.fromkeys(a + b for a, b in zip(tokens, tokens[1:])
                               if len(a) >= 2 and len(b) == 1 and a + b in part.text))
+
+
+def another_procedure(part: Part, title: str, document: str) -> str:
+    """What the question asks about, in the policy term its word maps to ("离婚" → 离婚登记), when
+    the quote's document never writes it and its title names another of that kind (《结婚登记办理
+    指南》), one the question does not name and whose word maps to a policy term of the asked one's
+    too (结婚 and 离婚 both to 婚姻登记, data/synonyms.tsv): the guide's materials are for the other
+    procedure. "离婚的人再结婚要带什么" names 结婚, and asks the guide's own."""
+    for term, alternatives in zip(part.terms, part.alternatives):
+        for asked in alternatives:
+            kind = asked[len(term):]
+            if not asked.startswith(term) or len(kind) < 2 or asked in document:
+                continue
+            others = [m for m in re.findall(rf"([\u4e00-\u9fff]{{2}}){re.escape(kind)}", title)
+                      if m != term and m not in part.text and set(mapped(m)) & set(mapped(term))]
+            if others:
+                return f"“{asked}”的内容，文件讲的是{others[0]}{kind}"
+    return ""
+
+
+def mapped(word: str) -> tuple[str, ...]:
+    """The policy terms data/synonyms.tsv maps the word itself to."""
+    return next((terms for phrase, terms in synonyms() if phrase == word), ())

@@ -410,7 +410,7 @@ _FEES = "(1)遗体运接费,最高补贴额度390元;\n(2)冷藏(冻)费,最高�
 @pytest.mark.parametrize("question, quote, document, missing", [
     # the list's figures are for the others of its kind; 整容 is nowhere in the document
     ("某区惠民殡葬补贴中遗体整容费的补贴额度是多少？", _FEES, _FEES,
-     "“整容费”（所列的只有运接费、冷藏费、火化费）"),
+     "“整容费”，所列的只有运接费、冷藏费、火化费"),
     ("某区遗体火化费最高补多少", _FEES, _FEES, ""),  # listed
     ("某区遗体整容费补多少", _FEES, _FEES + "遗体整容、化妆按实际发生费用补贴。", ""),  # written elsewhere
     ("某区遗体整容费补多少", "(1)遗体运接费,最高补贴额度390元;", _FEES, ""),  # one, not a list
@@ -423,6 +423,23 @@ def test_an_item_of_a_kind_the_quote_lists_others_of(question, quote, document, 
     from assistant.question import part
 
     assert unlisted_item(part(question), quote, document) == missing
+
+
+@pytest.mark.parametrize("question, title, document, missing", [
+    # 离婚 maps to 离婚登记, which the guide never writes; its title names 结婚登记, and 结婚 maps
+    # to 婚姻登记 as 离婚 does (data/synonyms.tsv)
+    ("两口子想在某县离婚要带啥材料", "结婚登记办理指南", "离婚、丧偶当事人应当提供法院生效司法文书",
+     "“离婚登记”的内容，文件讲的是结婚登记"),
+    ("离婚的人再结婚要带什么材料", "结婚登记办理指南", "离婚、丧偶当事人", ""),  # names 结婚
+    ("某县离婚登记要带啥", "婚姻登记条例", "第十一条 办理离婚登记的…", ""),  # written there
+    # 户口 and 婚姻 map to no common term: 户口 is no other procedure of the title's kind
+    ("下个月领证，我俩都是本地户口，要带什么材料去？", "婚姻登记条例", "本人的户口簿、身份证", ""),
+])
+def test_a_procedure_the_document_is_not_about(question, title, document, missing):
+    from assistant.named import another_procedure
+    from assistant.question import part
+
+    assert another_procedure(part(question), title, document) == missing
 
 
 @pytest.mark.parametrize("prior, tabled, given", [
