@@ -103,7 +103,10 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
     stating = [c for c in citations if asks_quantity(part.asking)
                and unit_stated(part.asking)[1].search(c.quote)]  # in its unit: 6934元, not 75%
     year = unheld_year(part.years, [year_scope(c) for c in stating or citations])
-    quantity = missing_quantity(part.asking, [c.hit.chunk.text for c in citations])
+    # a digest item's headline states what its text may not repeat ("…年度清单31项重点任务"),
+    # and the citation shows it
+    quantity = missing_quantity(part.asking, [c.hit.chunk.text + "\n" + heading(c)
+                                              for c in citations])
     clause = clause_terms(terms, part.text)
     tabled = float(bool(citations) and looked_up(part, citations[0], held, terms))
     return {

@@ -45,6 +45,13 @@ def test_a_refusal_names_the_document_the_corpus_lacks(index):
     assert "现有文件中没有《低收入人口认定办法》" in answer.text
 
 
+def test_a_digest_item_whose_headline_states_the_count_asked_answers_it(index):
+    """The item's text never repeats its headline's "31项"; the citation names the headline."""
+    answer = ask(index, "北京市“我为群众办实事”年度清单一共列了多少项重点任务？")
+    assert not answer.abstained
+    assert "31项重点任务" in answer.text and answer.citations[0].hit.chunk.doc == "digest.txt"
+
+
 def test_follow_up_is_resolved_against_the_previous_question(index):
     answer = ask(index, "县里的呢？", history=["养老机构护理型床位占比2025年目标是多少？"])
     assert not answer.abstained

@@ -35,6 +35,7 @@ def test_heading_paths_and_digest_items_stay_apart(corpus):
     assert [c.section[1:] for c in chunks] == [
         ("社会救助", "民政部适当放宽特困人员认定标准"),
         ("社会救助", "江苏扬州因病支出型贫困家庭低保救助最高可享30个月"),
+        ("社会救助", "北京市晒出“我为群众办实事”年度清单31项重点任务"),
     ]
     assert chunks[0].section[0] == "社会救助"  # no manifest entry: the title comes from the text
 
