@@ -62,6 +62,10 @@ def of_basis(question: str, asked: tuple[str, ...]) -> tuple[str, ...]:
 # 哪一天", "是哪个单位发的"), a day or an office is the document's record, not a date or an
 # office the policy sets.
 RECORD = frozenset({"issued", "number", "issuer"})
+# Slots asking for a value (a sum, a period, a date, an age, a fee, a phone, an address, hours):
+# a quote states it or does not. Conditions, a procedure, a definition or an office are told in
+# words their evidence ("下列", "经", "部门", "村委会") shares with much else.
+VALUES = frozenset({"amount", "duration", "date", "age", "fee", "contact", "location", "hours"})
 RECORD_SLOTS = frozenset({"date", "where"})
 # A document number's issuer is a short name before its year and number ("民政办发〔2022〕64号",
 # "某政办发〔2014〕6号"), read back to the character before it, at most this many characters: a

@@ -1069,3 +1069,22 @@ def test_a_citation_names_a_digests_item_about_another_place(section, region, sh
               title=section[0], level="国家", region=region, date="2021-05")
     line = quote_line(Citation(1, hit, "某句。"))
     assert (f"》“{section[-1]}”（" in line) is shown, line
+
+
+def test_the_quote_stating_the_value_asked_leads():
+    """A time asked: the row stating the hours leads the row ranked above it that names the
+    place; asked for an office, the order stays (部门, 村委会 are in much else)."""
+    from assistant.compose import slot_first
+    from assistant.question import part
+    from assistant.schema import Chunk, Citation, Hit
+
+    def cited(n, text):
+        hit = Hit(chunk=Chunk(id=str(n), doc="a.md", text=text, section=("表格",), kind="table_row"),
+                  score=1.0)
+        return Citation(n, hit, text)
+
+    rows = [cited(1, "申请条件：某县户籍年满69周岁"), cited(2, "办理时间：早上8:00-12:00,下午14:00-18:00(周一至周五)"),
+            cited(3, "办理流程：个人申请，村委会公示")]
+    led = slot_first(part("某县高龄补贴什么时间能去办"), rows)
+    assert [c.quote[:4] for c in led] == ["办理时间", "申请条件", "办理流程"] and [c.n for c in led] == [1, 2, 3]
+    assert slot_first(part("某县高龄补贴在哪儿办"), rows) == rows
