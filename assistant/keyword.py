@@ -109,16 +109,16 @@ def tokenize(text: str) -> list[str]:
 # its dictionary) leaves a token no document holds; the verb alone is the word. (A closed class
 # of the grammar, like the measure words.)
 MODALS = "能会要可该得"
-TOKENIZER = "3"  # bumped when tokenize cuts differently: an index's stored tokens are cut anew
+TOKENIZER = "4"  # bumped when tokenize cuts differently: an index's stored tokens are cut anew
 
 
 def unglued(token: str) -> str:
-    """"能领" → "领", "期是" → "期"; a word of the dictionary ("能力", "要求", "可以", "还是",
-    "具有") stays."""
+    """"能领" → "领", "期是" → "期", "费能" → "费" (墓碑费能报销吗); a word of the dictionary
+    ("能力", "要求", "可以", "还是", "具有", "可能") stays."""
     if len(token) == 2 and not segmenter().dt.FREQ.get(token):
         if token[0] in MODALS:
             return token[1]
-        if token[1] in COPULAS:
+        if token[1] in COPULAS or token[1] in MODALS:
             return token[0]
     return token
 

@@ -338,6 +338,8 @@ def test_a_doubled_verb_is_read_once(question, read):
     ("领取", "领取"),
     ("期是", "期"), ("期有", "期"),  # a copula glued to the word before ("冷静期是多少天")
     ("还是", "还是"), ("具有", "具有"), ("只有", "只有"),
+    ("费能", "费"), ("证要", "证"),  # a modal glued to the noun before ("墓碑费能报销吗", "扯证要带啥")
+    ("可能", "可能"), ("不能", "不能"), ("只能", "只能"), ("需要", "需要"), ("总会", "总会"),
 ])
 def test_a_modal_glued_to_its_verb_is_cut_off(token, word):
     from assistant.keyword import unglued
