@@ -215,6 +215,29 @@ def catalogue(sentence: str) -> bool:
     return bool(lines) and all(furniture_line(line) for line in lines)
 
 
+# "2022-11-11 14:49 阅读人数:1": a page's date and time before its toolbar's field
+_STAMP = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*")
+
+
+def unfurnished(sentence: str) -> str:
+    """The sentence without the page's catalogue or toolbar lines it opens with (the web page's
+    "2022-11-11 14:49 阅读人数:1" above its first sentence, which ends none), when more follows."""
+    lines = sentence.split("\n")
+    start = 0
+    while start < len(lines) - 1 and (furniture_line(lines[start]) or furniture_line(
+            _STAMP.sub("", lines[start].strip())) and _STAMP.match(lines[start].strip())):
+        start += 1
+    rest = "\n".join(lines[start:]).strip() if start else sentence
+    glued = _GLUED_COUNTER.match(rest)  # the same line joined to the sentence after it
+    return rest[glued.end():].strip() if glued and rest[glued.end():].strip() else rest
+
+
+# "2022-11-11 14:49阅读人数:1残疾人两项补贴由…": a page's stamp and view counter, joined to the first
+# sentence when lines broken inside sentences were joined again
+_GLUED_COUNTER = re.compile(r"\d{4}-\d{1,2}-\d{1,2}\s*\d{1,2}:\d{2}(?::\d{2})?\s*"
+                            r"(?:阅读|浏览|点击|访问)[\u4e00-\u9fff]{0,3}\s*[:：]\s*\d+")
+
+
 def lead_in(sentence: str) -> bool:
     """A sentence announcing what follows ("…发起倡议:", "…应当提交下列材料："): the items
     it announces are the answer, not it."""

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from .clean import FIELD_START, ITEM, QUOTED_TITLE, catalogue, lead_in, opens_list, same_text
+from .clean import (FIELD_START, ITEM, QUOTED_TITLE, catalogue, lead_in, opens_list, same_text,
+                    unfurnished)
 from .judge import about
 from .lookups import heads_slot
 from .quantities import (_ASKS_NUMBER, asked_ages, asks_count, asks_quantity, counted, for_period_asked,
@@ -70,9 +71,9 @@ def pick_sentences(part: Part, hits: list[Hit], idf, *, passages: int = QUOTED_P
             # its items are in other passages: alone, the lead-in (the last line) says nothing
             last = sentences.pop()
             sentences += [last.rsplit("\n", 1)[0]] if "\n" in last else []
+        if not RECORD & set(part.slots):  # a page's 索引号, 发布机构, 阅读人数: asked of the document only
+            sentences = [unfurnished(s) for s in sentences if not catalogue(s)]
         for position, sentence in enumerate(sentences):
-            if catalogue(sentence) and not RECORD & set(part.slots):
-                continue  # a page's 索引号, 发布机构, 有效性: asked of the document only
             bonus = answer_type_bonus(part, sentence)
             overlap = sum(w for t, w in weights.items() if t in sentence or t in held) * bonus
             if sentence.strip() == hit.nearest:  # the passage's sentence closest in meaning

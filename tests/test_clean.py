@@ -62,3 +62,18 @@ def test_a_run_on_page_is_split_at_its_bullets_and_questions(raw, lines):
 ])
 def test_a_line_of_several_fields_is_one_field_a_line(raw, lines):
     assert [line.text for line in clean_lines(raw)] == lines
+
+
+@pytest.mark.parametrize("sentence, quoted", [
+    # a page's stamp and view counter before its first sentence, on a line of its own or joined
+    ("2022-11-11 14:49 阅读人数:1\n残疾人两项补贴由残疾人本人自愿申请。", "残疾人两项补贴由残疾人本人自愿申请。"),
+    ("2022-11-11 14:49阅读人数:1残疾人两项补贴由残疾人本人自愿申请。", "残疾人两项补贴由残疾人本人自愿申请。"),
+    ("发布时间:2022-07-14 11:14 来源: 市民政局 浏览量:\n民政工作关系民生。", "民政工作关系民生。"),
+    # the catalogue alone stays (asked of the document, it is the answer)
+    ("发布时间:2017-07-13 16:55:20    资料来源:    责任编辑:张园", "发布时间:2017-07-13 16:55:20    资料来源:    责任编辑:张园"),
+    ("2022年工作总结\n全年发放资金。", "2022年工作总结\n全年发放资金。"),  # a heading, no furniture
+])
+def test_a_quote_leaves_out_the_page_furniture_it_opens_with(sentence, quoted):
+    from assistant.clean import unfurnished
+
+    assert unfurnished(sentence) == quoted
