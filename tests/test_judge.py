@@ -19,6 +19,7 @@ from assistant.slots import asked_slots
     ("临时救助金额是多少", ("amount",)),
     ("细则的有效期多长？", ("duration",)),
     ("某县民政站周六能去办高龄补贴吗", ("hours",)),  # 能去办 as 能办
+    ("退伍回来不按时去报到会咋样", ("penalty",)),  # what follows a breach
     ("某县高龄补贴什么时间能去办", ("hours",)),
     ("多长的公示期", ()),
     ("《志愿服务条例》从哪一天起施行？", ("date",)),
