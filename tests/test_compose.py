@@ -1088,3 +1088,15 @@ def test_the_quote_stating_the_value_asked_leads():
     led = slot_first(part("某县高龄补贴什么时间能去办"), rows)
     assert [c.quote[:4] for c in led] == ["办理时间", "申请条件", "办理流程"] and [c.n for c in led] == [1, 2, 3]
     assert slot_first(part("某县高龄补贴在哪儿办"), rows) == rows
+
+
+def test_the_line_answering_a_later_question_is_chosen_by_its_own_words():
+    """换 of the first question's 换一届 is in 撤换: the second question asks 连任."""
+    from assistant.firstline import lead
+    from assistant.question import understand
+
+    quote = ("第十一条 村民委员会主任、副主任和委员，由村民直接选举产生。任何组织或者个人不得指定、"
+             "委派或者撤换村民委员会成员。\n村民委员会每届任期五年，届满应当及时举行换届选举。"
+             "村民委员会成员可以连选连任。")
+    second = understand("村委会几年换一届，村主任能连任吗").parts[-1]
+    assert lead(second, quote, lambda term: 1.0) == "村民委员会成员可以连选连任。"
