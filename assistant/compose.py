@@ -11,13 +11,14 @@ from .clean import lead_in, same_text
 from .firstline import aged_amount, bare, document_number, lead, listed, verdict
 from .judge import about
 from .lexicon import pattern
+from .lookups import slot_first
 from .metadata import earliest_of_each
 from .places import named_places, of_place
 from .question import Part
 from .quotes import pick_sentences, said_throughout
 from .rows import cell_verdict, described_row, names_indicator, row_cells, row_summary
 from .schema import Citation, Hit
-from .slots import VALUES, evidence
+from .slots import evidence
 
 NOW = pattern("now")  # 今年/现在 asked
 
@@ -172,31 +173,6 @@ def compose(part: Part, hits: list[Hit], idf) -> tuple[str, tuple[Citation, ...]
         citations = supporting(part, citations, idf)
     lines = [quote_line(c) for c in citations]
     return "\n".join(([f"答：{first}[1]"] if first else []) + lines), tuple(citations)
-
-
-def slot_first(part: Part, citations: list[Citation]) -> list[Citation]:
-    """The first quote stating the value asked (slots.VALUES: a time, an office, a sum…), and as
-    many of the question's terms as the first, leads where the first states none: "某县高龄补贴
-    什么时间能去办" is answered by the 办理时间 row, not by the 申请条件 row ranked above it, which
-    names the county. (quotes.pick_sentences lets a sentence stating what was asked lead from
-    the first five passages; this reorders the quotes picked, from any of them.)"""
-    asked = [slot for slot in part.slots if slot in VALUES]
-
-    def holds(c: Citation) -> bool:
-        return any(evidence(slot).search(c.quote) for slot in asked)
-
-    if not asked or not citations or holds(citations[0]):
-        return citations
-    def named(c: Citation) -> int:
-        return sum(1 for alternatives in part.alternatives
-                   if any(len(a) >= 2 and a in c.quote for a in alternatives))
-
-    leading = next((c for c in citations[1:] if holds(c) and named(c) >= max(1, named(citations[0]))),
-                   None)
-    if leading is None:
-        return citations
-    ordered = [leading] + [c for c in citations if c is not leading]
-    return [replace(c, n=n) for n, c in enumerate(ordered, start=1)]
 
 
 def supporting(part: Part, citations: list[Citation], idf) -> list[Citation]:

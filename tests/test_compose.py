@@ -1074,7 +1074,7 @@ def test_a_citation_names_a_digests_item_about_another_place(section, region, sh
 def test_the_quote_stating_the_value_asked_leads():
     """A time asked: the row stating the hours leads the row ranked above it that names the
     place; asked for an office, the order stays (部门, 村委会 are in much else)."""
-    from assistant.compose import slot_first
+    from assistant.lookups import slot_first
     from assistant.question import part
     from assistant.schema import Chunk, Citation, Hit
 
