@@ -224,8 +224,7 @@ def unfurnished(sentence: str) -> str:
     "2022-11-11 14:49 阅读人数:1" above its first sentence, which ends none), when more follows."""
     lines = sentence.split("\n")
     start = 0
-    while start < len(lines) - 1 and (furniture_line(lines[start]) or furniture_line(
-            _STAMP.sub("", lines[start].strip())) and _STAMP.match(lines[start].strip())):
+    while start < len(lines) - 1 and furniture_line(_STAMP.sub("", lines[start].strip())):
         start += 1
     rest = "\n".join(lines[start:]).strip() if start else sentence
     glued = _GLUED_COUNTER.match(rest)  # the same line joined to the sentence after it

@@ -182,7 +182,7 @@ def lead(part: Part, quote: str, idf, said: frozenset[str] = frozenset()) -> str
 
     asks_may = asks_allowed(part)
 
-    own = part.label if part.label and part.label != part.text else part.text  # its own words
+    own = part.label or part.text  # its own words
 
     def score(sentence: str) -> float:
         words = sum(idf(t) * (1.0 if t in own else BORROWED_WEIGHT) for t in part.search_terms

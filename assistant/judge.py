@@ -139,14 +139,15 @@ def signals(part: Part, hits: list[Hit], citations: tuple[Citation, ...], index)
         # an article or a document the question names that the corpus lacks
         "_missing": missing_article(part.articles, index.articles, part.documents, index.citations)
         or unknown_document(part.text, index.named_titles)
-        or (citations and (unlisted_item(part, citations[0].quote, _document(citations[0], index))
-                           or another_procedure(part, citations[0].hit.title,
-                                                _document(citations[0], index)))),
+        or (citations and kind_missing(part, citations[0], index)),
     }
 
 
-def _document(citation: Citation, index) -> str:
-    return index.texts.get(citation.hit.chunk.doc, "")
+def kind_missing(part: Part, first: Citation, index) -> str:
+    """An item the first quote's list lacks, or a procedure its document is not about (named.py)."""
+    document = index.texts.get(first.hit.chunk.doc, "")
+    return (unlisted_item(part, first.quote, document)
+            or another_procedure(part, first.hit.title, document))
 
 
 # A quote that looks up what was asked (lookups.looked_up: a table's row stating the figure, a

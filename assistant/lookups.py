@@ -87,7 +87,7 @@ def names_asked(part: Part, name: str) -> bool:
 
 
 def slot_first(part: Part, citations: list[Citation]) -> list[Citation]:
-    """The first quote stating the value asked (slots.VALUES: a time, an office, a sum…), and as
+    """The first quote stating the value asked (slots.VALUES: a time, a sum, a date…), and as
     many of the question's terms as the first, leads where the first states none: "某县高龄补贴
     什么时间能去办" is answered by the 办理时间 row, not by the 申请条件 row ranked above it, which
     names the county. (quotes.pick_sentences lets a sentence stating what was asked lead from
@@ -99,6 +99,7 @@ def slot_first(part: Part, citations: list[Citation]) -> list[Citation]:
 
     if not asked or not citations or holds(citations[0]):
         return citations
+
     def named(c: Citation) -> int:
         return sum(1 for alternatives in part.alternatives
                    if any(len(a) >= 2 and a in c.quote for a in alternatives))
